@@ -1,0 +1,282 @@
+"""Turns knowledge-base entries into short answers with follow-up buttons (plain text, no channel markup)."""
+
+import json
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence
+
+from explainer.kb import Entry, KnowledgeBase
+
+ASPECTS = ("definition", "how_it_works", "examples", "uses", "limitations", "history", "more", "simpler", "source")
+# "Tell me more" walks this order from the aspect shown last.
+DEEPER = ("definition", "how_it_works", "uses", "examples", "limitations", "history")
+MAX_BUTTONS = 3
+MAX_LISTED = 6
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass
+class Answer:
+    text: str
+    buttons: List[Button] = field(default_factory=list)
+    concepts: List[str] = field(default_factory=list)
+    aspect: Optional[str] = None
+
+
+def payload(intent: str, concepts: Sequence[str] = (), **entities: str) -> str:
+    """A button payload in Rasa's `/intent{entities}` form, compact to fit chat platforms' limits."""
+    data = dict(entities)
+    if concepts:
+        data["concept"] = concepts[0] if len(concepts) == 1 else list(concepts)
+    return f"/{intent}{json.dumps(data, separators=(',', ':'))}" if data else f"/{intent}"
+
+
+def short_name(entry: Entry) -> str:
+    """ "Generative adversarial network (GAN)" -> "GAN"; names without an acronym stay whole."""
+    name = entry.name
+    if "(" in name and ")" in name:
+        inner = name[name.index("(") + 1 : name.rindex(")")].strip()
+        return inner if len(inner) <= 12 else name.split("(")[0].strip()
+    return name
+
+
+def _article(phrase: str) -> str:
+    return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _listing(items: Sequence[str], limit: int = MAX_LISTED) -> str:
+    shown = list(items[:limit])
+    rest = len(items) - len(shown)
+    return _join(shown + [f"{rest} more"]) if rest > 0 else _join(shown)
+
+
+class Explainer:
+    """Answers questions about one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    # -- single concept -------------------------------------------------------------------------
+
+    def explain(self, concept: str, aspect: str, last_aspect: Optional[str] = None) -> Answer:
+        entry = self.kb.entries[concept]
+        if aspect == "more":
+            aspect = self._deeper(last_aspect)
+            text = self._aspect_text(entry, aspect)
+            if entry.general_knowledge:
+                text += "\nBeyond the articles (general knowledge): " + " ".join(entry.general_knowledge)
+        elif aspect == "source":
+            return self.sources([concept])
+        else:
+            text = self._aspect_text(entry, aspect)
+        return Answer(text, self.suggestions(entry, aspect), [concept], aspect)
+
+    @staticmethod
+    def _deeper(last_aspect: Optional[str]) -> str:
+        if last_aspect not in DEEPER:
+            return "how_it_works"
+        return DEEPER[(DEEPER.index(last_aspect) + 1) % len(DEEPER)]
+
+    def _aspect_text(self, entry: Entry, aspect: str) -> str:
+        name = short_name(entry)
+        if aspect == "definition":
+            return f"{entry.name}: {entry.explanation}"
+        if aspect == "how_it_works":
+            return f"How {name} works: {entry.how_it_works}"
+        if aspect == "simpler":
+            return f"Put simply: {entry.simple}"
+        if aspect == "uses":
+            if not entry.uses:
+                return f"The source articles don't list uses of {name}. {entry.summary}"
+            return f"{name} is used for {_listing(entry.uses)}."
+        if aspect == "limitations":
+            return self._limitations(entry)
+        if aspect == "examples":
+            return self._examples(entry)
+        if aspect == "history":
+            return self._history(entry)
+        raise ValueError(f"unknown aspect {aspect!r}; expected one of {ASPECTS}")
+
+    def _limitations(self, entry: Entry) -> str:
+        name = short_name(entry)
+        category = self.kb.categories[entry.category]
+        if entry.category == "challenge":
+            # A challenge is itself a limitation: its cause is what "why does this happen" wants.
+            return f"{entry.explanation} Why it happens: {entry.how_it_works}"
+        if not entry.limitations:
+            return f"The source articles name no limitations specific to {name} ({category.name.lower()})."
+        return f"Limitations of {name}: " + " ".join(_sentence(item) for item in entry.limitations[:4])
+
+    def _examples(self, entry: Entry) -> str:
+        examples = self.kb.examples_of(entry.id)
+        name = short_name(entry)
+        if examples:
+            listed = _listing([short_name(e) for e in examples])
+            text = f"Examples of {name}: {listed}."
+            if entry.example_text:
+                text += f" {entry.example_text}"
+            return text
+        if entry.example_text:
+            return f"An example of {name}: {entry.example_text}"
+        return f"The source articles don't name examples of {name}. {entry.summary}"
+
+    def _history(self, entry: Entry) -> str:
+        name = short_name(entry)
+        if entry.year:
+            verb = "dates from" if entry.category == "milestone" else "was introduced in"
+            text = f"{name} {verb} {entry.year}."
+        else:
+            text = f"The source articles don't give a date for {name}."
+        if entry.year_note:
+            text += f" {entry.year_note}"
+        timeline = [e for e in self.kb.timeline(entry.id) if e.id != entry.id]
+        if len(timeline) >= 2:
+            text += "\nTimeline: " + "; ".join(f"{e.year} {short_name(e)}" for e in timeline[:MAX_LISTED]) + "."
+        return text
+
+    def suggestions(self, entry: Entry, aspect: Optional[str]) -> List[Button]:
+        """Two or three next steps: a related concept, examples or mechanism, a comparison."""
+        buttons: List[Button] = []
+        related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
+        if related:
+            first = related[0]
+            buttons.append(Button(f"What is {short_name(first)}?", payload("ask_definition", [first.id])))
+        if aspect != "examples" and self.kb.examples_of(entry.id):
+            buttons.append(Button(f"Examples of {short_name(entry)}", payload("ask_examples", [entry.id])))
+        elif aspect != "how_it_works":
+            buttons.append(Button(f"How does {short_name(entry)} work?", payload("ask_how_it_works", [entry.id])))
+        partner = related[1] if len(related) > 1 else (related[0] if related else None)
+        if partner:
+            title = f"{short_name(entry)} vs {short_name(partner)}"
+            buttons.append(Button(title, payload("ask_comparison", [entry.id, partner.id])))
+        return buttons[:MAX_BUTTONS]
+
+    # -- two concepts ---------------------------------------------------------------------------
+
+    def compare(self, a: str, b: str) -> Answer:
+        ea, eb = self.kb.entries[a], self.kb.entries[b]
+        if a == b:
+            return Answer(
+                f"Both names refer to {ea.name}. Which other topic should I compare it with?",
+                self.suggestions(ea, "comparison"),
+                [a],
+                "comparison",
+            )
+        found = self.kb.comparison(a, b)
+        if found:
+            comp, _ = found
+            lines = [comp.relation] + [f"• {aspect.name}: {aspect.text}" for aspect in comp.aspects]
+        else:
+            lines = [self._relation(ea, eb)]
+            lines += [f"• {short_name(e)}: {e.summary}" for e in (ea, eb)]
+            if ea.year and eb.year:
+                lines.append(f"• Introduced: {short_name(ea)} in {ea.year}, {short_name(eb)} in {eb.year}.")
+            if ea.uses and eb.uses:
+                lines.append(
+                    f"• Used for: {short_name(ea)}: {_join(ea.uses[:2])}; {short_name(eb)}: {_join(eb.uses[:2])}."
+                )
+        buttons = [
+            Button(f"How does {short_name(ea)} work?", payload("ask_how_it_works", [a])),
+            Button(f"How does {short_name(eb)} work?", payload("ask_how_it_works", [b])),
+        ]
+        extra = next((r for r in ea.related if r not in (a, b) and r in self.kb.entries), None)
+        if extra:
+            buttons.append(Button(f"What is {short_name(self.kb.entries[extra])}?", payload("ask_definition", [extra])))
+        return Answer("\n".join(lines), buttons, [a, b], "comparison")
+
+    def _relation(self, ea: Entry, eb: Entry) -> str:
+        for first, second in ((ea, eb), (eb, ea)):
+            if second.id in first.instance_of:
+                kind = "an example" if first.category in ("model", "tool", "use_case") else "a kind"
+                return f"{short_name(first)} is {kind} of {short_name(second)}."
+            if second.id in first.examples:
+                return f"{short_name(second)} is an example of {short_name(first)}."
+        cat_a, cat_b = self.kb.categories[ea.category], self.kb.categories[eb.category]
+        if ea.category == eb.category:
+            return f"Both are {cat_a.plural.lower()}, but they differ:"
+        return (
+            f"{short_name(ea)} is {_article(cat_a.name.lower())}, "
+            f"while {short_name(eb)} is {_article(cat_b.name.lower())}."
+        )
+
+    # -- the whole knowledge base ---------------------------------------------------------------
+
+    def featured(self) -> List[str]:
+        """The first entries of the first category: what to offer when nothing else fits."""
+        first = next(iter(self.kb.categories), None)
+        return [e.id for e in self.kb.in_category(first)[:MAX_BUTTONS]] if first else []
+
+    def topics(self, category: Optional[str] = None) -> Answer:
+        if category:
+            cat = self.kb.categories[category]
+            names = [e.name for e in self.kb.in_category(category)]
+            text = f"{cat.plural} I can explain ({len(names)}): {_join(names)}."
+            return Answer(text, self._definition_buttons([e.id for e in self.kb.in_category(category)]))
+        lines = [f"I can explain {len(self.kb.entries)} topics about generative AI and LLMs:"]
+        for cat in self.kb.categories.values():
+            members = [short_name(e) for e in self.kb.in_category(cat.id)]
+            if members:
+                lines.append(f"• {cat.plural} ({len(members)}): {_listing(members)}")
+        buttons = [
+            Button(cat.plural, payload("list_topics", category=cat.id)) for cat in list(self.kb.categories.values())[:3]
+        ]
+        return Answer("\n".join(lines), buttons)
+
+    def _definition_buttons(self, ids: Sequence[str]) -> List[Button]:
+        return [
+            Button(f"What is {short_name(self.kb.entries[i])}?", payload("ask_definition", [i]))
+            for i in ids[:MAX_BUTTONS]
+        ]
+
+    def sources(self, concepts: Sequence[str]) -> Answer:
+        source_ids: List[str] = []
+        for concept in concepts:
+            source_ids += self.kb.entries[concept].sources
+        if not concepts:
+            source_ids = list(self.kb.sources)
+        lines = []
+        for src in self.kb.source_list(source_ids):
+            by = f" by {src.author}" if src.author else ""
+            lines.append(f"“{src.title}”{by} ({src.publisher}): {src.url}")
+        about = _join([short_name(self.kb.entries[c]) for c in concepts]) or "everything I say"
+        head = f"What I said about {about} comes from:" if concepts else "Everything I know comes from:"
+        return Answer("\n".join([head] + lines), [], list(concepts), "source")
+
+    def unknown(self, phrase: str) -> Answer:
+        """A topic the knowledge base does not cover: say so and offer the nearest known ones."""
+        near = self.kb.suggest(phrase) or self.featured()
+        text = (
+            f"“{phrase}” isn't something I cover: I explain generative AI and large language models. "
+            f"The closest topics I know are below."
+        )
+        return Answer(text, self._definition_buttons(near))
+
+    def which_topic(self) -> Answer:
+        return Answer(
+            "Which topic do you mean? Ask me about a concept, for example one of these.",
+            self._definition_buttons(self.featured()),
+        )
+
+    def rephrase(self, candidates: Sequence[str]) -> Answer:
+        ids = [c for c in candidates if c in self.kb.entries] or self.featured()
+        return Answer(
+            "Sorry, I'm not sure what you mean. Could you rephrase? Or pick one of these topics:",
+            self._definition_buttons(ids),
+        )
+
+
+def _sentence(item: str) -> str:
+    item = item.strip()
+    item = item[0].upper() + item[1:]
+    return item if item.endswith((".", "!", "?")) else item + "."

@@ -1,0 +1,76 @@
+"""Decides what a question is about: concepts it names, the last concept (a follow-up), or an unknown topic."""
+
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Sequence
+
+from explainer import text
+
+# Words that refer back to the topic under discussion.
+PRONOUNS = {"it", "its", "they", "them", "their", "theirs", "this", "that", "these", "those", "one", "ones"}
+# Words that ask about an aspect rather than name a topic.
+QUESTION_WORDS = {
+    "a", "an", "the", "some", "any", "all", "of", "for", "to", "in", "on", "at", "by", "with", "and", "or",
+    "is", "are", "was", "were", "be", "been", "do", "does", "did", "can", "could", "would", "should", "will",
+    "what", "whats", "which", "who", "how", "why", "when", "where", "me", "i", "you", "we", "us", "my",
+    "please", "pls", "again", "exactly", "really", "actually", "about", "tell", "explain", "describe",
+    "define", "definition", "meaning", "mean", "means", "work", "works", "working", "example", "examples",
+    "use", "uses", "used", "usage", "application", "applications", "case", "cases", "limitation",
+    "limitations", "weakness", "weaknesses", "drawback", "drawbacks", "problem", "problems", "risk", "risks",
+    "downside", "downsides", "history", "introduced", "invented", "created", "made", "released", "come",
+    "came", "out", "first", "old", "date", "thing", "things", "stuff", "more", "simply", "simple", "so",
+    "ok", "okay", "hey", "hi", "um", "uh", "like", "just", "then", "there", "here", "exist", "good", "bad",
+    "different", "difference", "differ", "compare", "compared", "vs", "versus", "between", "from", "than",
+    "same", "similar", "better", "worse", "other", "again", "know", "learn", "understand", "thats",
+}
+_SUBJECT = re.compile(
+    r"\b(?:what(?:'s|s| is| are| was| were)|whats|who (?:is|are|made|created|invented)|define|"
+    r"definition of|explain|describe|tell me about|meaning of|examples? of|uses? of|use cases? of|"
+    r"applications? of|limitations? of|weaknesses of|history of|how (?:does|do|did|is|are))\s+(?P<topic>[^?.!]+)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Subject:
+    """What a question is about: known concepts, a follow-up to the last one, or an unknown topic."""
+
+    concepts: List[str]
+    follow_up: bool = False
+    unknown: Optional[str] = None
+
+
+def unknown_topic(sentence: str) -> Optional[str]:
+    """The topic a question names when it names one, e.g. "quantum blockchain"; None for "what is it"."""
+    match = _SUBJECT.search(sentence)
+    if not match:
+        return None
+    topic_words = text.words(match.group("topic"))
+    if any(w in PRONOUNS for w in topic_words):
+        return None
+    content = [w for w in topic_words if w not in QUESTION_WORDS]
+    if not content:
+        return None
+    return " ".join(content)
+
+
+def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str]) -> Subject:
+    """Concepts named win; otherwise an unknown named topic; otherwise the last concept discussed."""
+    concepts = list(dict.fromkeys(mentioned))
+    if concepts:
+        return Subject(concepts)
+    topic = unknown_topic(sentence)
+    if topic:
+        return Subject([], unknown=topic)
+    if last_concept:
+        return Subject([last_concept], follow_up=True)
+    return Subject([])
+
+
+def focus(concepts: Sequence[str], categories: Sequence[str]) -> str:
+    """Of several concepts in a one-topic question, the one asked about: a challenge wins ("why do LLMs
+    hallucinate" is about hallucination), otherwise the first named."""
+    for concept, category in zip(concepts, categories):
+        if category == "challenge":
+            return concept
+    return concepts[0]

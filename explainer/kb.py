@@ -1,0 +1,153 @@
+"""The knowledge base as plain objects, and the lookups the answers need."""
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from explainer import text
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    url: str
+    author: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    plural: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    name: str
+    aliases: Tuple[str, ...]
+    category: str
+    summary: str
+    explanation: str
+    simple: str
+    how_it_works: str
+    examples: Tuple[str, ...]
+    uses: Tuple[str, ...]
+    limitations: Tuple[str, ...]
+    related: Tuple[str, ...]
+    sources: Tuple[str, ...]
+    year: Optional[int] = None
+    year_note: Optional[str] = None
+    example_text: Optional[str] = None
+    instance_of: Tuple[str, ...] = ()
+    general_knowledge: Tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    def surface_forms(self) -> List[str]:
+        """Every written form that names this entry: id, name, name without parentheses, aliases."""
+        return text.surface_forms(self.id, self.name, self.aliases)
+
+
+@dataclass(frozen=True)
+class Aspect:
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    pair: Tuple[str, str]
+    relation: str
+    aspects: Tuple[Aspect, ...]
+    sources: Tuple[str, ...]
+
+
+@dataclass
+class KnowledgeBase:
+    entries: Dict[str, Entry]
+    sources: Dict[str, Source]
+    categories: Dict[str, Category]
+    comparisons: List[Comparison] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_key: Dict[str, str] = {}
+        for entry in self.entries.values():
+            for form in entry.surface_forms():
+                self._by_key.setdefault(text.key(form), entry.id)
+
+    def get(self, entry_id: str) -> Optional[Entry]:
+        return self.entries.get(entry_id)
+
+    def names(self) -> Dict[str, str]:
+        """Matching key of every surface form -> entry id (what the concept matcher is built from)."""
+        return dict(self._by_key)
+
+    def find(self, name: str) -> Optional[str]:
+        """The id an exact name or alias refers to (case, plural, hyphen and space insensitive)."""
+        return self._by_key.get(text.key(name))
+
+    def in_category(self, category: str) -> List[Entry]:
+        return [e for e in self.entries.values() if e.category == category]
+
+    def examples_of(self, entry_id: str) -> List[Entry]:
+        """Named examples, then entries that declare themselves an instance of this one."""
+        entry = self.entries[entry_id]
+        ids = list(entry.examples)
+        ids += [e.id for e in self.entries.values() if entry_id in e.instance_of and e.id not in ids]
+        return [self.entries[i] for i in ids if i in self.entries and i != entry_id]
+
+    def comparison(self, a: str, b: str) -> Optional[Tuple[Comparison, bool]]:
+        """The article's own comparison of a and b, and whether it lists them in reverse order."""
+        for comp in self.comparisons:
+            if comp.pair == (a, b):
+                return comp, False
+            if comp.pair == (b, a):
+                return comp, True
+        return None
+
+    def timeline(self, entry_id: str) -> List[Entry]:
+        """Dated entries around this one (itself and related), oldest first."""
+        entry = self.entries[entry_id]
+        ids = [entry_id, *entry.related, *entry.examples]
+        dated = {i: self.entries[i] for i in ids if i in self.entries and self.entries[i].year}
+        return sorted(dated.values(), key=lambda e: (e.year, e.name))
+
+    def suggest(self, query: str, limit: int = 3, cutoff: float = 0.6) -> List[str]:
+        """Ids whose names look most like the query (for "did you mean" buttons)."""
+        scores: Dict[str, float] = {}
+        query_words = text.words(query)
+        candidates = [text.key(query)] + [text.singular(w) for w in query_words if len(w) > 3]
+        for form_key, entry_id in self._by_key.items():
+            for cand in candidates:
+                if not cand:
+                    continue
+                ratio = difflib.SequenceMatcher(None, cand, form_key).ratio()
+                if ratio >= cutoff and ratio > scores.get(entry_id, 0.0):
+                    scores[entry_id] = ratio
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [entry_id for entry_id, _ in ranked[:limit]]
+
+    def category_named(self, sentence: str) -> Optional[str]:
+        """The category a message names by id, name or plural ("which tools do you know?")."""
+        sentence_words = {text.singular(w) for w in text.words(sentence)}
+        sentence_key = text.compact(sentence)
+        forms = [(cat.id, form) for cat in self.categories.values() for form in (cat.plural, cat.name, cat.id)]
+        # Longer names first, so "model families" is not read as "models".
+        for cat_id, form in sorted(forms, key=lambda f: -len(text.words(f[1].replace("_", " ")))):
+            form_words = text.words(form.replace("_", " "))
+            if len(form_words) > 1 and text.compact(form) in sentence_key:
+                return cat_id
+            if len(form_words) == 1 and text.singular(form_words[0]) in sentence_words:
+                return cat_id
+        return None
+
+    def source_list(self, ids: Iterable[str]) -> List[Source]:
+        seen: List[str] = []
+        for source_id in ids:
+            if source_id in self.sources and source_id not in seen:
+                seen.append(source_id)
+        return [self.sources[s] for s in seen]

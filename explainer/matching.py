@@ -1,0 +1,91 @@
+"""Finds knowledge-base concepts in tokenised text, tolerating case, plurals, spacing and typos."""
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from explainer import text
+
+MAX_SPAN_TOKENS = 6
+MAX_FUZZY_TOKENS = 3
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ConceptMatch:
+    concept: str
+    start: int
+    end: int
+    text: str
+    confidence: float
+
+
+class ConceptIndex:
+    """Matching keys of names and aliases -> entry id, bucketed by first letter for typo search."""
+
+    def __init__(self, keys: Dict[str, str]) -> None:
+        self.keys = dict(keys)
+        self._buckets: Dict[str, List[Tuple[str, str]]] = {}
+        for form_key, concept in self.keys.items():
+            self._buckets.setdefault(form_key[:1], []).append((form_key, concept))
+
+    def exact(self, span_key: str) -> str:
+        return self.keys.get(span_key, "")
+
+    def fuzzy(self, span_key: str) -> Tuple[str, int]:
+        found = text.closest(span_key, self._buckets.get(span_key[:1], []))
+        return found if found else ("", 0)
+
+    def find(self, tokens: Sequence[Token], original: str) -> List[ConceptMatch]:
+        """Longest exact spans first; then spans left over may match a name within its typo allowance."""
+        words = [t for t in tokens if text.compact(t.text)]
+        covered = [False] * len(words)
+        matches: List[ConceptMatch] = []
+        for fuzzy in (False, True):
+            i = 0
+            while i < len(words):
+                found = None if covered[i] else self._match_at(words, covered, i, original, fuzzy)
+                if found:
+                    matches.append(found[0])
+                    for j in range(i, i + found[1]):
+                        covered[j] = True
+                    i += found[1]
+                else:
+                    i += 1
+        return sorted(matches, key=lambda m: m.start)
+
+    def _match_at(
+        self, words: Sequence[Token], covered: List[bool], i: int, original: str, fuzzy: bool
+    ) -> Optional[Tuple[ConceptMatch, int]]:
+        longest = min(MAX_FUZZY_TOKENS if fuzzy else MAX_SPAN_TOKENS, len(words) - i)
+        for n in range(longest, 0, -1):
+            if any(covered[i : i + n]):
+                continue
+            start, end = words[i].start, words[i + n - 1].end
+            span_key = text.key(original[start:end])
+            if not span_key:
+                continue
+            if fuzzy:
+                concept, dist = self.fuzzy(span_key)
+                confidence = 1.0 - dist / (len(span_key) + 1)
+            else:
+                concept, confidence = self.exact(span_key), 1.0
+            if concept:
+                return ConceptMatch(concept, start, end, original[start:end], round(confidence, 3)), n
+        return None
+
+
+def simple_tokens(sentence: str) -> List[Token]:
+    """Whitespace-and-punctuation tokens with offsets, for callers without spaCy."""
+    import re
+
+    return [Token(m.group(), m.start(), m.end()) for m in re.finditer(r"[^\W_]+|[^\w\s]", sentence)]
+
+
+def find_concepts(index: ConceptIndex, sentence: str) -> List[ConceptMatch]:
+    return index.find(simple_tokens(sentence), sentence)
