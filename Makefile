@@ -1,0 +1,71 @@
+# GenAI Explainer. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL := models/genai-explainer.tar.gz
+# endpoints.yml expects the action server on 5055.
+ACTION_PORT ?= 5055
+RASA_PORT ?= 5005
+# Rasa 3.6 runs on Python 3.8-3.10: take the first Python 3.10 found (set PYTHON=... to choose).
+PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/*/*.yml knowledge/*.yml components/*.py) explainer/text.py explainer/matching.py
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: help install kb-check validate train shell run actions test test-unit test-stories clean lock
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.lock
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.10 is required (Rasa 3.6 does not run on 3.11+): install it, or run make with PYTHON=/path/to/python3.10." >&2; exit 1; fi
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==24.3.1
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed ## Create .venv with Python 3.10 and the exact pinned packages
+
+lock: ## Re-pin requirements.lock from requirements.in (needs the package registry)
+	$(BIN)/python -m pip install -r requirements.in
+	{ echo "# Exact versions of every package, direct and transitive, for Python 3.10 (made by 'make lock')."; \
+	  $(BIN)/python -m pip freeze --all | grep -v '^pip=='; } > requirements.lock
+
+kb-check: install ## Validate knowledge/*.yml and say what to fix
+	@$(BIN)/python -m explainer.check knowledge
+
+validate: install ## Check NLU data, stories, rules and domain (rasa data validate)
+	$(BIN)/rasa data validate --fail-on-warnings
+
+$(MODEL): $(TRAIN_INPUTS) | $(VENV)/.installed
+	@$(BIN)/python -m explainer.check knowledge
+	$(BIN)/rasa train --fixed-model-name genai-explainer --out models
+	@touch $@
+
+train: install $(MODEL) ## Train the model, only if data, config, domain or knowledge changed
+
+actions: install ## Run the action server in the foreground
+	$(BIN)/rasa run actions --port $(ACTION_PORT)
+
+shell: install $(MODEL) ## Chat in the terminal (starts and stops the action server)
+	@scripts/with-action-server $(ACTION_PORT) $(BIN)/rasa shell --model $(MODEL) --port $(RASA_PORT)
+
+run: install $(MODEL) ## Serve the assistant over REST on RASA_PORT with the action server
+	@scripts/with-action-server $(ACTION_PORT) $(BIN)/rasa run --model $(MODEL) --port $(RASA_PORT)
+
+test-unit: install ## Unit tests of the core, actions and NLU component (no trained model needed)
+	$(BIN)/python -m pytest -m "not model" tests
+
+test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
+
+test: install kb-check validate $(MODEL) test-stories ## Install, train and run every test
+	$(BIN)/python -m pytest tests
+
+clean: ## Remove models, results and the local tracker database
+	rm -rf models results tracker.db .pytest_cache

@@ -1,0 +1,1 @@
+"""Custom actions of GenAI Explainer: thin rasa-sdk adapters over the `explainer` core."""

@@ -1,0 +1,46 @@
+"""Helpers every action shares: reading concepts from the tracker, sending answers, remembering context."""
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import STORE
+from explainer.answers import Answer, Explainer
+from explainer.kb import KnowledgeBase
+
+
+def knowledge() -> KnowledgeBase:
+    return STORE.current()
+
+
+def explainer() -> Explainer:
+    return Explainer(knowledge())
+
+
+def mentioned_concepts(tracker: Tracker, kb: KnowledgeBase) -> List[str]:
+    """Known concept ids the latest message names, in order, without repeats."""
+    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "concept"]
+    return list(dict.fromkeys(v for v in values if v in kb.entries))
+
+
+def last_concept(tracker: Tracker, kb: KnowledgeBase) -> Optional[str]:
+    value = tracker.get_slot("concept")
+    return value if value in kb.entries else None
+
+
+def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
+    buttons = [{"title": b.title, "payload": b.payload} for b in answer.buttons]
+    dispatcher.utter_message(text=answer.text, buttons=buttons)
+
+
+def remember(answer: Answer) -> List[Dict[str, Any]]:
+    """Slots that let the next question say "it" or "tell me more"."""
+    if not answer.concepts:
+        return []
+    events = [SlotSet("concept", answer.concepts[-1] if answer.aspect == "comparison" else answer.concepts[0])]
+    events.append(SlotSet("last_concepts", list(answer.concepts)))
+    if answer.aspect:
+        events.append(SlotSet("last_aspect", answer.aspect))
+    return events

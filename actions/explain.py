@@ -1,0 +1,91 @@
+"""Actions that answer questions about one or two concepts from the knowledge base."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import explainer, last_concept, mentioned_concepts, remember, send
+from explainer.context import focus, resolve
+
+ASPECT_OF_INTENT = {
+    "ask_definition": "definition",
+    "ask_how_it_works": "how_it_works",
+    "ask_examples": "examples",
+    "ask_uses": "uses",
+    "ask_limitations": "limitations",
+    "ask_history": "history",
+    "tell_more": "more",
+    "explain_simpler": "simpler",
+}
+
+
+class ActionExplain(Action):
+    """Answers what/how/examples/uses/limitations/history/more/simpler about the concept asked."""
+
+    def name(self) -> Text:
+        return "action_explain"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        bot = explainer()
+        kb = bot.kb
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        aspect = ASPECT_OF_INTENT.get(intent, "definition")
+        subject = resolve(tracker.latest_message.get("text") or "", mentioned_concepts(tracker, kb), last_concept(tracker, kb))
+        if subject.unknown and aspect not in ("more", "simpler"):
+            send(dispatcher, bot.unknown(subject.unknown))
+            return []
+        if not subject.concepts:
+            send(dispatcher, bot.which_topic())
+            return []
+        concept = focus(subject.concepts, [kb.entries[c].category for c in subject.concepts])
+        answer = bot.explain(concept, aspect, tracker.get_slot("last_aspect"))
+        send(dispatcher, answer)
+        return remember(answer)
+
+
+class ActionCompare(Action):
+    """Compares two concepts, or the last one discussed with the one named ("how is it different from a GAN?")."""
+
+    def name(self) -> Text:
+        return "action_compare"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        bot = explainer()
+        kb = bot.kb
+        named = mentioned_concepts(tracker, kb)
+        previous = last_concept(tracker, kb)
+        if len(named) == 1 and previous and previous != named[0]:
+            named = [previous, named[0]]
+        if len(named) < 2:
+            subject = resolve(tracker.latest_message.get("text") or "", named, None)
+            if subject.unknown:
+                send(dispatcher, bot.unknown(subject.unknown))
+            elif named:
+                send(dispatcher, bot.compare(named[0], named[0]))
+            else:
+                send(dispatcher, bot.which_topic())
+            return []
+        answer = bot.compare(named[0], named[1])
+        send(dispatcher, answer)
+        return remember(answer)
+
+
+class ActionShowSource(Action):
+    """Names the article(s) behind the last answer."""
+
+    def name(self) -> Text:
+        return "action_show_source"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        bot = explainer()
+        named = mentioned_concepts(tracker, bot.kb)
+        recent = [c for c in tracker.get_slot("last_concepts") or [] if c in bot.kb.entries]
+        send(dispatcher, bot.sources(named or recent))
+        return []

@@ -1,0 +1,45 @@
+"""Actions about the knowledge base as a whole: listing topics, and asking to rephrase."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import explainer, mentioned_concepts, send
+
+
+class ActionListTopics(Action):
+    """Lists what the bot can explain, overall or in the category asked for."""
+
+    def name(self) -> Text:
+        return "action_list_topics"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        bot = explainer()
+        category = next(
+            (e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "category"),
+            None,
+        )
+        if category not in bot.kb.categories:
+            category = bot.kb.category_named(tracker.latest_message.get("text") or "")
+        send(dispatcher, bot.topics(category))
+        return []
+
+
+class ActionAskRephrase(Action):
+    """Low NLU confidence: ask to rephrase, offering the likeliest topics as buttons."""
+
+    def name(self) -> Text:
+        return "action_ask_rephrase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        bot = explainer()
+        candidates = mentioned_concepts(tracker, bot.kb)
+        if not candidates:
+            candidates = bot.kb.suggest(tracker.latest_message.get("text") or "")
+        send(dispatcher, bot.rephrase(candidates))
+        return []

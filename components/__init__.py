@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components of GenAI Explainer (thin adapters over the `explainer` core)."""
