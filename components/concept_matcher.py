@@ -47,12 +47,12 @@ class ConceptMatcher(GraphComponent, EntityExtractorMixin):
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        keys: Optional[Dict[str, str]] = None,
+        forms: Optional[List[List[Any]]] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._index = ConceptIndex(keys or {})
+        self._index = ConceptIndex(forms or [])
         self._nlp = spacy.blank(self._config["language"])
 
     @classmethod
@@ -71,7 +71,7 @@ class ConceptMatcher(GraphComponent, EntityExtractorMixin):
         kb = load_knowledge_base(self._config["knowledge_dir"])
         self._index = ConceptIndex(kb.names())
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / INDEX_FILE).write_text(json.dumps(self._index.keys, sort_keys=True), encoding="utf-8")
+            (directory / INDEX_FILE).write_text(json.dumps(sorted(self._index.forms)), encoding="utf-8")
         return self._resource
 
     @classmethod
@@ -85,8 +85,8 @@ class ConceptMatcher(GraphComponent, EntityExtractorMixin):
     ) -> ConceptMatcher:
         """Loads the index persisted at training time."""
         with model_storage.read_from(resource) as directory:
-            keys = json.loads((directory / INDEX_FILE).read_text(encoding="utf-8"))
-        return cls(config, model_storage, resource, keys)
+            forms = json.loads((directory / INDEX_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, forms)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds one `concept` entity per recognised name, in the order they appear."""

@@ -11,6 +11,8 @@ ASPECTS = ("definition", "how_it_works", "examples", "uses", "limitations", "his
 DEEPER = ("definition", "how_it_works", "uses", "examples", "limitations", "history")
 MAX_BUTTONS = 3
 MAX_LISTED = 6
+# Telegram drops buttons whose callback data exceeds 64 bytes; keep every payload within that.
+MAX_PAYLOAD_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -156,11 +158,13 @@ class Explainer:
             buttons.append(Button(f"Examples of {short_name(entry)}", payload("ask_examples", [entry.id])))
         elif aspect != "how_it_works":
             buttons.append(Button(f"How does {short_name(entry)} work?", payload("ask_how_it_works", [entry.id])))
-        partner = related[1] if len(related) > 1 else (related[0] if related else None)
-        if partner:
-            title = f"{short_name(entry)} vs {short_name(partner)}"
-            buttons.append(Button(title, payload("ask_comparison", [entry.id, partner.id])))
-        return buttons[:MAX_BUTTONS]
+        partners = related[1:] + related[:1]
+        for partner in partners:
+            compare = payload("ask_comparison", [entry.id, partner.id])
+            if len(compare.encode()) <= MAX_PAYLOAD_BYTES:
+                buttons.append(Button(f"{short_name(entry)} vs {short_name(partner)}", compare))
+                break
+        return [b for b in buttons if len(b.payload.encode()) <= MAX_PAYLOAD_BYTES][:MAX_BUTTONS]
 
     # -- two concepts ---------------------------------------------------------------------------
 

@@ -75,16 +75,19 @@ class KnowledgeBase:
 
     def __post_init__(self) -> None:
         self._by_key: Dict[str, str] = {}
+        self._words: Dict[str, int] = {}
         for entry in self.entries.values():
             for form in entry.surface_forms():
-                self._by_key.setdefault(text.key(form), entry.id)
+                form_key = text.key(form)
+                self._by_key.setdefault(form_key, entry.id)
+                self._words.setdefault(form_key, len(text.words(form)))
 
     def get(self, entry_id: str) -> Optional[Entry]:
         return self.entries.get(entry_id)
 
-    def names(self) -> Dict[str, str]:
-        """Matching key of every surface form -> entry id (what the concept matcher is built from)."""
-        return dict(self._by_key)
+    def names(self) -> List[Tuple[str, str, int]]:
+        """(matching key, entry id, word count) of every surface form: what the concept matcher indexes."""
+        return [(form_key, entry_id, self._words[form_key]) for form_key, entry_id in self._by_key.items()]
 
     def find(self, name: str) -> Optional[str]:
         """The id an exact name or alias refers to (case, plural, hyphen and space insensitive)."""

@@ -26,19 +26,21 @@ class ConceptMatch:
 
 
 class ConceptIndex:
-    """Matching keys of names and aliases -> entry id, bucketed by first letter for typo search."""
+    """Matching keys of names and aliases -> entry id; typo search looks only at keys with the same first
+    letter and word count ("train station" is two words, so it is no typo of "translation")."""
 
-    def __init__(self, keys: Dict[str, str]) -> None:
-        self.keys = dict(keys)
-        self._buckets: Dict[str, List[Tuple[str, str]]] = {}
-        for form_key, concept in self.keys.items():
-            self._buckets.setdefault(form_key[:1], []).append((form_key, concept))
+    def __init__(self, forms: Sequence[Tuple[str, str, int]]) -> None:
+        self.forms = [tuple(form) for form in forms]
+        self.keys = {form_key: concept for form_key, concept, _ in self.forms}
+        self._buckets: Dict[Tuple[str, int], List[Tuple[str, str]]] = {}
+        for form_key, concept, word_count in self.forms:
+            self._buckets.setdefault((form_key[:1], word_count), []).append((form_key, concept))
 
     def exact(self, span_key: str) -> str:
         return self.keys.get(span_key, "")
 
-    def fuzzy(self, span_key: str) -> Tuple[str, int]:
-        found = text.closest(span_key, self._buckets.get(span_key[:1], []))
+    def fuzzy(self, span_key: str, word_count: int) -> Tuple[str, int]:
+        found = text.closest(span_key, self._buckets.get((span_key[:1], word_count), []))
         return found if found else ("", 0)
 
     def find(self, tokens: Sequence[Token], original: str) -> List[ConceptMatch]:
@@ -71,7 +73,7 @@ class ConceptIndex:
             if not span_key:
                 continue
             if fuzzy:
-                concept, dist = self.fuzzy(span_key)
+                concept, dist = self.fuzzy(span_key, len(text.words(original[start:end])))
                 confidence = 1.0 - dist / (len(span_key) + 1)
             else:
                 concept, confidence = self.exact(span_key), 1.0

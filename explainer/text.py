@@ -70,9 +70,10 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 
 def allowed_typos(length: int) -> int:
     """How many typos a key of this length may carry and still be recognised."""
-    if length < 5:
+    # Short keys get none: "lyric" is one letter from "Lyria", "taken" from "token".
+    if length < 6:
         return 0
-    if length < 9:
+    if length < 10:
         return 1
     return 2
 

@@ -1,0 +1,92 @@
+"""Starts the real action server and Rasa server as subprocesses on free loopback ports, for end-to-end tests."""
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA = ROOT / ".venv" / "bin" / "rasa"
+MODEL = ROOT / "models" / "genai-explainer.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(**extra: str) -> Dict[str, str]:
+    env = dict(os.environ, SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2")
+    env.update(extra)
+    return env
+
+
+class Server:
+    """A subprocess that is ready once `health_url` answers 200; its output goes to a log file."""
+
+    def __init__(self, args: List[str], health_url: str, log: Path, env: Dict[str, str]) -> None:
+        self.health_url = health_url
+        self.log = log
+        self._log_file = open(log, "wb")
+        self.process = subprocess.Popen(args, cwd=ROOT, stdout=self._log_file, stderr=subprocess.STDOUT, env=env)
+
+    def wait_ready(self, timeout: float = 180.0) -> "Server":
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, socket.timeout):
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"server not ready after {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log_file.close()
+
+
+def start_action_server(port: int, log: Path, knowledge_dir: Optional[Path] = None) -> Server:
+    env = environment(**({"GENAI_KNOWLEDGE_DIR": str(knowledge_dir)} if knowledge_dir else {}))
+    args = [str(RASA), "run", "actions", "--port", str(port)]
+    return Server(args, f"http://127.0.0.1:{port}/health", log, env)
+
+
+def start_rasa_server(port: int, action_port: int, workdir: Path, log: Path) -> Server:
+    """`rasa run` with the REST channel, our model, and a tracker store in `workdir`."""
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n',
+        encoding="utf-8",
+    )
+    args = [
+        str(RASA), "run", "--model", str(MODEL), "--port", str(port), "--interface", "127.0.0.1",
+        "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+    ]
+    return Server(args, f"http://127.0.0.1:{port}/webhooks/rest/", log, environment())
+
+
+def say(port: int, sender: str, message: str) -> List[Dict[str, Any]]:
+    """Posts one message to the REST channel and returns the bot's replies."""
+    body = json.dumps({"sender": sender, "message": message}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())

@@ -1,0 +1,23 @@
+"""The action server refuses to start on an invalid knowledge base, and says what to fix."""
+
+import subprocess
+from pathlib import Path
+
+from servers import RASA, ROOT, environment, free_port
+
+
+def test_invalid_knowledge_base_stops_the_action_server(fixture_kb_dir: Path) -> None:
+    path = fixture_kb_dir / "entries.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    simple: It draws what you ask.\n", ""), encoding="utf-8")
+    result = subprocess.run(
+        [str(RASA), "run", "actions", "--port", str(free_port())],
+        cwd=ROOT,
+        env=environment(GENAI_KNOWLEDGE_DIR=str(fixture_kb_dir)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "The action server cannot start" in result.stderr
+    assert "entry 'painter' (line 30): field 'simple' is missing." in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

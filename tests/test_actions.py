@@ -1,0 +1,102 @@
+"""Every custom action, run on rasa-sdk trackers against the real knowledge base."""
+
+import asyncio
+from typing import Any, Dict, List, Tuple
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.explain import ActionCompare, ActionExplain, ActionShowSource
+from actions.topics import ActionAskRephrase, ActionListTopics
+from conftest import load_tracker, make_tracker
+from explainer.answers import short_name
+from explainer.kb import KnowledgeBase
+
+
+def run(action, tracker) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    assert len(dispatcher.messages) == 1, dispatcher.messages
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_what_is_sets_the_concept_and_offers_follow_ups(kb: KnowledgeBase) -> None:
+    messages, slots = run(ActionExplain(), make_tracker("what is a diffusion model?", "ask_definition", ["diffusion_model"]))
+    assert kb.entries["diffusion_model"].explanation in messages[0]["text"]
+    assert 2 <= len(messages[0]["buttons"]) <= 3
+    assert slots == {"concept": "diffusion_model", "last_concepts": ["diffusion_model"], "last_aspect": "definition"}
+
+
+def test_when_was_it_introduced_follows_up_on_the_last_concept(kb: KnowledgeBase) -> None:
+    messages, slots = run(ActionExplain(), load_tracker("diffusion_then_follow_up"))
+    assert str(kb.entries["diffusion_model"].year) in messages[0]["text"]
+    assert slots["concept"] == "diffusion_model"
+
+
+def test_how_is_it_different_compares_last_concept_with_named_one(kb: KnowledgeBase) -> None:
+    messages, slots = run(ActionCompare(), load_tracker("compare_follow_up"))
+    text = messages[0]["text"]
+    assert short_name(kb.entries["diffusion_model"]) in text and short_name(kb.entries["gan"]) in text
+    assert slots["last_concepts"] == ["diffusion_model", "gan"]
+
+
+def test_follow_up_aspects_use_the_slot(kb: KnowledgeBase) -> None:
+    slots = {"concept": "llm"}
+    messages, _ = run(ActionExplain(), make_tracker("any examples?", "ask_examples", slots=slots))
+    assert any(short_name(e) in messages[0]["text"] for e in kb.examples_of("llm"))
+    messages, _ = run(ActionExplain(), make_tracker("what are its weaknesses?", "ask_limitations", slots=slots))
+    assert kb.entries["llm"].limitations[0].rstrip(".") in messages[0]["text"]
+
+
+def test_why_do_llms_hallucinate_explains_hallucination(kb: KnowledgeBase) -> None:
+    tracker = make_tracker("why do LLMs hallucinate", "ask_limitations", ["llm", "hallucination"])
+    messages, slots = run(ActionExplain(), tracker)
+    assert kb.entries["hallucination"].how_it_works in messages[0]["text"]
+    assert slots["concept"] == "hallucination"
+
+
+def test_unknown_concept_is_said_and_near_topics_offered() -> None:
+    messages, slots = run(ActionExplain(), make_tracker("what is a quantum blockchain?", "ask_definition", slots={"concept": "gan"}))
+    assert "quantum blockchain" in messages[0]["text"]
+    assert messages[0]["buttons"]
+    assert slots == {}
+
+
+def test_question_without_any_topic_asks_which() -> None:
+    messages, _ = run(ActionExplain(), make_tracker("how does it work?", "ask_how_it_works"))
+    assert "Which topic" in messages[0]["text"]
+    assert messages[0]["buttons"]
+
+
+def test_tell_me_more_and_simpler_continue_the_topic(kb: KnowledgeBase) -> None:
+    slots = {"concept": "transformer", "last_aspect": "definition"}
+    messages, new = run(ActionExplain(), make_tracker("tell me more", "tell_more", slots=slots))
+    assert kb.entries["transformer"].how_it_works in messages[0]["text"]
+    assert new["last_aspect"] == "how_it_works"
+    messages, _ = run(ActionExplain(), make_tracker("explain it more simply", "explain_simpler", slots=slots))
+    assert kb.entries["transformer"].simple in messages[0]["text"]
+
+
+def test_genai_vs_llm_comparison(kb: KnowledgeBase) -> None:
+    tracker = make_tracker("generative ai vs llm", "ask_comparison", ["generative_ai", "llm"])
+    messages, _ = run(ActionCompare(), tracker)
+    comparison, _ = kb.comparison("generative_ai", "llm")
+    assert comparison.relation in messages[0]["text"]
+
+
+def test_source_of_the_last_answer(kb: KnowledgeBase) -> None:
+    tracker = make_tracker("where is this from?", "ask_source", slots={"last_concepts": ["gan", "vae"]})
+    messages, _ = run(ActionShowSource(), tracker)
+    for source in kb.source_list(kb.entries["gan"].sources + kb.entries["vae"].sources):
+        assert source.url in messages[0]["text"]
+
+
+def test_list_topics_by_category(kb: KnowledgeBase) -> None:
+    messages, _ = run(ActionListTopics(), make_tracker("which tools do you know about?", "list_topics"))
+    for entry in kb.in_category("tool"):
+        assert entry.name in messages[0]["text"]
+
+
+def test_rephrase_offers_likely_topics(kb: KnowledgeBase) -> None:
+    messages, _ = run(ActionAskRephrase(), make_tracker("difusion thingy??", "nlu_fallback"))
+    assert "rephrase" in messages[0]["text"]
+    assert any("diffusion_model" in b["payload"] for b in messages[0]["buttons"])

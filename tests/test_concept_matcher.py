@@ -1,0 +1,107 @@
+"""The ConceptMatcher NLU component finds knowledge-base concepts the way users write them."""
+
+from pathlib import Path
+from typing import List
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.concept_matcher import ConceptMatcher
+from conftest import KNOWLEDGE
+
+
+def train_matcher(tmp_path: Path, knowledge_dir: Path = KNOWLEDGE) -> ConceptMatcher:
+    (tmp_path / "model").mkdir()
+    storage = LocalModelStorage(tmp_path / "model")
+    config = {**ConceptMatcher.get_default_config(), "knowledge_dir": str(knowledge_dir)}
+    context = ExecutionContext(GraphSchema({}), "test")
+    matcher = ConceptMatcher.create(config, storage, Resource("concept_matcher"), context)
+    resource = matcher.train(TrainingData())
+    return ConceptMatcher.load(config, storage, resource, context)
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> ConceptMatcher:
+    return train_matcher(tmp_path_factory.mktemp("matcher"))
+
+
+def concepts(matcher: ConceptMatcher, text: str) -> List[str]:
+    message = Message(data={"text": text})
+    matcher.process([message])
+    return [e["value"] for e in message.get("entities", []) if e["entity"] == "concept"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("what is a diffusion model?", ["diffusion_model"]),
+        ("WHAT ARE DIFFUSION MODELS", ["diffusion_model"]),
+        ("tell me about dall-e", ["dall_e"]),
+        ("tell me about dall e", ["dall_e"]),
+        ("tell me about dalle", ["dall_e"]),
+        ("what is DALL·E", ["dall_e"]),
+        ("how do GANs work", ["gan"]),
+        ("what's a large-language model", ["llm"]),
+        ("examples of LLMs", ["llm"]),
+        ("is Bard the same thing as gemini", ["gemini", "gemini"]),
+        ("what is stable diffusion", ["stable_diffusion"]),
+        ("gpt-4 vs gpt 3", ["gpt_4", "gpt_3"]),
+    ],
+)
+def test_names_aliases_case_plural_hyphen_space(matcher: ConceptMatcher, text: str, expected: List[str]) -> None:
+    assert concepts(matcher, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("what is a difusion model", ["diffusion_model"]),
+        ("how do transfromers work", ["transformer"]),
+        ("explain generative adverserial networks", ["gan"]),
+        ("why do llms hallucinaet", ["llm", "hallucination"]),
+    ],
+)
+def test_common_typos(matcher: ConceptMatcher, text: str, expected: List[str]) -> None:
+    assert concepts(matcher, text) == expected
+
+
+def test_comparison_yields_two_concepts_in_order(matcher: ConceptMatcher) -> None:
+    assert concepts(matcher, "GAN vs VAE") == ["gan", "vae"]
+    assert concepts(matcher, "difference between a VAE and a GAN?") == ["vae", "gan"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what's the weather like tomorrow", "order me a pizza", "hello there", "what is a quantum blockchain"],
+)
+def test_no_concept_in_unrelated_text(matcher: ConceptMatcher, text: str) -> None:
+    assert concepts(matcher, text) == []
+
+
+def test_entity_offsets_point_at_the_words(matcher: ConceptMatcher) -> None:
+    text = "so how is a transformer different from an RNN?"
+    message = Message(data={"text": text})
+    matcher.process([message])
+    spans = [text[e["start"] : e["end"]] for e in message.get("entities")]
+    assert spans == ["transformer", "RNN"]
+    assert {e["extractor"] for e in message.get("entities")} == {"ConceptMatcher"}
+
+
+def test_new_alias_in_yaml_is_recognised_after_retraining(tmp_path: Path, real_kb_dir: Path) -> None:
+    path = real_kb_dir / "model_families.yml"
+    content = path.read_text(encoding="utf-8")
+    assert "id: diffusion_model" in content
+    before = ConceptMatcher.fingerprint_addon({"knowledge_dir": str(real_kb_dir)})
+    content = content.replace("  - id: diffusion_model\n", "  - id: diffusion_model\n", 1)
+    lines = content.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == "- id: diffusion_model")
+    alias_line = next(i for i in range(at, len(lines)) if lines[i].strip().startswith("aliases:"))
+    lines[alias_line] = lines[alias_line].replace("aliases: [", "aliases: [noise sculptor, ", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ConceptMatcher.fingerprint_addon({"knowledge_dir": str(real_kb_dir)}) != before
+    retrained = train_matcher(tmp_path, real_kb_dir)
+    assert concepts(retrained, "what is a noise sculptor") == ["diffusion_model"]

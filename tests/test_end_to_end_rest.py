@@ -1,0 +1,91 @@
+"""The real action server and `rasa run` with the trained model, spoken to over the REST channel."""
+
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Iterator, Tuple
+
+import pytest
+
+from explainer.answers import short_name
+from explainer.kb import KnowledgeBase
+from servers import MODEL, free_port, say, start_action_server, start_rasa_server
+
+pytestmark = [
+    pytest.mark.model,
+    pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
+]
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[int, Path]]:
+    """(REST port, the knowledge folder the action server reads) for the whole module."""
+    import shutil
+
+    from conftest import KNOWLEDGE
+
+    workdir = tmp_path_factory.mktemp("e2e")
+    knowledge = workdir / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("*.md"))
+    action_port, rasa_port = free_port(), free_port()
+    actions = start_action_server(action_port, workdir / "actions.log", knowledge)
+    rasa = start_rasa_server(rasa_port, action_port, workdir, workdir / "rasa.log")
+    try:
+        actions.wait_ready()
+        rasa.wait_ready()
+        yield rasa_port, knowledge
+    finally:
+        rasa.stop()
+        actions.stop()
+
+
+def texts(replies) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_three_questions_of_a_new_user(servers, kb: KnowledgeBase) -> None:
+    port, _ = servers
+    user = f"e2e-{uuid.uuid4()}"
+    first = say(port, user, "what is a diffusion model?")
+    assert kb.entries["diffusion_model"].explanation in texts(first)
+    assert first[0].get("buttons"), "follow-up buttons are missing"
+    second = say(port, user, "when was it introduced?")
+    assert str(kb.entries["diffusion_model"].year) in texts(second)
+    third = say(port, user, "how is it different from a GAN?")
+    assert short_name(kb.entries["gan"]) in texts(third)
+    assert short_name(kb.entries["diffusion_model"]) in texts(third)
+
+
+def test_typo_and_button_payload(servers, kb: KnowledgeBase) -> None:
+    port, _ = servers
+    user = f"e2e-{uuid.uuid4()}"
+    replies = say(port, user, "how do transfromers work")
+    assert kb.entries["transformer"].how_it_works in texts(replies)
+    payload = replies[0]["buttons"][0]["payload"]
+    assert payload.startswith("/")
+    assert say(port, user, payload), "a button payload got no answer"
+
+
+def test_unknown_and_out_of_scope(servers) -> None:
+    port, _ = servers
+    user = f"e2e-{uuid.uuid4()}"
+    assert "quantum blockchain" in texts(say(port, user, "what is a quantum blockchain?"))
+    out = texts(say(port, user, "can you order me a pizza"))
+    assert "generative AI" in out
+
+
+def test_edited_answer_is_served_without_restart(servers) -> None:
+    port, knowledge = servers
+    path = knowledge / "model_families.yml"
+    content = path.read_text(encoding="utf-8")
+    marker = f"Edited explanation {uuid.uuid4().hex[:8]}."
+    start = content.index("- id: nerf")
+    at = content.index("    simple: ", start)
+    end = content.index("\n", at)
+    path.write_text(content[:at] + f"    simple: {marker}" + content[end:], encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    user = f"e2e-{uuid.uuid4()}"
+    say(port, user, "what is a NeRF")
+    assert marker in texts(say(port, user, "explain it more simply"))

@@ -1,0 +1,140 @@
+"""The core's answers: built from the knowledge base's fields, short, with follow-up buttons."""
+
+import json
+
+import pytest
+
+from explainer.answers import ASPECTS, Explainer, short_name
+from explainer.context import focus, resolve, unknown_topic
+from explainer.kb import KnowledgeBase
+
+
+@pytest.fixture(scope="module")
+def bot(kb: KnowledgeBase) -> Explainer:
+    return Explainer(kb)
+
+
+def test_definition_uses_the_entry_explanation(bot: Explainer, kb: KnowledgeBase) -> None:
+    answer = bot.explain("diffusion_model", "definition")
+    assert kb.entries["diffusion_model"].explanation in answer.text
+    assert 2 <= len(answer.buttons) <= 3
+
+
+def test_every_aspect_of_every_entry_answers(bot: Explainer, kb: KnowledgeBase) -> None:
+    for entry_id in kb.entries:
+        for aspect in ASPECTS:
+            answer = bot.explain(entry_id, aspect, "definition")
+            assert answer.text.strip(), (entry_id, aspect)
+            assert len(answer.text) < 1200, (entry_id, aspect, len(answer.text))
+            assert len(answer.buttons) <= 3
+            for button in answer.buttons:
+                assert len(button.payload.encode()) <= 64, button.payload
+
+
+def test_history_gives_the_year(bot: Explainer, kb: KnowledgeBase) -> None:
+    answer = bot.explain("diffusion_model", "history")
+    assert str(kb.entries["diffusion_model"].year) in answer.text
+
+
+def test_examples_list_named_examples(bot: Explainer, kb: KnowledgeBase) -> None:
+    answer = bot.explain("llm", "examples")
+    for example in kb.examples_of("llm")[:3]:
+        assert short_name(example) in answer.text
+
+
+def test_tell_me_more_goes_deeper_each_time(bot: Explainer) -> None:
+    first = bot.explain("gan", "more", "definition")
+    second = bot.explain("gan", "more", first.aspect)
+    assert first.aspect == "how_it_works"
+    assert second.aspect not in ("definition", "how_it_works")
+    assert first.text != second.text
+
+
+def test_simpler_uses_the_simple_text(bot: Explainer, kb: KnowledgeBase) -> None:
+    assert kb.entries["transformer"].simple in bot.explain("transformer", "simpler").text
+
+
+def test_comparison_is_built_from_both_entries(bot: Explainer, kb: KnowledgeBase) -> None:
+    answer = bot.compare("gan", "vae")
+    assert kb.entries["gan"].summary in answer.text and kb.entries["vae"].summary in answer.text
+    assert answer.concepts == ["gan", "vae"]
+
+
+def test_generative_ai_vs_llm_uses_the_articles_comparison(bot: Explainer, kb: KnowledgeBase) -> None:
+    comparison, _ = kb.comparison("generative_ai", "llm")
+    answer = bot.compare("generative_ai", "llm")
+    assert comparison.relation in answer.text
+    for aspect in comparison.aspects:
+        assert aspect.text in answer.text
+
+
+def test_any_two_entries_compare(bot: Explainer, kb: KnowledgeBase) -> None:
+    ids = list(kb.entries)
+    for a, b in zip(ids, ids[1:] + ids[:1]):
+        answer = bot.compare(a, b)
+        assert short_name(kb.entries[a]) in answer.text and short_name(kb.entries[b]) in answer.text
+
+
+def test_source_names_article_and_url(bot: Explainer, kb: KnowledgeBase) -> None:
+    answer = bot.explain("nerf", "source")
+    for source in kb.source_list(kb.entries["nerf"].sources):
+        assert source.title in answer.text and source.url in answer.text
+
+
+def test_button_payloads_are_rasa_intents_with_json(bot: Explainer) -> None:
+    for button in bot.explain("gan", "definition").buttons:
+        intent, _, entities = button.payload[1:].partition("{")
+        assert intent.startswith(("ask_", "list_"))
+        assert "concept" in json.loads("{" + entities)
+
+
+def test_topics_by_category(bot: Explainer, kb: KnowledgeBase) -> None:
+    answer = bot.topics("model_family")
+    for entry in kb.in_category("model_family"):
+        assert entry.name in answer.text
+    overall = bot.topics()
+    assert str(len(kb.entries)) in overall.text
+
+
+def test_category_named_in_a_question(kb: KnowledgeBase) -> None:
+    assert kb.category_named("which model families do you know?") == "model_family"
+    assert kb.category_named("what tools can you explain") == "tool"
+    assert kb.category_named("what do you know") is None
+
+
+def test_unknown_topic_offers_near_topics(bot: Explainer) -> None:
+    answer = bot.unknown("quantum blockchain")
+    assert "quantum blockchain" in answer.text
+    assert answer.buttons
+
+
+def test_suggest_finds_near_names(kb: KnowledgeBase) -> None:
+    assert "diffusion_model" in kb.suggest("diffusion thing")
+
+
+@pytest.mark.parametrize(
+    "sentence, topic",
+    [
+        ("what is a quantum blockchain?", "quantum blockchain"),
+        ("what is it?", None),
+        ("what are its weaknesses?", None),
+        ("how does it work", None),
+        ("when was it introduced?", None),
+        ("any examples?", None),
+        ("what are the limitations", None),
+    ],
+)
+def test_unknown_topic_extraction(sentence: str, topic: str) -> None:
+    assert unknown_topic(sentence) == topic
+
+
+def test_follow_up_uses_last_concept() -> None:
+    subject = resolve("when was it introduced?", [], "diffusion_model")
+    assert subject.concepts == ["diffusion_model"] and subject.follow_up
+    assert resolve("what is a GAN", ["gan"], "diffusion_model").concepts == ["gan"]
+    assert resolve("what is a quantum blockchain", [], "gan").unknown == "quantum blockchain"
+
+
+def test_focus_prefers_the_challenge() -> None:
+    assert focus(["llm", "hallucination"], ["concept", "challenge"]) == "hallucination"
+    assert focus(["gan", "vae"], ["model_family", "model_family"]) == "gan"
