@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import explainer, mentioned_concepts, send
+from explainer.context import unknown_topic
 
 
 class ActionListTopics(Action):
@@ -42,4 +43,21 @@ class ActionAskRephrase(Action):
         if not candidates:
             candidates = bot.kb.suggest(tracker.latest_message.get("text") or "")
         send(dispatcher, bot.rephrase(candidates))
+        return []
+
+
+class ActionOutOfScope(Action):
+    """Outside generative AI: name the topic asked about when there is one, and say what the bot covers."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topic = unknown_topic(tracker.latest_message.get("text") or "")
+        if topic:
+            send(dispatcher, explainer().unknown(topic))
+        else:
+            dispatcher.utter_message(response="utter_out_of_scope")
         return []

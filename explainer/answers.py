@@ -259,12 +259,10 @@ class Explainer:
 
     def unknown(self, phrase: str) -> Answer:
         """A topic the knowledge base does not cover: say so and offer the nearest known ones."""
-        near = self.kb.suggest(phrase) or self.featured()
-        text = (
-            f"“{phrase}” isn't something I cover: I explain generative AI and large language models. "
-            f"The closest topics I know are below."
-        )
-        return Answer(text, self._definition_buttons(near))
+        near = self.kb.suggest(phrase)
+        offer = "The closest topics I know are below." if near else "Here are some topics to start with."
+        text = f"“{phrase}” isn't something I cover: I explain generative AI and large language models. {offer}"
+        return Answer(text, self._definition_buttons(near or self.featured()))
 
     def which_topic(self) -> Answer:
         return Answer(

@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Tuple
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.explain import ActionCompare, ActionExplain, ActionShowSource
-from actions.topics import ActionAskRephrase, ActionListTopics
+from actions.topics import ActionAskRephrase, ActionListTopics, ActionOutOfScope
 from conftest import load_tracker, make_tracker
 from explainer.answers import short_name
 from explainer.kb import KnowledgeBase
@@ -100,3 +100,10 @@ def test_rephrase_offers_likely_topics(kb: KnowledgeBase) -> None:
     messages, _ = run(ActionAskRephrase(), make_tracker("difusion thingy??", "nlu_fallback"))
     assert "rephrase" in messages[0]["text"]
     assert any("diffusion_model" in b["payload"] for b in messages[0]["buttons"])
+
+
+def test_out_of_scope_names_the_topic_or_says_what_the_bot_covers() -> None:
+    messages, _ = run(ActionOutOfScope(), make_tracker("what is photosynthesis?", "out_of_scope"))
+    assert "photosynthesis" in messages[0]["text"] and messages[0]["buttons"]
+    messages, _ = run(ActionOutOfScope(), make_tracker("order me a pizza", "out_of_scope"))
+    assert messages[0]["response"] == "utter_out_of_scope"
