@@ -39,7 +39,8 @@ def remember(answer: Answer) -> List[Dict[str, Any]]:
     """Slots that let the next question say "it" or "tell me more"."""
     if not answer.concepts:
         return []
-    events = [SlotSet("concept", answer.concepts[-1] if answer.aspect == "comparison" else answer.concepts[0])]
+    compared = answer.aspect in ("comparison", "comparison_more")
+    events = [SlotSet("concept", answer.concepts[-1] if compared else answer.concepts[0])]
     events.append(SlotSet("last_concepts", list(answer.concepts)))
     if answer.aspect:
         events.append(SlotSet("last_aspect", answer.aspect))

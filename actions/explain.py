@@ -40,6 +40,11 @@ class ActionExplain(Action):
         if not subject.concepts:
             send(dispatcher, bot.which_topic())
             return []
+        pair = [c for c in tracker.get_slot("last_concepts") or [] if c in kb.entries]
+        if aspect == "more" and subject.follow_up and tracker.get_slot("last_aspect") == "comparison" and len(pair) == 2:
+            answer = bot.compare_more(pair[0], pair[1])
+            send(dispatcher, answer)
+            return remember(answer)
         concept = focus(subject.concepts, [kb.entries[c].category for c in subject.concepts])
         answer = bot.explain(concept, aspect, tracker.get_slot("last_aspect"))
         send(dispatcher, answer)

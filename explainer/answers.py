@@ -11,6 +11,8 @@ ASPECTS = ("definition", "how_it_works", "examples", "uses", "limitations", "his
 DEEPER = ("definition", "how_it_works", "uses", "examples", "limitations", "history")
 MAX_BUTTONS = 3
 MAX_LISTED = 6
+# A comparison shows this many aspects at first; "tell me more" shows the rest.
+FIRST_ASPECTS = 4
 # Telegram drops buttons whose callback data exceeds 64 bytes; keep every payload within that.
 MAX_PAYLOAD_BYTES = 64
 
@@ -157,7 +159,9 @@ class Explainer:
         if aspect != "examples" and self.kb.examples_of(entry.id):
             buttons.append(Button(f"Examples of {short_name(entry)}", payload("ask_examples", [entry.id])))
         elif aspect != "how_it_works":
-            buttons.append(Button(f"How does {short_name(entry)} work?", payload("ask_how_it_works", [entry.id])))
+            # For a challenge, how_it_works holds its cause.
+            title = "Why does it happen?" if entry.category == "challenge" else f"How does {short_name(entry)} work?"
+            buttons.append(Button(title, payload("ask_how_it_works", [entry.id])))
         partners = related[1:] + related[:1]
         for partner in partners:
             compare = payload("ask_comparison", [entry.id, partner.id])
@@ -180,7 +184,10 @@ class Explainer:
         found = self.kb.comparison(a, b)
         if found:
             comp, _ = found
-            lines = [comp.relation] + [f"• {aspect.name}: {aspect.text}" for aspect in comp.aspects]
+            lines = [comp.relation] + [f"• {aspect.name}: {aspect.text}" for aspect in comp.aspects[:FIRST_ASPECTS]]
+            rest = [aspect.name.lower() for aspect in comp.aspects[FIRST_ASPECTS:]]
+            if rest:
+                lines.append(f"Say “tell me more” for {_join(rest)}.")
         else:
             lines = [self._relation(ea, eb)]
             lines += [f"• {short_name(e)}: {e.summary}" for e in (ea, eb)]
@@ -198,6 +205,19 @@ class Explainer:
         if extra:
             buttons.append(Button(f"What is {short_name(self.kb.entries[extra])}?", payload("ask_definition", [extra])))
         return Answer("\n".join(lines), buttons, [a, b], "comparison")
+
+    def compare_more(self, a: str, b: str) -> Answer:
+        """The aspects of the article's comparison that the first answer left out, or each entry in depth."""
+        found = self.kb.comparison(a, b)
+        rest = found[0].aspects[FIRST_ASPECTS:] if found else ()
+        if rest:
+            lines = [f"• {aspect.name}: {aspect.text}" for aspect in rest]
+        else:
+            lines = [f"• {short_name(self.kb.entries[c])}: {self.kb.entries[c].how_it_works}" for c in (a, b)]
+        buttons = [
+            Button(f"What is {short_name(self.kb.entries[c])}?", payload("ask_definition", [c])) for c in (a, b)
+        ]
+        return Answer("\n".join(lines), buttons, [a, b], "comparison_more")
 
     def _relation(self, ea: Entry, eb: Entry) -> str:
         for first, second in ((ea, eb), (eb, ea)):

@@ -107,3 +107,10 @@ def test_out_of_scope_names_the_topic_or_says_what_the_bot_covers() -> None:
     assert "photosynthesis" in messages[0]["text"] and messages[0]["buttons"]
     messages, _ = run(ActionOutOfScope(), make_tracker("order me a pizza", "out_of_scope"))
     assert messages[0]["response"] == "utter_out_of_scope"
+
+
+def test_tell_me_more_after_a_comparison_continues_it(kb: KnowledgeBase) -> None:
+    slots = {"concept": "llm", "last_concepts": ["generative_ai", "llm"], "last_aspect": "comparison"}
+    messages, _ = run(ActionExplain(), make_tracker("tell me more", "tell_more", slots=slots))
+    comparison, _ = kb.comparison("generative_ai", "llm")
+    assert comparison.aspects[-1].text in messages[0]["text"]

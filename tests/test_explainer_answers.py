@@ -63,9 +63,11 @@ def test_comparison_is_built_from_both_entries(bot: Explainer, kb: KnowledgeBase
 def test_generative_ai_vs_llm_uses_the_articles_comparison(bot: Explainer, kb: KnowledgeBase) -> None:
     comparison, _ = kb.comparison("generative_ai", "llm")
     answer = bot.compare("generative_ai", "llm")
+    more = bot.compare_more("generative_ai", "llm")
     assert comparison.relation in answer.text
+    assert len(answer.text) < 1500
     for aspect in comparison.aspects:
-        assert aspect.text in answer.text
+        assert (aspect.text in answer.text) != (aspect.text in more.text), aspect.name
 
 
 def test_any_two_entries_compare(bot: Explainer, kb: KnowledgeBase) -> None:
