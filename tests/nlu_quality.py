@@ -4,7 +4,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Sequence, Tuple, Union
 
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
@@ -26,8 +26,9 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score(model: Path, test_file: Path) -> Scores:
-    data = load_data(str(test_file))
+def score(model: Path, test_files: Union[Path, Sequence[Path]]) -> Scores:
+    files = [test_files] if isinstance(test_files, Path) else list(test_files)
+    data = load_data(str(files[0])).merge(*(load_data(str(f)) for f in files[1:]))
     agent = Agent.load(str(model))
     examples = data.intent_examples
 

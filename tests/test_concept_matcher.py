@@ -105,3 +105,25 @@ def test_new_alias_in_yaml_is_recognised_after_retraining(tmp_path: Path, real_k
     assert ConceptMatcher.fingerprint_addon({"knowledge_dir": str(real_kb_dir)}) != before
     retrained = train_matcher(tmp_path, real_kb_dir)
     assert concepts(retrained, "what is a noise sculptor") == ["diffusion_model"]
+
+
+def test_featurizer_marks_concept_tokens_and_counts_concepts(tmp_path: Path) -> None:
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+
+    from components.concept_featurizer import ConceptFeaturizer
+
+    (tmp_path / "model").mkdir()
+    storage = LocalModelStorage(tmp_path / "model")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**ConceptFeaturizer.get_default_config(), "knowledge_dir": str(KNOWLEDGE)}
+    featurizer = ConceptFeaturizer.create(config, storage, Resource("concept_featurizer"), context)
+    featurizer.train(TrainingData())
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    messages = [Message(data={"text": t}) for t in ("GAN vs VAE", "how does a microwave work", "what is stable diffusion")]
+    tokenizer.process(messages)
+    featurizer.process(messages)
+    sequence, sentence = messages[0].get_sparse_features("text")
+    assert sentence.features.toarray().tolist() == [[1.0, 0.0, 1.0]]
+    assert sequence.features.toarray()[:, 0].tolist() == [1.0, 0.0, 1.0]
+    assert messages[1].get_sparse_features("text")[1].features.toarray().tolist() == [[0.0, 0.0, 0.0]]
+    assert messages[2].get_sparse_features("text")[1].features.toarray().tolist() == [[1.0, 1.0, 0.0]]
