@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from explainer import text
+from explainer.guide import DecisionGuide
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class KnowledgeBase:
     sources: Dict[str, Source]
     categories: Dict[str, Category]
     comparisons: List[Comparison] = field(default_factory=list)
+    guide: Optional[DecisionGuide] = None
 
     def __post_init__(self) -> None:
         self._by_key: Dict[str, str] = {}

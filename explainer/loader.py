@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 import yaml
 
 from explainer.errors import KnowledgeBaseError
+from explainer.guide import DecisionGuide, build_guide
 from explainer.kb import Aspect, Category, Comparison, Entry, KnowledgeBase, Source
 from explainer.validate import Problems, validate_documents
 
@@ -70,12 +71,23 @@ def _clean(mapping: Dict[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in mapping.items() if k != LINE}
 
 
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != LINE}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
 def _build(documents: Dict[str, Any]) -> KnowledgeBase:
     entries: Dict[str, Entry] = {}
     sources: Dict[str, Source] = {}
     categories: Dict[str, Category] = {}
     comparisons: List[Comparison] = []
+    guide: Optional[DecisionGuide] = None
     for label, doc in documents.items():
+        if doc.get("decision_guide"):
+            guide = build_guide(_strip_lines(doc["decision_guide"]))
         for raw in doc.get("sources", []) or []:
             item = _clean(raw)
             sources[item["id"]] = Source(
@@ -104,4 +116,6 @@ def _build(documents: Dict[str, Any]) -> KnowledgeBase:
                 file=label,
                 line=raw.get(LINE, 0),
             )
-    return KnowledgeBase(entries=entries, sources=sources, categories=categories, comparisons=comparisons)
+    return KnowledgeBase(
+        entries=entries, sources=sources, categories=categories, comparisons=comparisons, guide=guide
+    )

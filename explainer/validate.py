@@ -4,6 +4,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from explainer import text
+from explainer.validate_guide import check_guide
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 LINE = "__line__"
@@ -20,7 +21,7 @@ SECTION_FIELDS = {
     "categories": {"required": ("id", "name", "plural", "description"), "optional": ()},
     "comparisons": {"required": ("pair", "relation", "aspects", "sources"), "optional": ()},
 }
-TOP_LEVEL_KEYS = {"entries", *SECTION_FIELDS}
+TOP_LEVEL_KEYS = {"entries", "decision_guide", *SECTION_FIELDS}
 
 
 class Problems:
@@ -54,6 +55,7 @@ def _is_text_list(value: Any) -> bool:
 def validate_documents(documents: Dict[str, Any], problems: Problems) -> None:
     """Checks structure, required fields, unique ids and aliases, and every cross-reference."""
     entries: List[tuple] = []
+    guides: List[tuple] = []
     sections: Dict[str, List[tuple]] = {k: [] for k in SECTION_FIELDS}
     for label, doc in documents.items():
         if not isinstance(doc, dict):
@@ -64,6 +66,9 @@ def validate_documents(documents: Dict[str, Any], problems: Problems) -> None:
                 continue
             if key_name not in TOP_LEVEL_KEYS:
                 problems.add(f"{label}: unknown top-level key '{key_name}' (expected one of {sorted(TOP_LEVEL_KEYS)}).")
+                continue
+            if key_name == "decision_guide":
+                guides.append((label, items))
                 continue
             if not isinstance(items, list):
                 problems.add(f"{label}: '{key_name}' must be a list.")
@@ -77,6 +82,10 @@ def validate_documents(documents: Dict[str, Any], problems: Problems) -> None:
     ids = {kind: _check_sections(kind, items, problems) for kind, items in sections.items()}
     entry_ids = _check_entries(entries, ids["sources"], ids["categories"], problems)
     _check_comparisons(sections["comparisons"], entry_ids, ids["sources"], problems)
+    if len(guides) > 1:
+        problems.add(f"decision_guide is defined in {len(guides)} files; keep one.")
+    for label, guide in guides:
+        check_guide(label, guide, entry_ids, ids["sources"], problems.add)
 
 
 def _check_sections(kind: str, items: List[tuple], problems: Problems) -> set:

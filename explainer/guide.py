@@ -1,0 +1,236 @@
+"""The decision guide: which of an LLM, another generative model or a hybrid fits a project.
+
+The rules are data (knowledge/decision_guide.yml); this module only reads answers, adds weights,
+and explains which answers drove the result.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from explainer import text
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    synonyms: Tuple[str, ...]
+    weights: Mapping[str, int]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Factor:
+    id: str
+    name: str
+    question: str
+    why: str
+    options: Tuple[Option, ...]
+    always_ask: bool = False
+
+    def option(self, option_id: str) -> Optional[Option]:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    name: str
+    fits: str
+    families: Tuple[str, ...]
+    tools: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Caution:
+    concept: str
+    when: Mapping[str, Tuple[str, ...]]
+    text: str
+
+
+@dataclass(frozen=True)
+class Driver:
+    factor: Factor
+    option: Option
+    margin: int
+
+
+@dataclass
+class Result:
+    outcome: Outcome
+    totals: Dict[str, int]
+    drivers: List[Driver]
+    cautions: List[Caution]
+    answered: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DecisionGuide:
+    source: str
+    tie_break: Tuple[str, ...]
+    tie_break_reason: str
+    outcomes: Mapping[str, Outcome]
+    factors: Tuple[Factor, ...]
+    cautions: Tuple[Caution, ...]
+    direct_answers_only: Tuple[str, ...] = ()
+
+    def factor(self, factor_id: str) -> Factor:
+        return next(f for f in self.factors if f.id == factor_id)
+
+    def factor_ids(self) -> List[str]:
+        return [f.id for f in self.factors]
+
+    # -- reading answers ------------------------------------------------------------------------
+
+    def _matches(self, factor: Factor, sentence_words: List[str], ignored: set) -> List[Tuple[int, int, str]]:
+        """(start, end, option id) of every option phrase found in the words."""
+        found = []
+        for option in factor.options:
+            for phrase in (option.id.replace("_", " "), option.label, *option.synonyms):
+                phrase_words = [text.singular(w) for w in text.words(phrase)]
+                if not phrase_words or " ".join(phrase_words) in ignored:
+                    continue
+                n = len(phrase_words)
+                for i in range(len(sentence_words) - n + 1):
+                    if sentence_words[i : i + n] == phrase_words:
+                        found.append((i, i + n, option.id))
+        return found
+
+    @staticmethod
+    def _choose(matches: List[Tuple[int, int, str]]) -> Optional[str]:
+        """The option of the longest phrase ("customer support" over "support"); a tie is ambiguous."""
+        if not matches:
+            return None
+        longest = max(end - start for start, end, _ in matches)
+        options = {o for start, end, o in matches if end - start == longest}
+        return options.pop() if len(options) == 1 else None
+
+    def parse(self, factor_id: str, sentence: str) -> Optional[str]:
+        """The option a reply to this factor's question names ("mostly images" -> images), else None."""
+        sentence_words = [text.singular(w) for w in text.words(sentence)]
+        return self._choose(self._matches(self.factor(factor_id), sentence_words, set()))
+
+    def prefill(self, sentence: str) -> Dict[str, str]:
+        """Answers a user gave before being asked ("I want to generate images for ads").
+
+        Each word answers one factor at most: the longest phrase claims it, then the earlier factor
+        ("images" is content, not data). Generic replies such as "yes" or "lots" are ignored here.
+        """
+        sentence_words = [text.singular(w) for w in text.words(sentence)]
+        ignored = {" ".join(text.singular(w) for w in text.words(a)) for a in self.direct_answers_only}
+        candidates = []
+        for rank, factor in enumerate(self.factors):
+            for start, end, option in self._matches(factor, sentence_words, ignored):
+                candidates.append((-(end - start), rank, start, end, factor.id, option))
+        claimed: set = set()
+        kept: Dict[str, List[Tuple[int, int, str]]] = {}
+        for _, _, start, end, factor_id, option in sorted(candidates):
+            span = set(range(start, end))
+            if span & claimed and not any(start == s and end == e for s, e, _ in kept.get(factor_id, [])):
+                continue
+            claimed |= span
+            kept.setdefault(factor_id, []).append((start, end, option))
+        answers = {}
+        for factor_id, matches in kept.items():
+            option = self._choose(matches)
+            if option:
+                answers[factor_id] = option
+        return answers
+
+    # -- scoring --------------------------------------------------------------------------------
+
+    def totals(self, answers: Mapping[str, Optional[str]]) -> Dict[str, int]:
+        totals = {o: 0 for o in self.outcomes}
+        for factor in self.factors:
+            option = factor.option(answers.get(factor.id) or "")
+            if option:
+                for outcome, weight in option.weights.items():
+                    totals[outcome] += weight
+        return totals
+
+    def leader(self, totals: Mapping[str, int]) -> str:
+        """Highest total; ties go to the earlier outcome in tie_break."""
+        return min(totals, key=lambda o: (-totals[o], self.tie_break.index(o)))
+
+    def score(self, answers: Mapping[str, Optional[str]]) -> Result:
+        totals = self.totals(answers)
+        winner = self.leader(totals)
+        drivers = []
+        for factor in self.factors:
+            option = factor.option(answers.get(factor.id) or "")
+            if option:
+                others = [w for o, w in option.weights.items() if o != winner]
+                margin = option.weights.get(winner, 0) - max(others, default=0)
+                if margin > 0:
+                    drivers.append(Driver(factor, option, margin))
+        drivers.sort(key=lambda d: -d.margin)
+        context = {**{k: v for k, v in answers.items() if v}, "outcome": winner}
+        cautions = [c for c in self.cautions if any(context.get(k) in v for k, v in c.when.items())]
+        answered = {k: v for k, v in answers.items() if v}
+        return Result(self.outcomes[winner], totals, drivers[:3], cautions, answered)
+
+    def decided(self, answers: Mapping[str, Optional[str]], remaining: Sequence[str]) -> bool:
+        """True when no answers to the remaining factors can change the outcome.
+
+        Factors are independent, so the most any outcome can gain on the leader is the sum, over
+        the remaining factors, of the best option's weight difference ("not sure" adds nothing).
+        """
+        totals = self.totals(answers)
+        winner = self.leader(totals)
+        for other in self.outcomes:
+            if other == winner:
+                continue
+            swing = sum(
+                max([0] + [o.weights.get(other, 0) - o.weights.get(winner, 0) for o in self.factor(f).options])
+                for f in remaining
+            )
+            lead = totals[winner] - totals[other]
+            other_wins_ties = self.tie_break.index(other) < self.tie_break.index(winner)
+            if lead < swing or (lead == swing and other_wins_ties):
+                return False
+        return True
+
+    def next_factor(self, answers: Mapping[str, Optional[str]]) -> Optional[str]:
+        """The next question worth asking, or None when the guide can conclude."""
+        unanswered = [f.id for f in self.factors if f.id not in answers or answers[f.id] is None]
+        skippable = [f for f in unanswered if not self.factor(f).always_ask]
+        if skippable and self.decided(answers, unanswered):
+            unanswered = [f for f in unanswered if self.factor(f).always_ask]
+        return unanswered[0] if unanswered else None
+
+
+def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
+    """Builds the guide from its validated YAML mapping."""
+    outcomes = {
+        o["id"]: Outcome(o["id"], o["name"], o["fits"], tuple(o["families"]), tuple(o["tools"]))
+        for o in raw["outcomes"]
+    }
+    factors = tuple(
+        Factor(
+            id=f["id"],
+            name=f["name"],
+            question=f["question"],
+            why=f["why"],
+            always_ask=bool(f.get("always_ask", False)),
+            options=tuple(
+                Option(o["id"], o["label"], tuple(o["synonyms"]), dict(o["weights"]), o["reason"])
+                for o in f["options"]
+            ),
+        )
+        for f in raw["factors"]
+    )
+    cautions = tuple(
+        Caution(c["concept"], {k: tuple(v) for k, v in c["when"].items() if k != "__line__"}, c["text"])
+        for c in raw.get("cautions", [])
+    )
+    return DecisionGuide(
+        source=raw["source"],
+        tie_break=tuple(raw["tie_break"]),
+        tie_break_reason=raw["tie_break_reason"],
+        outcomes=outcomes,
+        factors=factors,
+        cautions=cautions,
+        direct_answers_only=tuple(raw.get("direct_answers_only", [])),
+    )

@@ -1,0 +1,111 @@
+"""Schema checks for knowledge/decision_guide.yml; each problem names file, line, factor, option, field."""
+
+from typing import Any, Dict, List
+
+from explainer import text
+
+LINE = "__line__"
+OUTCOME_FIELDS = ("id", "name", "fits", "families", "tools")
+FACTOR_FIELDS = ("id", "name", "question", "why", "options")
+OPTION_FIELDS = ("id", "label", "synonyms", "weights", "reason")
+CAUTION_FIELDS = ("concept", "when", "text")
+
+
+def _missing(item: Dict[str, Any], fields: tuple) -> List[str]:
+    return [f for f in fields if item.get(f) in (None, "", [])]
+
+
+def _at(item: Any) -> str:
+    return f" (line {item.get(LINE)})" if isinstance(item, dict) and item.get(LINE) else ""
+
+
+def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> None:
+    """Reports every problem of the guide through `add(sentence)`."""
+    if not isinstance(guide, dict):
+        add(f"{label}: 'decision_guide' must be a mapping with source, tie_break, outcomes, factors, cautions.")
+        return
+    for word in guide.get("direct_answers_only") or []:
+        if not isinstance(word, str):
+            add(f"{label}: decision_guide: field 'direct_answers_only': {word!r} is not text (quote yes/no in YAML).")
+    for name in ("source", "tie_break", "tie_break_reason", "outcomes", "factors"):
+        if guide.get(name) in (None, "", []):
+            add(f"{label}: decision_guide: field '{name}' is missing.")
+    if guide.get("source") and guide["source"] not in sources:
+        add(f"{label}: decision_guide: field 'source': unknown source '{guide['source']}'.")
+
+    outcomes = [o for o in guide.get("outcomes") or [] if isinstance(o, dict)]
+    outcome_ids = [o.get("id") for o in outcomes]
+    for outcome in outcomes:
+        where = f"{label}: outcome '{outcome.get('id')}'{_at(outcome)}"
+        for name in _missing(outcome, OUTCOME_FIELDS):
+            add(f"{where}: field '{name}' is missing.")
+        for name in ("families", "tools"):
+            for ref in outcome.get(name) or []:
+                if ref not in entry_ids:
+                    add(f"{where}: field '{name}': unknown entry id '{ref}'.")
+    if sorted(guide.get("tie_break") or []) != sorted(i for i in outcome_ids if i):
+        add(f"{label}: decision_guide: field 'tie_break' must list each outcome id once: {outcome_ids}.")
+
+    factor_options: Dict[str, set] = {}
+    for factor in guide.get("factors") or []:
+        if not isinstance(factor, dict):
+            add(f"{label}: every factor must be a mapping.")
+            continue
+        where = f"{label}: factor '{factor.get('id')}'{_at(factor)}"
+        for name in _missing(factor, FACTOR_FIELDS):
+            add(f"{where}: field '{name}' is missing.")
+        if factor.get("id") in factor_options:
+            add(f"{where}: duplicate factor id.")
+        options = factor_options.setdefault(factor.get("id"), set())
+        phrases: Dict[str, str] = {}
+        for option in factor.get("options") or []:
+            _check_option(where, option, outcome_ids, options, phrases, add)
+
+    for caution in guide.get("cautions") or []:
+        where = f"{label}: caution '{caution.get('concept')}'{_at(caution)}"
+        for name in _missing(caution, CAUTION_FIELDS):
+            add(f"{where}: field '{name}' is missing.")
+        if caution.get("concept") and caution["concept"] not in entry_ids:
+            add(f"{where}: field 'concept': unknown entry id '{caution['concept']}'.")
+        for key, values in (caution.get("when") or {}).items():
+            if key == LINE:
+                continue
+            allowed = set(outcome_ids) if key == "outcome" else factor_options.get(key)
+            if allowed is None:
+                add(f"{where}: field 'when': unknown factor '{key}'.")
+                continue
+            for value in values or []:
+                if value not in allowed:
+                    add(f"{where}: field 'when': '{key}' has no option '{value}'.")
+
+
+def _check_option(where: str, option: Any, outcome_ids: list, seen: set, phrases: Dict[str, str], add) -> None:
+    if not isinstance(option, dict):
+        add(f"{where}: every option must be a mapping.")
+        return
+    at = f"{where}: option '{option.get('id')}'{_at(option)}"
+    for name in _missing(option, OPTION_FIELDS):
+        add(f"{at}: field '{name}' is missing.")
+    for name in ("id", "label", "reason"):
+        if name in option and not isinstance(option[name], str):
+            add(f"{at}: field '{name}' must be text, found {option[name]!r} (quote yes/no in YAML).")
+    if option.get("id") in seen:
+        add(f"{at}: duplicate option id.")
+    seen.add(option.get("id"))
+    weights = option.get("weights") or {}
+    for outcome, weight in weights.items():
+        if outcome == LINE:
+            continue
+        if outcome not in outcome_ids:
+            add(f"{at}: field 'weights': unknown outcome '{outcome}'.")
+        if not isinstance(weight, int) or isinstance(weight, bool):
+            add(f"{at}: field 'weights': '{outcome}' must be a whole number, found {weight!r}.")
+    for synonym in option.get("synonyms") or []:
+        if not isinstance(synonym, str):
+            add(f"{at}: field 'synonyms': {synonym!r} is not text (quote yes/no/on/off in YAML).")
+            continue
+        phrase = " ".join(text.singular(w) for w in text.words(str(synonym)))
+        owner = phrases.get(phrase)
+        if owner and owner != option.get("id"):
+            add(f"{at}: field 'synonyms': '{synonym}' also belongs to option '{owner}'.")
+        phrases[phrase] = option.get("id")

@@ -1,0 +1,169 @@
+"""The decision guide's scoring, read from knowledge/decision_guide.yml: scenarios, every option, ties, skips."""
+
+import itertools
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from explainer.errors import KnowledgeBaseError
+from explainer.guide import DecisionGuide
+from explainer.kb import KnowledgeBase
+from explainer.loader import load_knowledge_base
+
+
+@pytest.fixture(scope="module")
+def guide(kb: KnowledgeBase) -> DecisionGuide:
+    assert kb.guide is not None
+    return kb.guide
+
+
+SCENARIOS = [
+    ("support chatbot over documentation", "a support chatbot over our product documentation",
+     {"content_type": "text", "data_availability": "lots_of_text", "task_complexity": "language",
+      "application_domain": "language_apps", "expertise": "little"}, "llm"),
+    ("product photos for ads", "product photos for our ads",
+     {"content_type": "images", "data_availability": "media", "task_complexity": "creative",
+      "application_domain": "creative_fields"}, "generative_model"),
+    ("background music", "background music for our app",
+     {"content_type": "audio", "task_complexity": "creative", "application_domain": "creative_fields"}, "generative_model"),
+    ("summarizing meeting notes", "summaries of our meeting notes",
+     {"content_type": "text", "data_availability": "lots_of_text", "task_complexity": "language",
+      "application_domain": "language_apps"}, "llm"),
+    ("campaign with copy and images", "a marketing campaign with copy and images",
+     {"content_type": "mixed", "data_availability": "both", "task_complexity": "combined",
+      "application_domain": "marketing"}, "hybrid"),
+    ("synthetic records with sensitive data", "synthetic patient records to train a model",
+     {"content_type": "synthetic_data", "privacy": "sensitive", "application_domain": "sensitive_fields",
+      "expertise": "strong"}, "generative_model"),
+    ("code assistant for a small team", "code completion for our developers",
+     {"content_type": "code", "expertise": "little", "resources": "limited"}, "llm"),
+    ("video clips with a big budget", "short video clips for social media",
+     {"content_type": "video", "resources": "ample", "expertise": "strong"}, "generative_model"),
+    ("translation of support articles", "translating support articles",
+     {"content_type": "text", "task_complexity": "language", "application_domain": "language_apps",
+      "data_quality": "clean_text"}, "llm"),
+]
+
+
+@pytest.mark.parametrize("name, _, answers, expected", SCENARIOS, ids=[s[0] for s in SCENARIOS])
+def test_scenarios(guide: DecisionGuide, name: str, _: str, answers: dict, expected: str) -> None:
+    result = guide.score(answers)
+    assert result.outcome.id == expected, (name, result.totals)
+    assert result.drivers, "a recommendation must name the answers that drove it"
+    assert all(d.option.weights.get(expected, 0) > 0 for d in result.drivers)
+
+
+def test_every_option_of_every_factor_adds_its_weights(guide: DecisionGuide) -> None:
+    for factor in guide.factors:
+        for option in factor.options:
+            totals = guide.totals({factor.id: option.id})
+            expected = {o: option.weights.get(o, 0) for o in guide.outcomes}
+            assert totals == expected, (factor.id, option.id)
+            result = guide.score({factor.id: option.id})
+            assert result.outcome.id in guide.outcomes
+
+
+def test_every_option_is_understood_from_its_label(guide: DecisionGuide) -> None:
+    for factor in guide.factors:
+        for option in factor.options:
+            assert guide.parse(factor.id, option.label) == option.id, (factor.id, option.label)
+
+
+def test_ties_follow_the_stated_order(guide: DecisionGuide) -> None:
+    assert guide.score({}).outcome.id == guide.tie_break[0]
+    totals = {o: 1 for o in guide.outcomes}
+    assert guide.leader(totals) == guide.tie_break[0]
+    totals[guide.tie_break[0]] = 0
+    assert guide.leader(totals) == guide.tie_break[1]
+
+
+def test_unknown_answers_add_nothing(guide: DecisionGuide) -> None:
+    assert guide.totals({f.id: "unknown" for f in guide.factors}) == {o: 0 for o in guide.outcomes}
+
+
+@pytest.mark.parametrize(
+    "factor, reply, option",
+    [
+        ("content_type", "mostly images", "images"),
+        ("data_availability", "we have tons of support tickets", "lots_of_text"),
+        ("expertise", "nobody on the team knows ML", "little"),
+        ("privacy", "yes", "sensitive"),
+        ("privacy", "no, it's all public data", "not_sensitive"),
+        ("resources", "just a laptop", "limited"),
+        ("content_type", "no idea", None),
+    ],
+)
+def test_free_text_replies(guide: DecisionGuide, factor: str, reply: str, option: str) -> None:
+    assert guide.parse(factor, reply) == option
+
+
+def test_prefill_from_the_first_message(guide: DecisionGuide) -> None:
+    assert guide.prefill("LLM or something else for generating product images?")["content_type"] == "images"
+    assert guide.prefill("I want to generate images for ads") == {
+        "content_type": "images", "application_domain": "creative_fields"}
+    assert "privacy" not in guide.prefill("yes, should I use an LLM?")
+
+
+def test_skipped_questions_could_not_change_the_result(guide: DecisionGuide) -> None:
+    """Whenever next_factor skips questions, every way of answering them gives the same outcome."""
+    rng = random.Random(7)
+    skipped_cases = 0
+    for _ in range(400):
+        answers = {}
+        for factor in guide.factors:
+            if rng.random() < 0.6:
+                answers[factor.id] = rng.choice(factor.options).id
+        unanswered = [f for f in guide.factor_ids() if f not in answers]
+        asked = guide.next_factor(answers)
+        skippable = [f for f in unanswered if not guide.factor(f).always_ask]
+        if asked is None or guide.factor(asked).always_ask:
+            if not skippable:
+                continue
+            skipped_cases += 1
+            outcome = guide.score(answers).outcome.id
+            choices = [[None] + [o.id for o in guide.factor(f).options] for f in unanswered]
+            for combo in itertools.product(*choices):
+                filled = {**answers, **{f: c for f, c in zip(unanswered, combo) if c}}
+                assert guide.score(filled).outcome.id == outcome
+    assert skipped_cases > 0, "no case exercised skipping"
+
+
+def test_strong_early_answers_skip_questions(guide: DecisionGuide) -> None:
+    answers = {"content_type": "text", "data_availability": "lots_of_text", "task_complexity": "language",
+               "application_domain": "language_apps", "expertise": "little"}
+    assert guide.next_factor(answers) == "privacy"
+    assert guide.next_factor({}) == guide.factors[0].id
+
+
+def test_cautions(guide: DecisionGuide) -> None:
+    result = guide.score({"content_type": "synthetic_data", "privacy": "sensitive"})
+    assert {"privacy", "bias"} <= {c.concept for c in result.cautions}
+    assert "hallucination" in {c.concept for c in guide.score({"content_type": "text"}).cautions}
+
+
+def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge", folder)
+    path = folder / "decision_guide.yml"
+    content = path.read_text(encoding="utf-8")
+    assert old in content
+    path.write_text(content.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("weights: {llm: 3, generative_model: 0, hybrid: 0}", "weights: {llm: 3, generative_model: 0, hybird: 0}",
+         "option 'text' (line"),
+        ('label: "No"', "label: No", "field 'label' must be text"),
+        ("when: {privacy: [sensitive]}", "when: {privacy: [secret]}", "'privacy' has no option 'secret'"),
+        ("tie_break: [llm, generative_model, hybrid]", "tie_break: [llm, hybrid]", "field 'tie_break'"),
+    ],
+)
+def test_broken_guide_is_rejected_with_a_clear_sentence(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(_broken_copy(tmp_path, old, new))
+    assert any(expected in p and "decision_guide.yml" in p for p in caught.value.problems), caught.value.problems
