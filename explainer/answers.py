@@ -202,7 +202,11 @@ class Explainer:
             Button(f"How does {short_name(eb)} work?", payload("ask_how_it_works", [b])),
         ]
         extra = next((r for r in ea.related if r not in (a, b) and r in self.kb.entries), None)
-        if extra:
+        guided = self.kb.guide and any({a, b} & set(o.families) for o in self.kb.guide.outcomes.values())
+        if guided:
+            # Comparing model families is often a step toward choosing one: offer the decision guide.
+            buttons.append(Button("Which fits my project?", payload("start_guide")))
+        elif extra:
             buttons.append(Button(f"What is {short_name(self.kb.entries[extra])}?", payload("ask_definition", [extra])))
         return Answer("\n".join(lines), buttons, [a, b], "comparison")
 

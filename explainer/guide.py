@@ -139,6 +139,28 @@ class DecisionGuide:
                 answers[factor_id] = option
         return answers
 
+    def change(self, sentence: str) -> Optional[Tuple[str, str]]:
+        """(factor, option) a what-if names ("what if we had little data?" -> data_availability, little).
+
+        The longest phrase across all factors wins; on a tie, the factor whose name the sentence uses,
+        then the earlier factor.
+        """
+        sentence_words = [text.singular(w) for w in text.words(sentence)]
+        best: List[Tuple[int, str, str]] = []
+        for factor in self.factors:
+            for start, end, option in self._matches(factor, sentence_words, set()):
+                best.append((end - start, factor.id, option))
+        if not best:
+            return None
+        longest = max(n for n, _, _ in best)
+        found = {(f, o) for n, f, o in best if n == longest}
+        if len(found) > 1:
+            named = {(f, o) for f, o in found if set(text.words(self.factor(f).name)) & set(sentence_words)}
+            found = named or found
+        # Still tied: the earlier factor, as in prefill ("video" is content before it is data).
+        order = self.factor_ids()
+        return min(found, key=lambda fo: order.index(fo[0]))
+
     # -- scoring --------------------------------------------------------------------------------
 
     def totals(self, answers: Mapping[str, Optional[str]]) -> Dict[str, int]:

@@ -1,0 +1,183 @@
+"""The decision guide over REST with the real servers: free-text scenarios, digressions, a restart."""
+
+import re
+import shutil
+import uuid
+from pathlib import Path
+from typing import Dict, Iterator, List, Tuple
+
+import pytest
+
+from conftest import KNOWLEDGE
+from explainer.guide import DecisionGuide
+from explainer.kb import KnowledgeBase
+from servers import MODEL, free_port, say, start_action_server, start_rasa_server
+
+pytestmark = [
+    pytest.mark.model,
+    pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
+]
+
+QUESTION = re.compile(r"Question (\d+) of (\d+) — ([^:]+):")
+
+# Free-text replies, one per factor, as a user of each scenario would type them.
+SCENARIOS = {
+    "support chatbot": (
+        "should I use an LLM for a customer-support bot?",
+        {
+            "content_type": "mostly written answers, so text",
+            "data_availability": "we have tons of support tickets",
+            "task_complexity": "answering customer questions",
+            "resources": "tight budget, no gpu",
+            "data_quality": "pretty clean text",
+            "application_domain": "customer support",
+            "expertise": "nobody on the team knows ML",
+            "privacy": "no, nothing personal",
+        },
+        "llm",
+    ),
+    "product photos": (
+        "LLM or something else for generating product images?",
+        {
+            "content_type": "images",
+            "data_availability": "a library of product photos",
+            "task_complexity": "creative stuff with lots of variety",
+            "resources": "plenty of GPUs",
+            "data_quality": "high quality studio photos",
+            "application_domain": "advertising",
+            "expertise": "a few ML engineers",
+            "privacy": "no, all public",
+        },
+        "generative_model",
+    ),
+    "campaign": (
+        "which model fits my project? it's a marketing campaign with copy and images",
+        {
+            "content_type": "text and images",
+            "data_availability": "both text and media",
+            "task_complexity": "several steps",
+            "resources": "moderate",
+            "data_quality": "clean text",
+            "application_domain": "marketing",
+            "expertise": "some",
+            "privacy": "no",
+        },
+        "hybrid",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def guide(kb: KnowledgeBase) -> DecisionGuide:
+    return kb.guide
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[int, int, Path]]:
+    workdir = tmp_path_factory.mktemp("guide")
+    knowledge = workdir / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("*.md"))
+    action_port, rasa_port = free_port(), free_port()
+    actions = start_action_server(action_port, workdir / "actions.log", knowledge)
+    rasa = start_rasa_server(rasa_port, action_port, workdir, workdir / "rasa.log")
+    try:
+        actions.wait_ready()
+        rasa.wait_ready()
+        yield rasa_port, action_port, workdir
+    finally:
+        rasa.stop()
+        actions.stop()
+
+
+def text_of(replies: List[Dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def asked_factor(replies: List[Dict], guide: DecisionGuide) -> str:
+    found = QUESTION.search(text_of(replies))
+    assert found, f"expected a guide question, got: {text_of(replies)!r}"
+    return next(f.id for f in guide.factors if f.name == found.group(3))
+
+
+def finish(port: int, user: str, replies: List[Dict], answers: Dict[str, str], guide: DecisionGuide) -> str:
+    """Answers each question the bot asks until it recommends; returns the recommendation text."""
+    for _ in range(len(guide.factors) + 1):
+        if "Recommendation:" in text_of(replies):
+            return text_of(replies)
+        replies = say(port, user, answers[asked_factor(replies, guide)])
+    raise AssertionError(f"no recommendation after every question: {text_of(replies)!r}")
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_free_text_scenarios(stack, guide: DecisionGuide, name: str) -> None:
+    port, _, _ = stack
+    opening, answers, expected = SCENARIOS[name]
+    user = f"guide-{uuid.uuid4()}"
+    replies = say(port, user, opening)
+    assert QUESTION.search(text_of(replies)), text_of(replies)
+    assert any(b["payload"] == "/skip_question" for r in replies for b in r.get("buttons", []))
+    result = finish(port, user, replies, answers, guide)
+    assert guide.outcomes[expected].name in result
+    assert "because" in result
+
+
+def test_prefilled_answer_is_not_asked_again(stack, guide: DecisionGuide) -> None:
+    port, _, _ = stack
+    user = f"guide-{uuid.uuid4()}"
+    replies = say(port, user, "LLM or something else for generating product images?")
+    assert asked_factor(replies, guide) != "content_type"
+    assert "Question 2 of" in text_of(replies)
+
+
+def test_digressions_then_the_guide_resumes(stack, guide: DecisionGuide, kb: KnowledgeBase) -> None:
+    port, _, _ = stack
+    user = f"guide-{uuid.uuid4()}"
+    first = asked_factor(say(port, user, "should I use an LLM?"), guide)
+    why = say(port, user, "why do you ask?")
+    assert guide.factor(first).why in text_of(why)
+    assert asked_factor(why, guide) == first
+    concept = say(port, user, "what is a diffusion model?")
+    assert kb.entries["diffusion_model"].explanation in text_of(concept)
+    assert asked_factor(concept, guide) == first
+    skipped = say(port, user, "not sure")
+    assert asked_factor(skipped, guide) != first
+    summary = say(port, user, "show my answers")
+    assert "not sure" in text_of(summary)
+    stop = say(port, user, "stop")
+    assert "Stop the decision guide?" in text_of(stop)
+    kept = say(port, user, "no")
+    assert QUESTION.search(text_of(kept))
+    say(port, user, "stop")
+    assert "Stopped the guide" in text_of(say(port, user, "yes"))
+
+
+def test_what_if_rescores_without_the_form(stack, guide: DecisionGuide) -> None:
+    port, _, _ = stack
+    opening, answers, _ = SCENARIOS["support chatbot"]
+    user = f"guide-{uuid.uuid4()}"
+    finish(port, user, say(port, user, opening), answers, guide)
+    changed = text_of(say(port, user, "change content type to audio"))
+    assert "Recommendation:" in changed and "content type" in changed.lower()
+    assert not QUESTION.search(changed)
+
+
+def test_guide_resumes_after_a_server_restart(stack, guide: DecisionGuide, tmp_path: Path) -> None:
+    _, action_port, _ = stack
+    port = free_port()
+    user = f"guide-{uuid.uuid4()}"
+    server = start_rasa_server(port, action_port, tmp_path, tmp_path / "rasa-1.log").wait_ready()
+    try:
+        first = asked_factor(say(port, user, "should I use an LLM for a customer-support bot?"), guide)
+        second_replies = say(port, user, SCENARIOS["support chatbot"][1][first])
+        second = asked_factor(second_replies, guide)
+        number = QUESTION.search(text_of(second_replies)).group(1)
+    finally:
+        server.stop()
+    server = start_rasa_server(port, action_port, tmp_path, tmp_path / "rasa-2.log").wait_ready()
+    try:
+        resumed = say(port, user, "why do you ask?")
+        assert guide.factor(second).why in text_of(resumed)
+        assert asked_factor(resumed, guide) == second
+        assert f"Question {number} of" in text_of(resumed)
+    finally:
+        server.stop()

@@ -1,0 +1,108 @@
+"""The decision-guide actions on rasa-sdk trackers, against the real knowledge base."""
+
+import asyncio
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.guide import ActionChangeAnswer, ActionRecommend, ValidateDecisionGuideForm, _ask_action
+from explainer.kb import KnowledgeBase
+
+DOMAIN: Dict[str, Any] = {"forms": {"decision_guide_form": {"required_slots": []}}}
+
+
+def tracker(text: str, intent: str, slots: Optional[Dict[str, Any]] = None, answer: Optional[str] = None) -> Tracker:
+    entities = [{"entity": "guide_answer", "value": answer}] if answer else []
+    return Tracker(
+        sender_id="guide-test",
+        slots=dict(slots or {}),
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "decision_guide_form"},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, t: Tracker) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, DOMAIN))
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_first_message_prefills_and_asks_the_next_open_question() -> None:
+    _, slots = run(ValidateDecisionGuideForm(), tracker("LLM or something else for generating product images?", "start_guide"))
+    assert slots["content_type"] == "images"
+    assert slots["requested_slot"] not in (None, "content_type")
+
+
+def test_button_and_free_text_answers() -> None:
+    asked = {"requested_slot": "content_type"}
+    _, slots = run(ValidateDecisionGuideForm(), tracker("/inform", "inform", asked, answer="video"))
+    assert slots["content_type"] == "video"
+    _, slots = run(ValidateDecisionGuideForm(), tracker("mostly images for ads", "inform", asked))
+    assert slots["content_type"] == "images"
+    assert slots.get("application_domain") == "creative_fields", "what the answer also said is kept"
+
+
+def test_skip_records_unknown() -> None:
+    _, slots = run(ValidateDecisionGuideForm(), tracker("not sure", "skip_question", {"requested_slot": "resources"}))
+    assert slots["resources"] == "unknown"
+    assert slots["requested_slot"] != "resources"
+
+
+def test_a_digression_fills_nothing_so_the_rules_answer_it() -> None:
+    t = tracker("what is a diffusion model for images?", "ask_definition", {"requested_slot": "content_type"})
+    t.latest_message["entities"] = [{"entity": "concept", "value": "diffusion_model"}]
+    _, slots = run(ValidateDecisionGuideForm(), t)
+    assert set(slots) == {"requested_slot"}
+    _, slots = run(ValidateDecisionGuideForm(), tracker("tell me more", "tell_more", {"requested_slot": "content_type"}))
+    assert set(slots) == {"requested_slot"}
+
+
+def test_an_answer_misread_as_a_question_is_still_an_answer() -> None:
+    _, slots = run(ValidateDecisionGuideForm(), tracker("noisy and mostly unlabeled", "tell_more", {"requested_slot": "data_quality"}))
+    assert slots["data_quality"] == "messy"
+
+
+def test_an_answer_not_understood_says_so_and_asks_again() -> None:
+    messages, slots = run(ValidateDecisionGuideForm(), tracker("purple", "inform", {"requested_slot": "content_type"}))
+    assert "didn't catch that" in messages[0]["text"]
+    assert slots["requested_slot"] == "content_type"
+
+
+def test_no_after_stop_continues(kb: KnowledgeBase) -> None:
+    earlier = {"content_type": "text", "data_availability": "unknown", "task_complexity": "unknown",
+               "resources": "unknown", "data_quality": "unknown", "application_domain": "unknown"}
+    pending = {**earlier, "requested_slot": "expertise", "guide_stop_pending": True}
+    messages, slots = run(ValidateDecisionGuideForm(), tracker("no", "deny", pending))
+    assert slots["guide_stop_pending"] is False
+    assert slots["requested_slot"] == kb.guide.next_factor(earlier)
+    _, slots = run(ValidateDecisionGuideForm(), tracker("yes", "affirm", pending))
+    assert "privacy" not in slots and set(slots) == {"requested_slot"}
+
+
+def test_question_shows_progress_and_buttons(kb: KnowledgeBase) -> None:
+    ask = _ask_action("expertise")()
+    messages, _ = run(ask, tracker("", "inform", {"content_type": "text", "resources": "unknown"}))
+    assert messages[0]["text"].startswith("Question 3 of 8")
+    assert kb.guide.factor("expertise").question in messages[0]["text"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert '/inform{"guide_answer":"little"}' in payloads and "/skip_question" in payloads
+
+
+def test_recommendation_sets_the_slot_and_gives_reasons(kb: KnowledgeBase) -> None:
+    answers = {"content_type": "mixed", "application_domain": "marketing"}
+    messages, slots = run(ActionRecommend(), tracker("", "inform", answers))
+    assert slots == {"recommendation": "hybrid"}
+    assert kb.guide.outcomes["hybrid"].name in messages[0]["text"]
+    assert kb.guide.factor("content_type").option("mixed").reason in messages[0]["text"]
+
+
+def test_what_if_changes_one_answer_and_rescores(kb: KnowledgeBase) -> None:
+    answers = {"content_type": "text", "data_availability": "lots_of_text", "recommendation": "llm"}
+    messages, slots = run(ActionChangeAnswer(), tracker("change content type to audio", "change_answer", answers))
+    assert slots == {"content_type": "audio", "recommendation": "generative_model"}
+    assert "content type" in messages[0]["text"].lower()
