@@ -1,6 +1,7 @@
 """Turns knowledge-base entries into short answers with follow-up buttons (plain text, no channel markup)."""
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
@@ -142,6 +143,9 @@ class Explainer:
             text = f"{name} {verb} {entry.year}."
         else:
             text = f"The source articles don't give a date for {name}."
+            dated = [g for g in entry.general_knowledge if re.search(r"\b(1[89]|20)\d\d\b", g)]
+            if dated:
+                text += " From general knowledge (not the articles): " + " ".join(dated)
         if entry.year_note:
             text += f" {entry.year_note}"
         timeline = [e for e in self.kb.timeline(entry.id) if e.id != entry.id]

@@ -140,3 +140,10 @@ def test_follow_up_uses_last_concept() -> None:
 def test_focus_prefers_the_challenge() -> None:
     assert focus(["llm", "hallucination"], ["concept", "challenge"]) == "hallucination"
     assert focus(["gan", "vae"], ["model_family", "model_family"]) == "gan"
+
+
+def test_history_without_an_article_date_gives_general_knowledge_marked(bot: Explainer, kb: KnowledgeBase) -> None:
+    undated = [e for e in kb.entries.values() if not e.year and any(c.isdigit() for g in e.general_knowledge for c in g)]
+    assert undated
+    answer = bot.explain(undated[0].id, "history").text
+    assert "don't give a date" in answer and "general knowledge" in answer
