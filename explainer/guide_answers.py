@@ -51,7 +51,7 @@ class GuideExplainer:
             names = _join([self.guide.factor(f).name.lower() for f in unanswered])
             lines.append(f"Not asked or unknown: {names} (they could not change the result, or you skipped them).")
         first_family = next((f for f in outcome.families if f in self.kb.entries), None)
-        buttons = [Button("Show my answers", payload("show_summary"))]
+        buttons = [Button("Change an answer", payload("change_answer")), Button("Show my answers", payload("show_summary"))]
         if first_family:
             buttons.append(Button(f"What is {short_name(self.kb.entries[first_family])}?", payload("ask_definition", [first_family])))
         buttons.append(Button("Start over", payload("restart_guide")))

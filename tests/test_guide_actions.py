@@ -99,6 +99,9 @@ def test_recommendation_sets_the_slot_and_gives_reasons(kb: KnowledgeBase) -> No
     assert slots == {"recommendation": "hybrid"}
     assert kb.guide.outcomes["hybrid"].name in messages[0]["text"]
     assert kb.guide.factor("content_type").option("mixed").reason in messages[0]["text"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert {"/change_answer", "/show_summary", "/restart_guide"} <= set(payloads)
+    assert any(p.startswith("/ask_definition") for p in payloads), "learn about the suggested family"
 
 
 def test_what_if_changes_one_answer_and_rescores(kb: KnowledgeBase) -> None:
