@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install kb-check validate train shell run actions test test-unit test-stories clean lock
+.PHONY: help install kb-check validate train shell run actions test test-unit test-stories bench clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 
 test: install kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
+
+bench: install $(MODEL) ## Measure understanding, speed and cost beside the stock bot; writes docs/benchmarks.md
+	$(BIN)/python -m bench.run
 
 clean: ## Remove models, results and the local tracker database
 	rm -rf models results tracker.db .pytest_cache

@@ -27,6 +27,12 @@ def _f1(p: float, r: float) -> float:
 
 
 def score(model: Path, test_files: Union[Path, Sequence[Path]]) -> Scores:
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    # Without this, structlog prints a debug line for every parsed message.
+    configure_structlog(logging.WARNING)
     files = [test_files] if isinstance(test_files, Path) else list(test_files)
     data = load_data(str(files[0])).merge(*(load_data(str(f)) for f in files[1:]))
     agent = Agent.load(str(model))

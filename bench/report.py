@@ -1,0 +1,127 @@
+"""Writes docs/benchmarks.md and its charts from the measured figures; returns the summary table."""
+
+import datetime
+from pathlib import Path
+from typing import Dict, Optional, Tuple
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from bench.load import LoadResult  # noqa: E402
+from nlu_quality import Scores  # noqa: E402
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def _ratio(ours: float, stock: float) -> str:
+    return f"{ours / stock:.2f}" if stock else "n/a"
+
+
+def _charts(docs: Path, speed: Dict[str, Dict[str, LoadResult]]) -> None:
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    labels = ["p50", "p95", "p99"]
+    for offset, name in ((-0.2, "ours"), (0.2, "stock")):
+        serial = speed[name]["serial"]
+        values = [serial.percentile(p) * 1000 for p in (50, 95, 99)]
+        ax.bar([i + offset for i in range(3)], values, width=0.4, label=name)
+    ax.set_xticks(range(3), labels)
+    ax.set_ylabel("ms per turn (serial, REST)")
+    ax.legend()
+    ax.set_title("Turn latency, one user typing serially")
+    fig.tight_layout()
+    fig.savefig(docs / "latency.png", dpi=100)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    loads = [k for k in speed["ours"] if k != "serial"]
+    for offset, name in ((-0.2, "ours"), (0.2, "stock")):
+        ax.bar([i + offset for i in range(len(loads))], [speed[name][k].throughput for k in loads], width=0.4, label=name)
+    ax.set_xticks(range(len(loads)), loads)
+    ax.set_ylabel("messages / s")
+    ax.legend()
+    ax.set_title("Throughput with concurrent users")
+    fig.tight_layout()
+    fig.savefig(docs / "throughput.png", dpi=100)
+    plt.close(fig)
+
+
+def write_report(
+    docs: Path,
+    info: Dict[str, str],
+    pipelines: Dict[str, Tuple[Optional[Scores], float]],
+    speed: Dict[str, Dict[str, LoadResult]],
+    cost: Dict[str, object],
+) -> str:
+    docs.mkdir(exist_ok=True)
+    _charts(docs, speed)
+    ours, stock = speed["ours"], speed["stock"]
+    default_scores = next(iter(pipelines.values()))[0]
+    our_train, stock_train = cost["train"]
+    our_ready, stock_ready = cost["ready"]
+    our_rss, stock_rss = cost["rss"]
+    rows = [
+        ("Held-out intent accuracy", f"{default_scores.intent_accuracy:.3f}", "", ""),
+        ("Held-out intent macro-F1", f"{default_scores.intent_macro_f1:.3f}", "", ""),
+        ("Held-out concept F1", f"{default_scores.concept_f1:.3f}", "", ""),
+        ("Serial p50", _ms(ours["serial"].percentile(50)), _ms(stock["serial"].percentile(50)),
+         _ratio(ours["serial"].percentile(50), stock["serial"].percentile(50))),
+        ("Serial p95", _ms(ours["serial"].percentile(95)), _ms(stock["serial"].percentile(95)),
+         _ratio(ours["serial"].percentile(95), stock["serial"].percentile(95))),
+        ("Serial p99", _ms(ours["serial"].percentile(99)), _ms(stock["serial"].percentile(99)),
+         _ratio(ours["serial"].percentile(99), stock["serial"].percentile(99))),
+    ]
+    for load in ("10 users", "50 users"):
+        rows.append((f"Throughput, {load} (msg/s)", f"{ours[load].throughput:.1f}", f"{stock[load].throughput:.1f}",
+                     _ratio(ours[load].throughput, stock[load].throughput)))
+        rows.append((f"Errors, {load}", str(ours[load].errors), str(stock[load].errors), ""))
+    rows += [
+        ("Training from an empty cache", f"{our_train:.0f} s", f"{stock_train:.0f} s", _ratio(our_train, stock_train)),
+        ("`rasa run` to ready", f"{our_ready:.1f} s", f"{stock_ready:.1f} s", _ratio(our_ready, stock_ready)),
+        ("Rasa server resident memory", f"{our_rss:.0f} MiB", f"{stock_rss:.0f} MiB", _ratio(our_rss, stock_rss)),
+        ("Action server resident memory", f"{cost['action_rss']:.0f} MiB", "(none)", ""),
+    ]
+    table = ["| measure | GenAI Explainer | stock `rasa init` | ratio |", "| --- | --- | --- | --- |"]
+    table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+
+    pipeline_rows = ["| pipeline | training (NLU only) | intent accuracy | macro-F1 | concept F1 |", "| --- | --- | --- | --- | --- |"]
+    for name, (scores, seconds) in pipelines.items():
+        pipeline_rows.append(f"| {name} | {seconds:.0f} s | {scores.intent_accuracy:.3f} | "
+                             f"{scores.intent_macro_f1:.3f} | {scores.concept_f1:.3f} |")
+    confused = ["| expected | predicted | count |", "| --- | --- | --- |"]
+    confused += [f"| {e} | {p} | {n} |" for e, p, n in default_scores.confusions]
+
+    text = f"""# Benchmarks
+
+Made by `make bench` on {datetime.date.today().isoformat()}: {info['cores']} cores, {info['memory']} memory,
+{info['cpu']}, Python {info['python']}, Linux {info['kernel']}. Figures differ between runs and
+machines; compare ratios measured in the same run.
+
+## Summary
+{chr(10).join(table)}
+
+Load: one user typing serially for {cost['serial_seconds']:.0f} s, then 10 and 50 concurrent users for
+{cost['load_seconds']:.0f} s each (each user repeats its conversation under new sender ids; loopback only).
+Ratios are ours / stock: below 1 is better for latency, time and memory; above 1 is better for
+throughput. Latency is one REST turn including every bot reply (and, for us, the action server call).
+Our users hold explainer conversations with follow-ups and a decision guide; the stock bot's users
+hold its greeting-and-mood conversation.
+
+![latency](latency.png) ![throughput](throughput.png)
+
+## Understanding
+Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent.parent.joinpath('tests', 'nlu').glob('heldout*.yml')))}
+({default_scores.total} utterances, never used for training). Each pipeline was trained on `data/nlu`
+from an empty cache.
+
+{chr(10).join(pipeline_rows)}
+
+Most confused intents (default pipeline):
+
+{chr(10).join(confused)}
+"""
+    (docs / "benchmarks.md").write_text(text, encoding="utf-8")
+    return "\n".join(table)

@@ -1,0 +1,140 @@
+"""`make bench`: understanding, speed and cost of GenAI Explainer beside the stock `rasa init` bot.
+
+Writes docs/benchmarks.md and PNG charts next to it, and prints the summary table. It measures and
+reports; it never fails on timing.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench import machine, scripts  # noqa: E402
+from bench.load import LoadResult, run_load  # noqa: E402
+from nlu_quality import Scores, score  # noqa: E402
+from servers import RASA, Server, environment, free_port, start_action_server  # noqa: E402
+
+HELDOUT = sorted((ROOT / "tests" / "nlu").glob("heldout*.yml"))
+MODEL = ROOT / "models" / "genai-explainer.tar.gz"
+DOCS = ROOT / "docs"
+SERIAL_SECONDS = float(os.environ.get("BENCH_SERIAL_SECONDS", 45))
+LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", 30))
+MAX_MESSAGES_PER_USER = 2000
+
+
+def timed(args: List[str], cwd: Path, env: Dict[str, str]) -> float:
+    start = time.monotonic()
+    subprocess.run(args, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - start
+
+
+def train_pipelines(work: Path) -> Dict[str, Tuple[Optional[Scores], float]]:
+    """The default pipeline and two alternatives, NLU only, each scored on all held-out sets."""
+    results: Dict[str, Tuple[Optional[Scores], float]] = {}
+    for name, config in [("default (config.yml)", ROOT / "config.yml"),
+                         ("logistic regression", ROOT / "bench" / "configs" / "logistic_regression.yml"),
+                         ("DIET with Rasa's default transformer", ROOT / "bench" / "configs" / "diet_transformer.yml")]:
+        out = work / "nlu-models"
+        env = environment(RASA_CACHE_DIRECTORY=str(work / f"cache-{len(results)}"))
+        fixed = f"nlu-{len(results)}"
+        seconds = timed([str(RASA), "train", "nlu", "--config", str(config), "--nlu", "data/nlu", "--out", str(out),
+                         "--fixed-model-name", fixed], ROOT, env)
+        results[name] = (score(out / f"{fixed}.tar.gz", HELDOUT), seconds)
+        print(f"  {name}: trained in {seconds:.0f}s, intent accuracy {results[name][0].intent_accuracy:.3f}", flush=True)
+    return results
+
+
+def train_ours(work: Path) -> Tuple[Path, float]:
+    env = environment(RASA_CACHE_DIRECTORY=str(work / "cache-full"))
+    seconds = timed([str(RASA), "train", "--out", str(work / "models"), "--fixed-model-name", "ours"], ROOT, env)
+    return work / "models" / "ours.tar.gz", seconds
+
+
+def init_stock(work: Path) -> Tuple[Path, float]:
+    stock = work / "stock"
+    stock.mkdir()
+    env = environment(RASA_CACHE_DIRECTORY=str(work / "cache-stock"))
+    seconds = timed([str(RASA), "init", "--no-prompt", "--init-dir", str(stock)], stock, env)
+    model = next((stock / "models").glob("*.tar.gz"))
+    return model, seconds
+
+
+def serve(model: Path, cwd: Path, work: Path, name: str, action_port: Optional[int]) -> Tuple[Server, float]:
+    port = free_port()
+    endpoints = work / f"{name}-endpoints.yml"
+    lines = [f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"'] if action_port else []
+    endpoints.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    credentials = work / f"{name}-credentials.yml"
+    credentials.write_text("rest:\n", encoding="utf-8")
+    args = [str(RASA), "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1",
+            "--endpoints", str(endpoints), "--credentials", str(credentials)]
+    start = time.monotonic()
+    server = Server(args, f"http://127.0.0.1:{port}/webhooks/rest/", work / f"{name}-rasa.log", environment())
+    server.port = port  # type: ignore[attr-defined]
+    server.wait_ready(300)
+    return server, time.monotonic() - start
+
+
+def measure_speed(server: Server, script: List[str]) -> Dict[str, LoadResult]:
+    url = f"http://127.0.0.1:{server.port}/webhooks/rest/webhook"  # type: ignore[attr-defined]
+    run_load(url, script, 1, 5, len(script))  # warm-up: first calls load lazily initialised parts
+    results = {"serial": run_load(url, script, 1, SERIAL_SECONDS, 300)}
+    for users in (10, 50):
+        results[f"{users} users"] = run_load(url, script, users, LOAD_SECONDS, MAX_MESSAGES_PER_USER)
+    return results
+
+
+def main() -> int:
+    info = machine.describe()
+    print(f"Machine: {info['cores']} cores, {info['memory']}, {info['cpu']}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="genai-bench-") as tmp:
+        work = Path(tmp)
+        print("Understanding: training and scoring pipelines on the held-out sets ...", flush=True)
+        pipelines = train_pipelines(work)
+        print("Cost: training our assistant and the stock `rasa init` bot from an empty cache ...", flush=True)
+        our_model, our_train = train_ours(work)
+        stock_model, stock_train = init_stock(work)
+
+        print("Speed: our assistant ...", flush=True)
+        action_port = free_port()
+        actions = start_action_server(action_port, work / "actions.log")
+        actions_started = time.monotonic()
+        actions.wait_ready()
+        actions_ready = time.monotonic() - actions_started
+        ours, our_ready = serve(our_model, ROOT, work, "ours", action_port)
+        try:
+            our_speed = measure_speed(ours, scripts.EXPLAINER)
+            our_rss, action_rss = machine.rss_mib(ours.process.pid), machine.rss_mib(actions.process.pid)
+        finally:
+            ours.stop()
+            actions.stop()
+        print("Speed: the stock bot ...", flush=True)
+        stock, stock_ready = serve(stock_model, work / "stock", work, "stock", None)
+        try:
+            stock_speed = measure_speed(stock, scripts.STOCK)
+            stock_rss = machine.rss_mib(stock.process.pid)
+        finally:
+            stock.stop()
+
+    from bench.report import write_report
+
+    summary = write_report(
+        DOCS, info, pipelines,
+        {"ours": our_speed, "stock": stock_speed},
+        {"train": (our_train, stock_train), "ready": (our_ready, stock_ready), "rss": (our_rss, stock_rss),
+         "action_rss": action_rss, "action_ready": actions_ready,
+         "serial_seconds": SERIAL_SECONDS, "load_seconds": LOAD_SECONDS},
+    )
+    print(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
