@@ -2,13 +2,16 @@
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Dict, Iterator, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv" / "bin" / "rasa"
@@ -90,3 +93,30 @@ def say(port: int, sender: str, message: str) -> List[Dict[str, Any]]:
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
+
+
+@dataclass
+class Assistant:
+    """A running action server and Rasa server, and the knowledge folder the action server reads."""
+
+    rest_port: int
+    action_port: int
+    knowledge: Path
+    workdir: Path
+
+
+@contextmanager
+def running_assistant(workdir: Path) -> Iterator[Assistant]:
+    """Copies knowledge/ into workdir (so tests may edit it), starts both servers, stops them after."""
+    knowledge = workdir / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge, ignore=shutil.ignore_patterns("*.md"))
+    action_port, rest_port = free_port(), free_port()
+    actions = start_action_server(action_port, workdir / "actions.log", knowledge)
+    rasa = start_rasa_server(rest_port, action_port, workdir, workdir / "rasa.log")
+    try:
+        actions.wait_ready()
+        rasa.wait_ready()
+        yield Assistant(rest_port, action_port, knowledge, workdir)
+    finally:
+        rasa.stop()
+        actions.stop()

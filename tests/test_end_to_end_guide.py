@@ -1,17 +1,15 @@
 """The decision guide over REST with the real servers: free-text scenarios, digressions, a restart."""
 
 import re
-import shutil
 import uuid
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Iterator, List
 
 import pytest
 
-from conftest import KNOWLEDGE
 from explainer.guide import DecisionGuide
 from explainer.kb import KnowledgeBase
-from servers import MODEL, free_port, say, start_action_server, start_rasa_server
+from servers import MODEL, Assistant, free_port, running_assistant, say, start_rasa_server
 
 pytestmark = [
     pytest.mark.model,
@@ -73,20 +71,9 @@ def guide(kb: KnowledgeBase) -> DecisionGuide:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[int, int, Path]]:
-    workdir = tmp_path_factory.mktemp("guide")
-    knowledge = workdir / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("*.md"))
-    action_port, rasa_port = free_port(), free_port()
-    actions = start_action_server(action_port, workdir / "actions.log", knowledge)
-    rasa = start_rasa_server(rasa_port, action_port, workdir, workdir / "rasa.log")
-    try:
-        actions.wait_ready()
-        rasa.wait_ready()
-        yield rasa_port, action_port, workdir
-    finally:
-        rasa.stop()
-        actions.stop()
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    with running_assistant(tmp_path_factory.mktemp("guide")) as assistant:
+        yield assistant
 
 
 def text_of(replies: List[Dict]) -> str:
@@ -110,7 +97,7 @@ def finish(port: int, user: str, replies: List[Dict], answers: Dict[str, str], g
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_free_text_scenarios(stack, guide: DecisionGuide, name: str) -> None:
-    port, _, _ = stack
+    port = stack.rest_port
     opening, answers, expected = SCENARIOS[name]
     user = f"guide-{uuid.uuid4()}"
     replies = say(port, user, opening)
@@ -122,7 +109,7 @@ def test_free_text_scenarios(stack, guide: DecisionGuide, name: str) -> None:
 
 
 def test_prefilled_answer_is_not_asked_again(stack, guide: DecisionGuide) -> None:
-    port, _, _ = stack
+    port = stack.rest_port
     user = f"guide-{uuid.uuid4()}"
     replies = say(port, user, "LLM or something else for generating product images?")
     assert asked_factor(replies, guide) != "content_type"
@@ -130,7 +117,7 @@ def test_prefilled_answer_is_not_asked_again(stack, guide: DecisionGuide) -> Non
 
 
 def test_digressions_then_the_guide_resumes(stack, guide: DecisionGuide, kb: KnowledgeBase) -> None:
-    port, _, _ = stack
+    port = stack.rest_port
     user = f"guide-{uuid.uuid4()}"
     first = asked_factor(say(port, user, "should I use an LLM?"), guide)
     why = say(port, user, "why do you ask?")
@@ -152,7 +139,7 @@ def test_digressions_then_the_guide_resumes(stack, guide: DecisionGuide, kb: Kno
 
 
 def test_what_if_rescores_without_the_form(stack, guide: DecisionGuide) -> None:
-    port, _, _ = stack
+    port = stack.rest_port
     opening, answers, _ = SCENARIOS["support chatbot"]
     user = f"guide-{uuid.uuid4()}"
     finish(port, user, say(port, user, opening), answers, guide)
@@ -162,7 +149,7 @@ def test_what_if_rescores_without_the_form(stack, guide: DecisionGuide) -> None:
 
 
 def test_guide_resumes_after_a_server_restart(stack, guide: DecisionGuide, tmp_path: Path) -> None:
-    _, action_port, _ = stack
+    action_port = stack.action_port
     port = free_port()
     user = f"guide-{uuid.uuid4()}"
     server = start_rasa_server(port, action_port, tmp_path, tmp_path / "rasa-1.log").wait_ready()

@@ -1,16 +1,14 @@
 """The real action server and `rasa run` with the trained model, spoken to over the REST channel."""
 
 import os
-import time
 import uuid
-from pathlib import Path
-from typing import Iterator, Tuple
+from typing import Iterator
 
 import pytest
 
 from explainer.answers import short_name
 from explainer.kb import KnowledgeBase
-from servers import MODEL, free_port, say, start_action_server, start_rasa_server
+from servers import MODEL, Assistant, running_assistant, say
 
 pytestmark = [
     pytest.mark.model,
@@ -19,25 +17,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[int, Path]]:
-    """(REST port, the knowledge folder the action server reads) for the whole module."""
-    import shutil
-
-    from conftest import KNOWLEDGE
-
-    workdir = tmp_path_factory.mktemp("e2e")
-    knowledge = workdir / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge, ignore=shutil.ignore_patterns("*.md"))
-    action_port, rasa_port = free_port(), free_port()
-    actions = start_action_server(action_port, workdir / "actions.log", knowledge)
-    rasa = start_rasa_server(rasa_port, action_port, workdir, workdir / "rasa.log")
-    try:
-        actions.wait_ready()
-        rasa.wait_ready()
-        yield rasa_port, knowledge
-    finally:
-        rasa.stop()
-        actions.stop()
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    with running_assistant(tmp_path_factory.mktemp("e2e")) as assistant:
+        yield assistant
 
 
 def texts(replies) -> str:
@@ -45,7 +27,7 @@ def texts(replies) -> str:
 
 
 def test_three_questions_of_a_new_user(servers, kb: KnowledgeBase) -> None:
-    port, _ = servers
+    port = servers.rest_port
     user = f"e2e-{uuid.uuid4()}"
     first = say(port, user, "what is a diffusion model?")
     assert kb.entries["diffusion_model"].explanation in texts(first)
@@ -58,7 +40,7 @@ def test_three_questions_of_a_new_user(servers, kb: KnowledgeBase) -> None:
 
 
 def test_typo_and_button_payload(servers, kb: KnowledgeBase) -> None:
-    port, _ = servers
+    port = servers.rest_port
     user = f"e2e-{uuid.uuid4()}"
     replies = say(port, user, "how do transfromers work")
     assert kb.entries["transformer"].how_it_works in texts(replies)
@@ -68,7 +50,7 @@ def test_typo_and_button_payload(servers, kb: KnowledgeBase) -> None:
 
 
 def test_unknown_and_out_of_scope(servers) -> None:
-    port, _ = servers
+    port = servers.rest_port
     user = f"e2e-{uuid.uuid4()}"
     assert "quantum blockchain" in texts(say(port, user, "what is a quantum blockchain?"))
     out = texts(say(port, user, "can you order me a pizza"))
@@ -76,7 +58,7 @@ def test_unknown_and_out_of_scope(servers) -> None:
 
 
 def test_edited_answer_is_served_without_restart(servers) -> None:
-    port, knowledge = servers
+    port, knowledge = servers.rest_port, servers.knowledge
     path = knowledge / "model_families.yml"
     content = path.read_text(encoding="utf-8")
     marker = f"Edited explanation {uuid.uuid4().hex[:8]}."
