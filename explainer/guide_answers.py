@@ -38,8 +38,10 @@ class GuideExplainer:
         if changed:
             lines.append(changed)
         reasons = [d.option.reason for d in result.drivers]
-        because = f", because {_join(reasons)}" if reasons else ""
-        lines.append(f"Recommendation: {outcome.name}{because}.")
+        lines.append(f"Recommendation: {outcome.name}.")
+        if reasons:
+            # Reasons contain commas of their own, so semicolons keep them apart.
+            lines.append("Because " + "; ".join(reasons) + ".")
         lines.append(outcome.fits)
         families = [short_name(self.kb.entries[f]) for f in outcome.families if f in self.kb.entries]
         tools = [short_name(self.kb.entries[t]) for t in outcome.tools if t in self.kb.entries]
