@@ -53,7 +53,8 @@ def _article(phrase: str) -> str:
     return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
 
 
-def _join(items: Sequence[str]) -> str:
+def join_words(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
@@ -63,7 +64,7 @@ def _join(items: Sequence[str]) -> str:
 def _listing(items: Sequence[str], limit: int = MAX_LISTED) -> str:
     shown = list(items[:limit])
     rest = len(items) - len(shown)
-    return _join(shown + [f"{rest} more"]) if rest > 0 else _join(shown)
+    return join_words(shown + [f"{rest} more"]) if rest > 0 else join_words(shown)
 
 
 class Explainer:
@@ -191,7 +192,7 @@ class Explainer:
             lines = [comp.relation] + [f"• {aspect.name}: {aspect.text}" for aspect in comp.aspects[:FIRST_ASPECTS]]
             rest = [aspect.name.lower() for aspect in comp.aspects[FIRST_ASPECTS:]]
             if rest:
-                lines.append(f"Say “tell me more” for {_join(rest)}.")
+                lines.append(f"Say “tell me more” for {join_words(rest)}.")
         else:
             lines = [self._relation(ea, eb)]
             lines += [f"• {short_name(e)}: {e.summary}" for e in (ea, eb)]
@@ -199,7 +200,7 @@ class Explainer:
                 lines.append(f"• Introduced: {short_name(ea)} in {ea.year}, {short_name(eb)} in {eb.year}.")
             if ea.uses and eb.uses:
                 lines.append(
-                    f"• Used for: {short_name(ea)}: {_join(ea.uses[:2])}; {short_name(eb)}: {_join(eb.uses[:2])}."
+                    f"• Used for: {short_name(ea)}: {join_words(ea.uses[:2])}; {short_name(eb)}: {join_words(eb.uses[:2])}."
                 )
         buttons = [
             Button(f"How does {short_name(ea)} work?", payload("ask_how_it_works", [a])),
@@ -253,7 +254,7 @@ class Explainer:
         if category:
             cat = self.kb.categories[category]
             names = [e.name for e in self.kb.in_category(category)]
-            text = f"{cat.plural} I can explain ({len(names)}): {_join(names)}."
+            text = f"{cat.plural} I can explain ({len(names)}): {join_words(names)}."
             return Answer(text, self._definition_buttons([e.id for e in self.kb.in_category(category)]))
         lines = [f"I can explain {len(self.kb.entries)} topics about generative AI and LLMs:"]
         for cat in self.kb.categories.values():
@@ -281,7 +282,7 @@ class Explainer:
         for src in self.kb.source_list(source_ids):
             by = f" by {src.author}" if src.author else ""
             lines.append(f"“{src.title}”{by} ({src.publisher}): {src.url}")
-        about = _join([short_name(self.kb.entries[c]) for c in concepts]) or "everything I say"
+        about = join_words([short_name(self.kb.entries[c]) for c in concepts]) or "everything I say"
         head = f"What I said about {about} comes from:" if concepts else "Everything I know comes from:"
         return Answer("\n".join([head] + lines), [], list(concepts), "source")
 

@@ -244,7 +244,7 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
         for f in raw["factors"]
     )
     cautions = tuple(
-        Caution(c["concept"], {k: tuple(v) for k, v in c["when"].items() if k != "__line__"}, c["text"])
+        Caution(c["concept"], {k: tuple(v) for k, v in c["when"].items()}, c["text"])
         for c in raw.get("cautions", [])
     )
     return DecisionGuide(

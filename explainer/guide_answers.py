@@ -1,8 +1,8 @@
 """Renders the decision guide's questions, results and summaries as text with buttons."""
 
-from typing import Dict, List, Mapping, Optional
+from typing import Dict, Mapping, Optional
 
-from explainer.answers import Answer, Button, payload, short_name
+from explainer.answers import Answer, Button, join_words, payload, short_name
 from explainer.guide import UNKNOWN, DecisionGuide, Result
 from explainer.kb import KnowledgeBase
 
@@ -45,12 +45,12 @@ class GuideExplainer:
         lines.append(outcome.fits)
         families = [short_name(self.kb.entries[f]) for f in outcome.families if f in self.kb.entries]
         tools = [short_name(self.kb.entries[t]) for t in outcome.tools if t in self.kb.entries]
-        lines.append(f"Model families that fit: {_join(families)}. Tools to try: {_join(tools)}.")
+        lines.append(f"Model families that fit: {join_words(families)}. Tools to try: {join_words(tools)}.")
         if result.cautions:
             lines.append("Watch out for: " + " ".join(f"{short_name(self.kb.entries[c.concept])}: {c.text}" for c in result.cautions))
         unanswered = [f for f in self.guide.factor_ids() if f not in result.answered]
         if unanswered:
-            names = _join([self.guide.factor(f).name.lower() for f in unanswered])
+            names = join_words([self.guide.factor(f).name.lower() for f in unanswered])
             lines.append(f"Not asked or unknown: {names} (they could not change the result, or you skipped them).")
         first_family = next((f for f in outcome.families if f in self.kb.entries), None)
         buttons = [Button("Change an answer", payload("change_answer")), Button("Show my answers", payload("show_summary"))]
@@ -76,17 +76,12 @@ class GuideExplainer:
         return f"With {factor.name.lower()} set to “{factor.option(option_id).label}”:"
 
     def change_not_understood(self) -> Answer:
-        names = _join([f.name.lower() for f in self.guide.factors])
+        names = join_words([f.name.lower() for f in self.guide.factors])
         return Answer(
             f"Which answer should I change? Name the factor and the new answer, e.g. “change content type to "
             f"audio”. The factors are {names}.",
             [Button("Show my answers", payload("show_summary"))],
         )
-
-
-def _join(items: List[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def answers_from(slots: Mapping[str, Optional[str]], guide: DecisionGuide) -> Dict[str, Optional[str]]:

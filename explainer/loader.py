@@ -8,9 +8,7 @@ import yaml
 from explainer.errors import KnowledgeBaseError
 from explainer.guide import DecisionGuide, build_guide
 from explainer.kb import Aspect, Category, Comparison, Entry, KnowledgeBase, Source
-from explainer.validate import Problems, validate_documents
-
-LINE = "__line__"
+from explainer.validate import LINE, Problems, validate_documents
 
 
 class _LineLoader(yaml.SafeLoader):

@@ -4,10 +4,9 @@ import re
 from typing import Any, Dict, List, Optional
 
 from explainer import text
-from explainer.validate_guide import check_guide
+from explainer.validate_guide import LINE, check_guide
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-LINE = "__line__"
 
 TEXT_FIELDS = ("name", "category", "summary", "explanation", "simple", "how_it_works")
 LIST_FIELDS = ("aliases", "examples", "uses", "limitations", "related", "sources")

@@ -4,6 +4,7 @@ from typing import Any, Dict, List
 
 from explainer import text
 
+# The key the loader adds to every mapping, holding its line number.
 LINE = "__line__"
 OUTCOME_FIELDS = ("id", "name", "fits", "families", "tools")
 FACTOR_FIELDS = ("id", "name", "question", "why", "options")
