@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install kb-check validate train shell run actions test test-unit test-stories bench clean lock
+.PHONY: help install browser kb-check validate train shell run actions test test-unit test-stories bench clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,6 +30,14 @@ $(VENV)/.installed: requirements.lock
 	@touch $@
 
 install: $(VENV)/.installed ## Create .venv with Python 3.10 and the exact pinned packages
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+browser: ## Install Debian's chromium for the browser tests (apt-get, needs root or sudo)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
 
 lock: ## Re-pin requirements.lock from requirements.in (needs the package registry)
 	$(BIN)/python -m pip install -r requirements.in
@@ -64,7 +72,7 @@ test-unit: install ## Unit tests of the core, actions and NLU component (no trai
 test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-test: install kb-check validate $(MODEL) test-stories ## Install, train and run every test
+test: install browser kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
 
 bench: install $(MODEL) ## Measure understanding, speed and cost beside the stock bot; writes docs/benchmarks.md
