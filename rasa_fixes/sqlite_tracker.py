@@ -1,0 +1,42 @@
+"""Keep the SQLite tracker store from blocking the server on disk flushes.
+
+With SQLite's defaults every commit waits for fsync, and Rasa waits on the event loop, so every
+conversation stalls behind it. Write-ahead logging with synchronous=NORMAL keeps every committed turn
+across a crash of the server (only an OS crash or power loss can drop the last turns) and lets several
+Sanic workers read while one writes. SQLAlchemy opens a new SQLite connection per session; closing
+the last one to a WAL database runs a checkpoint with its own flush, so one connection per database
+file stays open for the life of the process.
+"""
+
+import sqlite3
+from typing import Any, Dict
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_kept_open: Dict[str, sqlite3.Connection] = {}
+
+
+def _database_file(connection: sqlite3.Connection) -> str:
+    rows = connection.execute("PRAGMA database_list").fetchall()
+    return next((row[2] for row in rows if row[1] == "main"), "")
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.execute("PRAGMA busy_timeout=10000")
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+    path = _database_file(dbapi_connection)
+    if path and path not in _kept_open:
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        keeper = sqlite3.connect(path, check_same_thread=False)
+        # A connection joins the write-ahead log only once it has read from the database.
+        keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        _kept_open[path] = keeper
+
+
+def apply() -> None:
+    """Tunes every SQLite connection SQLAlchemy opens in this process."""
+    if not event.contains(Engine, "connect", _tune_sqlite):
+        event.listen(Engine, "connect", _tune_sqlite)
