@@ -49,6 +49,19 @@ def _charts(docs: Path, speed: Dict[str, Dict[str, LoadResult]]) -> None:
     plt.close(fig)
 
 
+def speed_table(speed: Dict[str, Dict[str, LoadResult]], rss: Tuple[float, float]) -> str:
+    """The speed rows alone, for runs that skip the pipeline comparison."""
+    ours, stock = speed["ours"], speed["stock"]
+    rows = [f"| serial p{p} | {_ms(ours['serial'].percentile(p))} | {_ms(stock['serial'].percentile(p))} | "
+            f"{_ratio(ours['serial'].percentile(p), stock['serial'].percentile(p))} |" for p in (50, 95, 99)]
+    for load in ("10 users", "50 users"):
+        rows.append(f"| {load} msg/s (errors) | {ours[load].throughput:.1f} ({ours[load].errors}) | "
+                    f"{stock[load].throughput:.1f} ({stock[load].errors}) | "
+                    f"{_ratio(ours[load].throughput, stock[load].throughput)} |")
+    rows.append(f"| Rasa server RSS | {rss[0]:.0f} MiB | {rss[1]:.0f} MiB | {_ratio(rss[0], rss[1])} |")
+    return "\n".join(["| measure | ours | stock | ratio |", "| --- | --- | --- | --- |"] + rows)
+
+
 def write_report(
     docs: Path,
     info: Dict[str, str],
