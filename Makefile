@@ -75,8 +75,8 @@ test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 test: install browser kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
 
-fuzz: install $(MODEL) ## 10,000 random and hostile messages over REST and socket.io; prints 5xx count and RSS
-	$(BIN)/python -m tests.fuzz_run --messages 10000
+fuzz: install $(MODEL) ## 10,000 random and hostile messages over REST; prints 5xx count and Rasa RSS before/after
+	$(BIN)/python tests/fuzz_run.py --messages 10000
 
 bench: install $(MODEL) ## Measure understanding, speed and cost beside the stock bot; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run

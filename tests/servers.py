@@ -106,6 +106,7 @@ class Assistant:
     action_port: int
     knowledge: Path
     workdir: Path
+    rasa_pid: int = 0
 
 
 @contextmanager
@@ -119,7 +120,7 @@ def running_assistant(workdir: Path) -> Iterator[Assistant]:
     try:
         actions.wait_ready()
         rasa.wait_ready()
-        yield Assistant(rest_port, action_port, knowledge, workdir)
+        yield Assistant(rest_port, action_port, knowledge, workdir, rasa.process.pid)
     finally:
         rasa.stop()
         actions.stop()
