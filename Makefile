@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install browser kb-check validate train shell run actions test test-unit test-stories bench clean lock
+.PHONY: help install browser kb-check validate train shell run actions fuzz test test-unit test-stories bench clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,14 +57,14 @@ $(MODEL): $(TRAIN_INPUTS) | $(VENV)/.installed
 
 train: install $(MODEL) ## Train the model, only if data, config, domain or knowledge changed
 
-actions: install ## Run the action server in the foreground
-	$(BIN)/rasa run actions --port $(ACTION_PORT)
+actions: install ## Run the action server in the foreground (127.0.0.1 unless ACTION_SERVER_HOST is set)
+	$(BIN)/python -m serving.actions --port $(ACTION_PORT)
 
 shell: install $(MODEL) ## Chat in the terminal (starts and stops the action server)
 	@scripts/with-action-server $(ACTION_PORT) $(BIN)/rasa shell --model $(MODEL) --port $(RASA_PORT)
 
-run: install $(MODEL) ## Serve the assistant over REST on RASA_PORT with the action server
-	@scripts/with-action-server $(ACTION_PORT) $(BIN)/rasa run --model $(MODEL) --port $(RASA_PORT)
+run: install $(MODEL) ## Serve the assistant over REST on RASA_PORT with the action server (API off; see SECURITY.md)
+	@scripts/with-action-server $(ACTION_PORT) $(BIN)/python -m serving.rasa_server --model $(MODEL) --port $(RASA_PORT)
 
 test-unit: install ## Unit tests of the core, actions and NLU component (no trained model needed)
 	$(BIN)/python -m pytest -m "not model" tests
@@ -74,6 +74,9 @@ test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 
 test: install browser kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
+
+fuzz: install $(MODEL) ## 10,000 random and hostile messages over REST; prints 5xx count and Rasa RSS before/after
+	$(BIN)/python tests/fuzz_run.py --messages 10000
 
 bench: install $(MODEL) ## Measure understanding, speed and cost beside the stock bot; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run

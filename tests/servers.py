@@ -66,16 +66,19 @@ class Server:
 
 def start_action_server(port: int, log: Path, knowledge_dir: Optional[Path] = None) -> Server:
     env = environment(**({"GENAI_KNOWLEDGE_DIR": str(knowledge_dir)} if knowledge_dir else {}))
-    args = [str(RASA), "run", "actions", "--port", str(port)]
+    args = [str(ROOT / ".venv" / "bin" / "python"), "-m", "serving.actions", "--port", str(port)]
     return Server(args, f"http://127.0.0.1:{port}/health", log, env)
 
 
-def start_rasa_server(port: int, action_port: int, workdir: Path, log: Path) -> Server:
-    """`rasa run` with the REST channel, our model, and a tracker store in `workdir`."""
+def start_rasa_server(
+    port: int, action_port: int, workdir: Path, log: Path, tracker_store: Optional[str] = None, action_timeout: float = 10
+) -> Server:
+    """`rasa run` with the REST channel, our model, and a tracker store (YAML block; default SQLite in `workdir`)."""
     endpoints = workdir / "endpoints.yml"
+    store = tracker_store or f'  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
     endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n',
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  timeout: {action_timeout}\n'
+        f"tracker_store:\n{store}",
         encoding="utf-8",
     )
     args = [
@@ -103,6 +106,7 @@ class Assistant:
     action_port: int
     knowledge: Path
     workdir: Path
+    rasa_pid: int = 0
 
 
 @contextmanager
@@ -116,7 +120,7 @@ def running_assistant(workdir: Path) -> Iterator[Assistant]:
     try:
         actions.wait_ready()
         rasa.wait_ready()
-        yield Assistant(rest_port, action_port, knowledge, workdir)
+        yield Assistant(rest_port, action_port, knowledge, workdir, rasa.process.pid)
     finally:
         rasa.stop()
         actions.stop()

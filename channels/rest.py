@@ -1,0 +1,72 @@
+"""The REST channel: Rasa's RestInput with a required sender, 400s for bad JSON, a size limit and our payload filter."""
+
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+import channels.action_call_patch  # noqa: F401  (bounds action calls and apologises on failure)
+from channels.inbound import user_text
+from channels.rest_body import MAX_BODY_BYTES, BodyError, parse_body
+from serving.tracker_store import monitored_stores
+
+logger = logging.getLogger(__name__)
+
+
+def _error(error: BodyError) -> HTTPResponse:
+    return response.json({"error": error.message}, status=error.status)
+
+
+class RestChannel(RestInput):
+    """POST /webhooks/rest/webhook {"sender", "message", "metadata"?}; GET /webhooks/rest/health."""
+
+    def __init__(self, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self.max_body_bytes = max_body_bytes
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "RestChannel":
+        """credentials.yml `rest: {max_body_bytes: ...}`; env GENAI_REST_MAX_BODY_BYTES overrides."""
+        configured = (credentials or {}).get("max_body_bytes", MAX_BODY_BYTES)
+        return cls(int(os.environ.get("GENAI_REST_MAX_BODY_BYTES", configured)))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Routes: liveness, health (tracker store state) and the message webhook."""
+        webhook = Blueprint("genai_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def alive(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/health", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            stores = [await store.check() for store in monitored_stores()]
+            healthy = all(s["reachable"] for s in stores)
+            body = {"status": "ok" if healthy else "degraded", "tracker_stores": stores}
+            return response.json(body, status=200 if healthy else 503)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            parsed = parse_body(request.body or b"", self.max_body_bytes)
+            if isinstance(parsed, BodyError):
+                return _error(parsed)
+            collector = CollectingOutputChannel()
+            message = UserMessage(
+                user_text(parsed.text), collector, parsed.sender, input_channel=self.name(), metadata=parsed.metadata
+            )
+            try:
+                await on_new_message(message)
+            except Exception:
+                logger.exception("Could not handle the message of conversation %s.", parsed.sender)
+                return response.json({"error": "The assistant could not handle this message; please try again."}, status=503)
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,80 @@
+"""Settings of the Rasa server from the environment, checked before start-up; plain Python, no Rasa import."""
+
+import os
+from pathlib import Path
+from typing import List, Mapping
+
+from explainer.errors import KnowledgeBaseError
+from explainer.loader import load_knowledge_base
+
+# Values people copy from docs and examples: a token equal to one of these protects nothing.
+DEFAULT_TOKENS = frozenset(
+    {"rasa", "token", "secret", "changeme", "change-me", "password", "test", "default", "thisismysecret",
+     "mysecret", "rasaxtoken", "admin", "12345678", "1234567890"}
+)
+MIN_TOKEN_CHARS = 16
+# Channel bodies are small; 1 MiB refuses floods early (Sanic's default is 100 MB). Model uploads need more.
+DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
+API_MAX_REQUEST_BYTES = 512 * 1024 * 1024
+TRUE = {"1", "true", "yes", "on"}
+
+
+class SettingsError(Exception):
+    """A setting prevents a safe start; the message says which environment variable to fix."""
+
+
+def api_enabled(env: Mapping[str, str]) -> bool:
+    return env.get("RASA_ENABLE_API", "").strip().lower() in TRUE
+
+
+def check_token(token: str) -> None:
+    """Raises unless `token` is long and not a well-known default."""
+    if not token.strip():
+        raise SettingsError("RASA_ENABLE_API is on but RASA_API_TOKEN is not set: set it to a random secret of at least 16 characters (e.g. `openssl rand -hex 24`).")
+    if token.strip().lower() in DEFAULT_TOKENS:
+        raise SettingsError("RASA_API_TOKEN is a well-known default value: set it to a random secret of at least 16 characters.")
+    if len(token.strip()) < MIN_TOKEN_CHARS:
+        raise SettingsError(f"RASA_API_TOKEN has {len(token.strip())} characters: use a random secret of at least {MIN_TOKEN_CHARS}.")
+
+
+def cors_origins(env: Mapping[str, str]) -> List[str]:
+    """GENAI_CORS_ORIGINS: comma-separated origins allowed to call the server from a browser; none by default."""
+    origins = [o.strip() for o in env.get("GENAI_CORS_ORIGINS", "").split(",") if o.strip()]
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise SettingsError(f"GENAI_CORS_ORIGINS has {origin!r}: each origin must start with http:// or https://.")
+    return origins
+
+
+def check_knowledge(directory: Path) -> None:
+    """Raises with every problem when the knowledge base cannot be served."""
+    try:
+        load_knowledge_base(directory)
+    except KnowledgeBaseError as err:
+        raise SettingsError(f"The Rasa server cannot start: {directory} is invalid.\n{err.report()}") from err
+
+
+def rasa_run_args(env: Mapping[str, str]) -> List[str]:
+    """Arguments to add to `rasa run` for the API switch and CORS; raises SettingsError on an unsafe setting."""
+    args: List[str] = []
+    if api_enabled(env):
+        token = env.get("RASA_API_TOKEN", "")
+        check_token(token)
+        args += ["--enable-api", "--auth-token", token.strip()]
+    origins = cors_origins(env)
+    if origins:
+        args += ["--cors", *origins]
+    return args
+
+
+def request_limit(env: Mapping[str, str]) -> str:
+    """SANIC_REQUEST_MAX_SIZE for the server: kept if set, else small unless the API (model upload) is on."""
+    return env.get("SANIC_REQUEST_MAX_SIZE") or str(API_MAX_REQUEST_BYTES if api_enabled(env) else DEFAULT_MAX_REQUEST_BYTES)
+
+
+def knowledge_dir(env: Mapping[str, str]) -> Path:
+    return Path(env.get("GENAI_KNOWLEDGE_DIR", Path(__file__).resolve().parent.parent / "knowledge"))
+
+
+def environ() -> Mapping[str, str]:
+    return os.environ
