@@ -10,7 +10,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import channels.action_call_patch  # noqa: F401  (bounds action calls and apologises on failure)
+import rasa_fixes  # noqa: F401  (bounds action calls and apologises on failure, also before our model loads)
 from channels.inbound import user_text
 from channels.rest_body import MAX_BODY_BYTES, BodyError, parse_body
 from serving.tracker_store import monitored_stores

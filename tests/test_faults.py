@@ -13,7 +13,7 @@ from typing import Dict, Iterator, List, Tuple
 import psycopg2
 import pytest
 
-from channels.action_call_patch import APOLOGY
+from rasa_fixes.action_timeout import APOLOGY
 from explainer.guide import DecisionGuide
 from explainer.kb import KnowledgeBase
 from servers import MODEL, free_port, say, start_action_server, start_rasa_server

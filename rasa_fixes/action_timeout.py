@@ -4,8 +4,8 @@ Why a patch: Rasa 3.6 hard-codes the action call timeout (rasa.core.constants.DE
 300 s, longer than the 60 s conversation lock) and, when the call fails, logs the error and sends the user
 nothing (rasa/core/processor.py `_run_action`). Neither has a setting. This module wraps
 `RemoteAction.run`: the call is cut after `timeout` seconds (endpoints.yml `action_endpoint: timeout:`,
-default ACTION_TIMEOUT_SECONDS), and a failed call turns into one short apology, in every channel. Loaded by
-`channels/rest.py`, so it is active whenever credentials.yml names our REST channel.
+default ACTION_TIMEOUT_SECONDS), and a failed call turns into one short apology, in every channel and in
+`rasa shell` (applied with the other fixes when our model is loaded).
 """
 
 import asyncio
@@ -45,10 +45,7 @@ async def bounded_run(self: RemoteAction, output_channel: Any, nlg: Any, tracker
     return [BotUttered(APOLOGY, metadata={"action_failed": self.name()})]
 
 
-def install() -> None:
+def apply() -> None:
     """Replaces RemoteAction.run once (idempotent)."""
     if RemoteAction.run is not bounded_run:
         RemoteAction.run = bounded_run  # type: ignore[assignment]
-
-
-install()
