@@ -75,10 +75,11 @@ def serve(model: Path, cwd: Path, work: Path, name: str, action_port: Optional[i
     lines = []
     if action_port:
         lines.append(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"')
-        lines.append(f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{work / f"{name}-tracker.db"}"')
+        lines.append(f'tracker_store:\n  type: serving.tracker_store.KeptTrackerStore\n  backend: SQL\n'
+                     f'  dialect: "sqlite"\n  db: "{work / f"{name}-tracker.db"}"')
     endpoints.write_text("\n".join(lines) + "\n", encoding="utf-8")
     credentials = work / f"{name}-credentials.yml"
-    credentials.write_text("rest:\n", encoding="utf-8")
+    credentials.write_text("channels.rest.RestChannel:\n" if action_port else "rest:\n", encoding="utf-8")
     args = [str(RASA), "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1",
             "--endpoints", str(endpoints), "--credentials", str(credentials)]
     start = time.monotonic()
