@@ -11,13 +11,14 @@ RASA_PORT ?= 5005
 # Rasa 3.6 runs on Python 3.8-3.10: take the first Python 3.10 found (set PYTHON=... to choose).
 PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1 && { echo $$p; break; }; done)
-TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/*/*.yml knowledge/*.yml components/*.py) explainer/text.py explainer/matching.py
+# knowledge/settings.yml holds run-time settings the model does not learn from.
+TRAIN_INPUTS := config.yml domain.yml $(filter-out knowledge/settings.yml,$(wildcard data/*.yml data/*/*.yml knowledge/*.yml components/*.py)) explainer/text.py explainer/matching.py
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install browser kb-check validate train shell run actions test test-unit test-stories bench clean lock
+.PHONY: help install browser kb-check validate train shell run actions test test-unit test-stories bench clean lock report
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -74,6 +75,10 @@ test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 
 test: install browser kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
+
+# The tracker store comes from endpoints.yml unless TRACKER_STORE_URL (any SQLAlchemy URL) is set.
+report: install ## Insights report of stored conversations -> reports/insights.html (SINCE= UNTIL= CHANNEL= ARGS=)
+	$(BIN)/python -m insights.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) $(if $(CHANNEL),--channel $(CHANNEL)) $(ARGS)
 
 bench: install $(MODEL) ## Measure understanding, speed and cost beside the stock bot; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run
