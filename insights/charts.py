@@ -34,7 +34,8 @@ def columns(chart_id: str, title: str, labels: Sequence[str], series: Sequence[T
     top = max([v for _, values, _ in series for v in values] + [1])
     group_w = max(28, 18 * len(series) + 10)
     left, bottom, plot_h = 40, 60, 180
-    width = left + group_w * len(labels) + 20
+    # At least wide enough for the legend, however few days there are.
+    width = max(left + group_w * len(labels) + 40, left + 130 * len(series) + 20)
     height = plot_h + bottom + 30
     body = [f'<line x1="{left}" y1="{30 + plot_h}" x2="{width - 10}" y2="{30 + plot_h}" stroke="{GREY}"/>']
     body.append(f'<text {FONT} x="{left - 6}" y="34" text-anchor="end">{top:g}</text>')
