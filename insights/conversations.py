@@ -172,12 +172,10 @@ class _Reader:
 
     def finish(self) -> List[Conversation]:
         self._close_run("abandoned")
-        for run in self.current.guide_runs:
-            if run.end == "finished":
-                run.end = "stopped"
         self.done.append(self.current)
         for conversation in self.done:
             for run in conversation.guide_runs:
+                # Left the form (goodbye) without a recommendation following.
                 if run.end == "finished":
                     run.end = "stopped"
         return [c for c in self.done if c.turns]

@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import List, Optional
 
+import sqlalchemy as sa
+
 from explainer.errors import KnowledgeBaseError
 from explainer.loader import load_knowledge_base
 from insights import page
@@ -66,8 +68,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def _source(url: str) -> str:
-    import sqlalchemy as sa
-
+    """The database URL without its password, for the page's header."""
     return sa.engine.make_url(url).render_as_string(hide_password=True)
 
 
