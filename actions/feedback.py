@@ -13,6 +13,8 @@ from explainer.answers import Answer
 # Slots (domain.yml): the conversation's feedback bookkeeping, and the rating recorded for the report.
 STATE_SLOT = "feedback_state"
 GIVEN_SLOT = "feedback_given"
+# Featurized, so rules can read a typed yes/no as the answer to the question just asked.
+PENDING_SLOT = "feedback_pending"
 
 
 def offer_feedback(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Answer) -> List[Dict[Text, Any]]:
@@ -22,10 +24,11 @@ def offer_feedback(dispatcher: CollectingDispatcher, tracker: Tracker, answer: A
         return []
     before = tracker.get_slot(STATE_SLOT)
     after = feedback.after_answer(knowledge().feedback, before, answer)
-    if feedback.asks(before, after):
+    asked = feedback.asks(before, after)
+    if asked:
         buttons = [{"title": b.title, "payload": b.payload} for b in feedback.feedback_buttons()]
         dispatcher.utter_message(text=feedback.QUESTION, buttons=buttons)
-    return [SlotSet(STATE_SLOT, after)]
+    return [SlotSet(STATE_SLOT, after), SlotSet(PENDING_SLOT, asked)]
 
 
 class ActionRecordFeedback(Action):
@@ -48,7 +51,7 @@ class ActionRecordFeedback(Action):
             target = feedback.rated(tracker.get_slot("last_concepts"), tracker.get_slot("last_aspect"), state["answers"])
         if not target:
             dispatcher.utter_message(text=feedback.NOTHING_TO_RATE)
-            return []
+            return [SlotSet(PENDING_SLOT, False)]
         send(dispatcher, feedback.thanks(helpful, target["concepts"]))
         state["pending"] = None
-        return [SlotSet(GIVEN_SLOT, {**target, "helpful": helpful}), SlotSet(STATE_SLOT, state)]
+        return [SlotSet(GIVEN_SLOT, {**target, "helpful": helpful}), SlotSet(STATE_SLOT, state), SlotSet(PENDING_SLOT, False)]

@@ -79,6 +79,15 @@ def test_explain_action_asks_when_due_and_remembers_the_rated_concept(kb) -> Non
     assert messages[1]["text"] == feedback.QUESTION
     assert [b["payload"] for b in messages[1]["buttons"]] == [b.payload for b in feedback.feedback_buttons()]
     assert slots["feedback_state"]["pending"] == {"concepts": ["gan"], "aspect": "definition", "answer": kb.feedback.ask_every}
+    assert slots["feedback_pending"] is True
+
+
+def test_an_answer_without_the_question_closes_a_pending_one(kb) -> None:
+    # GAN was asked about already, so this answer gets no question, however often the setting asks.
+    state = {"answers": 5, "asked_at": 0, "asked": ["gan"], "pending": None}
+    tracker = make_tracker("what is a GAN?", "ask_definition", ["gan"], slots={"feedback_state": state, "feedback_pending": True})
+    messages, slots = run(ActionExplain(), tracker)
+    assert len(messages) == 1 and slots["feedback_pending"] is False
 
 
 def test_compare_action_rates_both_concepts(kb) -> None:
@@ -102,7 +111,7 @@ def test_a_button_rating_is_recorded_for_the_answer_it_was_offered_under() -> No
     tracker.latest_message["entities"] = [{"entity": "helpful", "value": "no"}]
     messages, slots = run(ActionRecordFeedback(), tracker)
     assert slots["feedback_given"] == {**pending, "helpful": "no"}
-    assert slots["feedback_state"]["pending"] is None
+    assert slots["feedback_state"]["pending"] is None and slots["feedback_pending"] is False
     assert [b["payload"] for b in messages[0]["buttons"]] == ['/explain_simpler{"concept":"gan"}']
 
 
@@ -115,4 +124,4 @@ def test_a_typed_rating_without_open_buttons_rates_the_latest_answer() -> None:
 
 def test_a_rating_before_any_answer_records_nothing_and_says_so() -> None:
     messages, slots = run(ActionRecordFeedback(), make_tracker("not helpful", "feedback"))
-    assert slots == {} and messages[0]["text"] == feedback.NOTHING_TO_RATE
+    assert slots == {"feedback_pending": False} and messages[0]["text"] == feedback.NOTHING_TO_RATE

@@ -80,6 +80,12 @@ def hold_conversations(assistant: Assistant, kb: KnowledgeBase) -> Dict[str, Any
     # The same answer rated again in words counts once: the latest rating of an answer stands.
     learner.say("that answer was not helpful")
 
+    # A typed "yes" right after the question rates the answer; a second "yes" has nothing left to answer.
+    typist = Script(port, "typist")
+    assert asks_feedback(typist.say("what is an LLM?"))
+    assert "Thanks for the feedback" in text_of(typist.say("yes"))
+    assert "Thanks for the feedback" not in text_of(typist.say("yes"))
+
     curious = Script(port, "curious")
     assert not asks_feedback(curious.say("what is quantum computing?"))
     assert "rephrase" in text_of(curious.say("zxqv"))
@@ -102,7 +108,7 @@ def hold_conversations(assistant: Assistant, kb: KnowledgeBase) -> Dict[str, Any
     guide_factor(first, kb)
     left_at = guide_factor(leaver.say(first_option(first)), kb)
 
-    scripts = [learner, curious, private, planner, leaver]
+    scripts = [learner, typist, curious, private, planner, leaver]
     return {
         "assistant": assistant,
         "messages": sum(s.said for s in scripts),
@@ -131,7 +137,7 @@ def test_report_figures_match_the_conversations(conversations: Dict[str, Any], t
     assert 1 <= len(figures["per_day"]) <= 2
     assert sum(d["conversations"] for d in figures["per_day"]) == conversations["conversations"]
     assert sum(d["messages"] for d in figures["per_day"]) == conversations["messages"]
-    assert {c["concept"]: c["count"] for c in figures["top_concepts"]} == {"gan": 1, "transformer": 1, "diffusion_model": 1}
+    assert {c["concept"]: c["count"] for c in figures["top_concepts"]} == {"gan": 1, "transformer": 1, "diffusion_model": 1, "llm": 1}
     failures = figures["failures"]
     assert (failures["fallback"]["count"], failures["out_of_scope"]["count"], failures["unanswered_question"]["count"]) == (1, 2, 2)
     assert failures["fallback"]["rate"] == round(1 / conversations["messages"], 4)
@@ -151,8 +157,9 @@ def test_report_figures_match_the_conversations(conversations: Dict[str, Any], t
     assert [(o["outcome"], o["count"]) for o in guide["outcomes"]] == [(conversations["outcome"], 1)]
 
     feedback = figures["feedback"]
-    assert (feedback["ratings"], feedback["yes"], feedback["no"]) == (2, 1, 1)
-    assert {r["concept"]: (r["yes"], r["no"]) for r in feedback["per_concept"]} == {"gan": (1, 0), "diffusion_model": (0, 1)}
+    assert (feedback["ratings"], feedback["yes"], feedback["no"]) == (3, 2, 1)
+    per_concept = {r["concept"]: (r["yes"], r["no"]) for r in feedback["per_concept"]}
+    assert per_concept == {"gan": (1, 0), "diffusion_model": (0, 1), "llm": (1, 0)}
 
 
 def test_report_filters_by_channel_and_date(conversations: Dict[str, Any], tmp_path: Path) -> None:
