@@ -11,13 +11,14 @@ RASA_PORT ?= 5005
 # Rasa 3.6 runs on Python 3.8-3.10: take the first Python 3.10 found (set PYTHON=... to choose).
 PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1 && { echo $$p; break; }; done)
-TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/*/*.yml knowledge/*.yml components/*.py) explainer/text.py explainer/matching.py
+# knowledge/settings.yml holds run-time settings the model does not learn from.
+TRAIN_INPUTS := config.yml domain.yml $(filter-out knowledge/settings.yml,$(wildcard data/*.yml data/*/*.yml knowledge/*.yml components/*.py)) explainer/text.py explainer/matching.py
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install browser kb-check validate train shell run actions fuzz test test-unit test-stories bench clean lock
+.PHONY: help install browser kb-check validate train shell run actions fuzz report test test-unit test-stories bench clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -77,6 +78,10 @@ test: install browser kb-check validate $(MODEL) test-stories ## Install, train 
 
 fuzz: install $(MODEL) ## 10,000 random and hostile messages over REST; prints 5xx count and Rasa RSS before/after
 	$(BIN)/python tests/fuzz_run.py --messages 10000
+
+# The tracker store comes from endpoints.yml unless TRACKER_STORE_URL (any SQLAlchemy URL) is set.
+report: install ## Insights report of stored conversations -> reports/insights.html (SINCE= UNTIL= CHANNEL= ARGS=)
+	$(BIN)/python -m insights.report $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) $(if $(CHANNEL),--channel $(CHANNEL)) $(ARGS)
 
 bench: install $(MODEL) ## Measure understanding, speed and cost beside the stock bot; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run

@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import explainer, last_concept, mentioned_concepts, remember, send
+from actions.feedback import offer_feedback
 from explainer.context import focus, resolve
 
 ASPECT_OF_INTENT = {
@@ -44,11 +45,11 @@ class ActionExplain(Action):
         if aspect == "more" and subject.follow_up and tracker.get_slot("last_aspect") == "comparison" and len(pair) == 2:
             answer = bot.compare_more(pair[0], pair[1])
             send(dispatcher, answer)
-            return remember(answer)
+            return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = focus(subject.concepts, [kb.entries[c].category for c in subject.concepts])
         answer = bot.explain(concept, aspect, tracker.get_slot("last_aspect"))
         send(dispatcher, answer)
-        return remember(answer)
+        return remember(answer) + offer_feedback(dispatcher, tracker, answer)
 
 
 class ActionCompare(Action):
@@ -77,7 +78,7 @@ class ActionCompare(Action):
             return []
         answer = bot.compare(named[0], named[1])
         send(dispatcher, answer)
-        return remember(answer)
+        return remember(answer) + offer_feedback(dispatcher, tracker, answer)
 
 
 class ActionShowSource(Action):

@@ -14,7 +14,7 @@ from explainer.guide_answers import GuideExplainer, answers_from
 
 FORM = "decision_guide_form"
 # Messages that steer the guide itself: never read as answers.
-CONTROLS = {"why_ask", "stop_guide", "restart_guide", "show_summary", "change_answer", "goodbye"}
+CONTROLS = {"why_ask", "stop_guide", "restart_guide", "show_summary", "change_answer", "goodbye", "feedback"}
 # Other questions go to the rules (explain, help, ...) and the form resumes, unless they name an option
 # of the question asked and no concept: "noisy and mostly unlabeled" is an answer whatever its intent.
 DIGRESSIONS = {

@@ -6,6 +6,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from explainer import text
 from explainer.guide import DecisionGuide
+from explainer.settings import FeedbackSettings
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class KnowledgeBase:
     categories: Dict[str, Category]
     comparisons: List[Comparison] = field(default_factory=list)
     guide: Optional[DecisionGuide] = None
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
 
     def __post_init__(self) -> None:
         self._by_key: Dict[str, str] = {}

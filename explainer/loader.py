@@ -7,6 +7,7 @@ import yaml
 
 from explainer.errors import KnowledgeBaseError
 from explainer.guide import DecisionGuide, build_guide
+from explainer.settings import FeedbackSettings, build_feedback
 from explainer.kb import Aspect, Category, Comparison, Entry, KnowledgeBase, Source
 from explainer.validate import LINE, Problems, validate_documents
 
@@ -83,7 +84,10 @@ def _build(documents: Dict[str, Any]) -> KnowledgeBase:
     categories: Dict[str, Category] = {}
     comparisons: List[Comparison] = []
     guide: Optional[DecisionGuide] = None
+    feedback = FeedbackSettings()
     for label, doc in documents.items():
+        if isinstance(doc.get("feedback"), dict):
+            feedback = build_feedback(_clean(doc["feedback"]))
         if doc.get("decision_guide"):
             guide = build_guide(_strip_lines(doc["decision_guide"]))
         for raw in doc.get("sources", []) or []:
@@ -115,5 +119,10 @@ def _build(documents: Dict[str, Any]) -> KnowledgeBase:
                 line=raw.get(LINE, 0),
             )
     return KnowledgeBase(
-        entries=entries, sources=sources, categories=categories, comparisons=comparisons, guide=guide
+        entries=entries,
+        sources=sources,
+        categories=categories,
+        comparisons=comparisons,
+        guide=guide,
+        feedback=feedback,
     )

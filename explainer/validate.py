@@ -4,6 +4,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from explainer import text
+from explainer.settings import check_feedback
 from explainer.validate_guide import LINE, check_guide
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -20,7 +21,7 @@ SECTION_FIELDS = {
     "categories": {"required": ("id", "name", "plural", "description"), "optional": ()},
     "comparisons": {"required": ("pair", "relation", "aspects", "sources"), "optional": ()},
 }
-TOP_LEVEL_KEYS = {"entries", "decision_guide", *SECTION_FIELDS}
+TOP_LEVEL_KEYS = {"entries", "decision_guide", "feedback", *SECTION_FIELDS}
 
 
 class Problems:
@@ -55,6 +56,7 @@ def validate_documents(documents: Dict[str, Any], problems: Problems) -> None:
     """Checks structure, required fields, unique ids and aliases, and every cross-reference."""
     entries: List[tuple] = []
     guides: List[tuple] = []
+    feedback: List[tuple] = []
     sections: Dict[str, List[tuple]] = {k: [] for k in SECTION_FIELDS}
     for label, doc in documents.items():
         if not isinstance(doc, dict):
@@ -68,6 +70,9 @@ def validate_documents(documents: Dict[str, Any], problems: Problems) -> None:
                 continue
             if key_name == "decision_guide":
                 guides.append((label, items))
+                continue
+            if key_name == "feedback":
+                feedback.append((label, items))
                 continue
             if not isinstance(items, list):
                 problems.add(f"{label}: '{key_name}' must be a list.")
@@ -85,6 +90,10 @@ def validate_documents(documents: Dict[str, Any], problems: Problems) -> None:
         problems.add(f"decision_guide is defined in {len(guides)} files; keep one.")
     for label, guide in guides:
         check_guide(label, guide, entry_ids, ids["sources"], problems.add)
+    if len(feedback) > 1:
+        problems.add(f"feedback is defined in {len(feedback)} files ({', '.join(f[0] for f in feedback)}); keep one.")
+    for label, settings in feedback:
+        check_feedback(label, settings, problems.add)
 
 
 def _check_sections(kind: str, items: List[tuple], problems: Problems) -> set:
