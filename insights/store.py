@@ -62,6 +62,9 @@ def url_from_endpoints(path: Union[str, Path]) -> str:
             f"reported on. Configure an SQL tracker store (see README) or set {URL_VARIABLE}."
         )
     kind = str(store.get("type", "")).lower()
+    if kind == "serving.tracker_store.kepttrackerstore":
+        # Our wrapper (serving/tracker_store.py) keeps its backend's settings beside `backend:`.
+        kind = str(store.get("backend", "")).lower()
     if kind not in ("sql", "rasa.core.tracker_store.sqltrackerstore"):
         raise ReportError(
             f"{path}: tracker_store type '{store.get('type')}' is not an SQL tracker store; the report reads "

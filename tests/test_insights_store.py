@@ -105,6 +105,13 @@ def test_the_default_sqlite_file_is_next_to_endpoints_yml(tmp_path: Path) -> Non
     assert url_from_endpoints(endpoints) == f"sqlite:///{tmp_path / 'tracker.db'}"
 
 
+def test_the_shipped_endpoints_yml_is_read_through_its_tracker_store_wrapper(tmp_path: Path) -> None:
+    endpoints = tmp_path / "endpoints.yml"
+    shipped = (Path(__file__).resolve().parent.parent / "endpoints.yml").read_text(encoding="utf-8")
+    endpoints.write_text(shipped, encoding="utf-8")
+    assert url_from_endpoints(endpoints) == f"sqlite:///{tmp_path / 'tracker.db'}"
+
+
 def test_tracker_store_url_variable_overrides_endpoints(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("TRACKER_STORE_URL", "sqlite:////somewhere/else.db")
     assert resolve_url(tmp_path / "missing.yml") == "sqlite:////somewhere/else.db"
