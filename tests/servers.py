@@ -70,8 +70,15 @@ def start_action_server(port: int, log: Path, knowledge_dir: Optional[Path] = No
     return Server(args, f"http://127.0.0.1:{port}/health", log, env)
 
 
-def start_rasa_server(port: int, action_port: int, workdir: Path, log: Path) -> Server:
-    """`rasa run` with the REST channel, our model, and a tracker store in `workdir`."""
+def start_rasa_server(
+    port: int,
+    action_port: int,
+    workdir: Path,
+    log: Path,
+    credentials: Path = ROOT / "credentials.yml",
+    env: Optional[Dict[str, str]] = None,
+) -> Server:
+    """`rasa run` with the channels in `credentials` (REST by default), our model, a tracker store in `workdir`."""
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
@@ -80,9 +87,9 @@ def start_rasa_server(port: int, action_port: int, workdir: Path, log: Path) -> 
     )
     args = [
         str(RASA), "run", "--model", str(MODEL), "--port", str(port), "--interface", "127.0.0.1",
-        "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+        "--endpoints", str(endpoints), "--credentials", str(credentials),
     ]
-    return Server(args, f"http://127.0.0.1:{port}/webhooks/rest/", log, environment())
+    return Server(args, f"http://127.0.0.1:{port}/webhooks/rest/", log, environment(**(env or {})))
 
 
 def say(port: int, sender: str, message: str) -> List[Dict[str, Any]]:
@@ -106,13 +113,15 @@ class Assistant:
 
 
 @contextmanager
-def running_assistant(workdir: Path) -> Iterator[Assistant]:
+def running_assistant(
+    workdir: Path, credentials: Path = ROOT / "credentials.yml", env: Optional[Dict[str, str]] = None, rest_port: int = 0
+) -> Iterator[Assistant]:
     """Copies knowledge/ into workdir (so tests may edit it), starts both servers, stops them after."""
     knowledge = workdir / "knowledge"
     shutil.copytree(ROOT / "knowledge", knowledge, ignore=shutil.ignore_patterns("*.md"))
-    action_port, rest_port = free_port(), free_port()
+    action_port, rest_port = free_port(), rest_port or free_port()
     actions = start_action_server(action_port, workdir / "actions.log", knowledge)
-    rasa = start_rasa_server(rest_port, action_port, workdir, workdir / "rasa.log")
+    rasa = start_rasa_server(rest_port, action_port, workdir, workdir / "rasa.log", credentials, env)
     try:
         actions.wait_ready()
         rasa.wait_ready()
