@@ -55,6 +55,17 @@ class FakeApi:
             time.sleep(0.2)
         raise AssertionError(f"expected {count} {method} call(s) matching {match}; got {self.calls_of(method, **match)}")
 
+    def wait_until(self, method: str, found: Callable[[Call], bool], timeout: float = 90.0, **match: Any) -> List[Call]:
+        """The calls of `method` matching `match` up to and including the first one `found` accepts."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            calls = self.calls_of(method, **match)
+            for index, call in enumerate(calls):
+                if found(call):
+                    return calls[: index + 1]
+            time.sleep(0.2)
+        raise AssertionError(f"no {method} call matching {match} was accepted; got {self.calls_of(method, **match)}")
+
     def _handler(self) -> type:
         api = self
 

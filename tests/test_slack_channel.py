@@ -10,6 +10,7 @@ import pytest
 
 from channels.formatting import SLACK_SECTION_LIMIT, slack_escape
 from explainer.kb import KnowledgeBase
+from explainer.loader import load_knowledge_base
 from explainer.payloads import parse
 from fake_chat_apis import Call, FakeSlackApi
 from servers import MODEL, ROOT, Assistant, running_assistant
@@ -24,6 +25,8 @@ SECRET = "test-signing-secret-" + uuid.uuid4().hex
 TOKEN = "xoxb-test-" + uuid.uuid4().hex[:12]
 JSON_UTF8 = "application/json; charset=utf-8"
 FORM = "application/x-www-form-urlencoded"
+# Asked after the messages under test; its answer marks that everything before it has been handled.
+MARKER, MARKER_CONCEPT = "what is a transformer?", "transformer"
 
 
 class Slack:
@@ -45,10 +48,11 @@ class Slack:
     def posts(self, channel: str, count: int = 1) -> List[Call]:
         return self.api.wait_for("chat.postMessage", count, channel=channel)
 
-    def settled(self, channel: str, user: str, answered: int) -> List[Call]:
-        """All posts to `channel` once a later "thanks" has been answered: nothing earlier is still pending."""
-        self.send(message_event(user, channel, "thanks"))
-        return self.posts(channel, answered + 1)[:-1]
+    def settled(self, channel: str, user: str) -> List[Call]:
+        """The posts to `channel` before the answer to a later marker question: nothing earlier is pending then."""
+        self.send(message_event(user, channel, MARKER))
+        marker = slack_escape(load_knowledge_base(ROOT / "knowledge").entries[MARKER_CONCEPT].explanation)
+        return self.api.wait_until("chat.postMessage", lambda c: marker in section_text(c), channel=channel)[:-1]
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +116,7 @@ def test_wrong_signature_and_old_timestamp_are_rejected(slack: Slack) -> None:
     unsigned = post(slack.url, body, {"Content-Type": JSON_UTF8})
     assert (wrong.status, old.status, unsigned.status) == (401, 401, 401)
     assert "signature" in wrong.body.lower() and "five minutes" in old.body
-    assert slack.settled(channel, user, 0) == []
+    assert slack.settled(channel, user) == []
 
 
 def test_retries_and_replayed_events_are_answered_once(slack: Slack) -> None:
@@ -124,7 +128,7 @@ def test_retries_and_replayed_events_are_answered_once(slack: Slack) -> None:
         retry = slack.send(event, **{"X-Slack-Retry-Num": str(number), "X-Slack-Retry-Reason": reason})
         assert retry.status == 200 and retry.headers.get("X-Slack-No-Retry") == "1"
     assert slack.send(event).status == 200  # the same event_id replayed without retry headers
-    assert len(slack.settled(channel, user, 1)) == 1
+    assert len(slack.settled(channel, user)) == 1
 
 
 def test_a_retry_of_an_event_that_never_arrived_is_answered(slack: Slack) -> None:
@@ -141,7 +145,7 @@ def test_a_mention_delivered_as_message_and_app_mention_is_answered_once(slack: 
     as_mention["event"]["ts"] = as_message["event"]["ts"]
     slack.send(as_message)
     slack.send(as_mention)
-    assert len(slack.settled(channel, user, 1)) == 1
+    assert len(slack.settled(channel, user)) == 1
 
 
 def test_sources_are_escaped_and_linked(slack: Slack, kb: KnowledgeBase) -> None:
@@ -165,7 +169,7 @@ def test_long_answer_is_split_below_slacks_limit(slack: Slack) -> None:
     user, channel = new_chat()
     slack.send(message_event(user, channel, "what is a NeRF"))
     slack.send(message_event(user, channel, "explain it more simply"))
-    parts = slack.settled(channel, user, 3)[1:]
+    parts = slack.settled(channel, user)[1:]
     assert len(parts) == 2
     assert all(len(section_text(p)) <= SLACK_SECTION_LIMIT for p in parts)
     assert not buttons(parts[0]) and buttons(parts[1]), "buttons belong under the last part"
