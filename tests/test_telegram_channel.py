@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
+import yaml
 
-from channels.formatting import TELEGRAM_MESSAGE_LIMIT, telegram_escape, utf16_length
+from channels.formatting import TELEGRAM_MESSAGE_LIMIT, telegram_escape, telegram_html, utf16_length
 from explainer.kb import KnowledgeBase
 from explainer.loader import load_knowledge_base
 from explainer.payloads import parse
@@ -197,3 +198,12 @@ def test_refused_webhook_registration_is_reported_and_can_be_retried(tmp_path: P
             assert post(f"{base}/set_webhook", b"", {}).status == 200
             with urllib.request.urlopen(f"{base}/", timeout=10) as response:
                 assert json.loads(response.read())["webhook"] == "registered"
+
+
+def test_start_command_greets_with_the_domains_greeting(telegram: Telegram) -> None:
+    greeting = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]["utter_greet"][0]
+    chat = new_chat()
+    telegram.send(telegram.message(chat, "/start"))
+    [reply] = telegram.replies(chat)
+    assert reply.params["text"] == telegram_html(greeting["text"])
+    assert [b["callback_data"] for b in keyboard(reply)] == [b["payload"] for b in greeting["buttons"]]
