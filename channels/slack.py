@@ -158,11 +158,15 @@ class SlackInput(RasaSlackInput):
             return response.text("Not a user message; nothing to answer.")
         metadata = self.get_metadata(request)
         if not self._is_supported_channel(body, metadata):
-            logger.info("Ignored a Slack message in channel %s: neither a direct message nor a mention.", metadata["out_channel"])
+            logger.info(
+                "Ignored a Slack message in channel %s: neither a direct message nor a mention.", metadata["out_channel"]
+            )
             return response.text("Channel not supported.")
         event = body["event"]
         # A mention in a channel arrives twice (message and app_mention, two event ids): key the message too.
-        keys = [f"event:{body.get('event_id')}" if body.get("event_id") else "", f"message:{event.get('channel')}:{event.get('ts')}"]
+        keys = [f"message:{event.get('channel')}:{event.get('ts')}"]
+        if body.get("event_id"):
+            keys.append(f"event:{body['event_id']}")
         if not self.handled.first_time(keys):
             logger.info(
                 "Slack delivered event %s again (retry %s, %s); it was answered already.",

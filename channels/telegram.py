@@ -41,7 +41,12 @@ class TelegramOutput(RasaTelegramOutput):
         await self._send(recipient_id, text, [])
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], button_type: Optional[Text] = "inline", **kwargs: Any
+        self,
+        recipient_id: Text,
+        text: Text,
+        buttons: List[Dict[Text, Any]],
+        button_type: Optional[Text] = "inline",
+        **kwargs: Any,
     ) -> None:
         await self._send(recipient_id, text, buttons)
 
@@ -53,9 +58,8 @@ class TelegramOutput(RasaTelegramOutput):
             markup = None
             if buttons and index == len(parts) - 1:
                 rows = telegram_keyboard(buttons)["inline_keyboard"]
-                markup = InlineKeyboardMarkup(
-                    inline_keyboard=[[InlineKeyboardButton(b["text"], callback_data=b["callback_data"]) for b in row] for row in rows]
-                )
+                keyboard = [[InlineKeyboardButton(b["text"], callback_data=b["callback_data"]) for b in row] for row in rows]
+                markup = InlineKeyboardMarkup(inline_keyboard=keyboard)
             await self.send_message(
                 recipient_id, telegram_html(part), parse_mode="HTML", disable_web_page_preview=True, reply_markup=markup
             )
@@ -195,7 +199,11 @@ class TelegramInput(RasaTelegramInput):
             await bot.send_text_message(found.chat_id, found.notice)
             return response.text("success")
         message = UserMessage(
-            user_text(found.text), bot, found.chat_id, input_channel=self.name(), metadata={"telegram_update_id": update.get("update_id")}
+            user_text(found.text),
+            bot,
+            found.chat_id,
+            input_channel=self.name(),
+            metadata={"telegram_update_id": update.get("update_id")},
         )
         try:
             await on_new_message(message)

@@ -3,7 +3,6 @@
 import json
 import time
 import uuid
-from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest

@@ -48,7 +48,13 @@ class Telegram:
 
     def message(self, chat: int, text: str, kind: str = "message") -> Dict[str, Any]:
         user = {"id": chat, "is_bot": False, "first_name": "Tess"}
-        body = {"message_id": random.randint(1, 10**6), "from": user, "chat": {"id": chat, "type": "private"}, "date": int(time.time()), "text": text}
+        body = {
+            "message_id": random.randint(1, 10**6),
+            "from": user,
+            "chat": {"id": chat, "type": "private"},
+            "date": int(time.time()),
+            "text": text,
+        }
         if kind == "edited_message":
             body["edit_date"] = int(time.time())
         return {"update_id": next(self._update_ids), kind: body}
