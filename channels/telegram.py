@@ -174,8 +174,8 @@ class TelegramInput(RasaTelegramInput):
                 update = json.loads(request.body or b"")
             except ValueError:
                 return response.text("The body is not a JSON Telegram update.", status=HTTPStatus.BAD_REQUEST)
-            if not isinstance(update, dict):
-                return response.text("The body is not a JSON Telegram update.", status=HTTPStatus.BAD_REQUEST)
+            if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+                return response.text("The body is not a Telegram update (no update_id).", status=HTTPStatus.BAD_REQUEST)
             if not self.handled.first_time([f"update:{update.get('update_id')}"]):
                 return response.text("Already handled.")
             return await self._handle(update, on_new_message)
