@@ -8,6 +8,8 @@ MODEL := models/genai-explainer.tar.gz
 # endpoints.yml expects the action server on 5055.
 ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
+# Channels `make run` serves: credentials.yml is REST only; credentials.messaging.yml adds Slack and Telegram.
+CREDENTIALS ?= credentials.yml
 # Rasa 3.6 runs on Python 3.8-3.10: take the first Python 3.10 found (set PYTHON=... to choose).
 PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1 && { echo $$p; break; }; done)
@@ -64,8 +66,9 @@ actions: install ## Run the action server in the foreground (127.0.0.1 unless AC
 shell: install $(MODEL) ## Chat in the terminal (starts and stops the action server)
 	@scripts/with-action-server $(ACTION_PORT) $(BIN)/rasa shell --model $(MODEL) --port $(RASA_PORT)
 
-run: install $(MODEL) ## Serve the assistant over REST on RASA_PORT with the action server (API off; see SECURITY.md)
-	@scripts/with-action-server $(ACTION_PORT) $(BIN)/python -m serving.rasa_server --model $(MODEL) --port $(RASA_PORT)
+run: install $(MODEL) ## Serve on RASA_PORT, API off (SECURITY.md); CREDENTIALS=credentials.messaging.yml adds Slack, Telegram
+	@$(BIN)/python -m channels.check_env $(CREDENTIALS)
+	@scripts/with-action-server $(ACTION_PORT) $(BIN)/python -m serving.rasa_server --model $(MODEL) --port $(RASA_PORT) --credentials $(CREDENTIALS)
 
 test-unit: install ## Unit tests of the core, actions and NLU component (no trained model needed)
 	$(BIN)/python -m pytest -m "not model" tests

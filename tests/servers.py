@@ -71,9 +71,17 @@ def start_action_server(port: int, log: Path, knowledge_dir: Optional[Path] = No
 
 
 def start_rasa_server(
-    port: int, action_port: int, workdir: Path, log: Path, tracker_store: Optional[str] = None, action_timeout: float = 10
+    port: int,
+    action_port: int,
+    workdir: Path,
+    log: Path,
+    tracker_store: Optional[str] = None,
+    action_timeout: float = 10,
+    credentials: Path = ROOT / "credentials.yml",
+    env: Optional[Dict[str, str]] = None,
 ) -> Server:
-    """`rasa run` with the REST channel, our model, and a tracker store (YAML block; default SQLite in `workdir`)."""
+    """`rasa run` with the channels in `credentials` (REST by default), our model, and a tracker store
+    (YAML block; default SQLite in `workdir`)."""
     endpoints = workdir / "endpoints.yml"
     store = tracker_store or f'  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
     endpoints.write_text(
@@ -83,9 +91,9 @@ def start_rasa_server(
     )
     args = [
         str(RASA), "run", "--model", str(MODEL), "--port", str(port), "--interface", "127.0.0.1",
-        "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+        "--endpoints", str(endpoints), "--credentials", str(credentials),
     ]
-    return Server(args, f"http://127.0.0.1:{port}/webhooks/rest/", log, environment())
+    return Server(args, f"http://127.0.0.1:{port}/webhooks/rest/", log, environment(**(env or {})))
 
 
 def say(port: int, sender: str, message: str) -> List[Dict[str, Any]]:
@@ -110,13 +118,15 @@ class Assistant:
 
 
 @contextmanager
-def running_assistant(workdir: Path) -> Iterator[Assistant]:
+def running_assistant(
+    workdir: Path, credentials: Path = ROOT / "credentials.yml", env: Optional[Dict[str, str]] = None, rest_port: int = 0
+) -> Iterator[Assistant]:
     """Copies knowledge/ into workdir (so tests may edit it), starts both servers, stops them after."""
     knowledge = workdir / "knowledge"
     shutil.copytree(ROOT / "knowledge", knowledge, ignore=shutil.ignore_patterns("*.md"))
-    action_port, rest_port = free_port(), free_port()
+    action_port, rest_port = free_port(), rest_port or free_port()
     actions = start_action_server(action_port, workdir / "actions.log", knowledge)
-    rasa = start_rasa_server(rest_port, action_port, workdir, workdir / "rasa.log")
+    rasa = start_rasa_server(rest_port, action_port, workdir, workdir / "rasa.log", credentials=credentials, env=env)
     try:
         actions.wait_ready()
         rasa.wait_ready()

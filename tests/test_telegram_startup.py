@@ -1,0 +1,20 @@
+"""With Telegram enabled, a missing or malformed setting stops `rasa run` with one sentence naming it."""
+
+from pathlib import Path
+
+from messaging_startup import complete, rasa_run
+from servers import ROOT
+
+
+def test_missing_webhook_secret_stops_start_up_naming_the_variable(tmp_path: Path) -> None:
+    outcome = rasa_run(ROOT / "credentials.telegram.yml", tmp_path, **complete(TELEGRAM_SECRET_TOKEN=""))
+    assert outcome.returncode != 0
+    assert "set the environment variable TELEGRAM_SECRET_TOKEN" in outcome.output
+    assert "Traceback" not in outcome.output
+
+
+def test_secret_token_telegram_would_refuse_stops_start_up(tmp_path: Path) -> None:
+    outcome = rasa_run(ROOT / "credentials.telegram.yml", tmp_path, **complete(TELEGRAM_SECRET_TOKEN="has spaces!"))
+    assert outcome.returncode != 0
+    assert "TELEGRAM_SECRET_TOKEN may hold only letters, digits, _ and -" in outcome.output
+    assert "Traceback" not in outcome.output
