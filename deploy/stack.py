@@ -32,7 +32,8 @@ class Shape:
 
 def nginx_binary() -> str:
     """The nginx executable, or a sentence saying how to install it."""
-    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+    # Debian puts nginx in /usr/sbin, which is not on an ordinary user's PATH.
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
     if not found:
         raise RuntimeError("nginx is not installed: run `make nginx` (installs Debian's nginx package).")
     return found
@@ -41,16 +42,17 @@ def nginx_binary() -> str:
 class LocalStack:
     """Starts action servers, Rasa servers (endpoints.production.yml) and nginx; restarts one Rasa server."""
 
-    def __init__(self, run_dir: Path, profile_env: Mapping[str, str], shape: Shape = Shape(),
+    def __init__(self, run_dir: Path, profile_env: Mapping[str, str], shape: Optional[Shape] = None,
                  model: Path = MODEL) -> None:
         self.run_dir = run_dir
-        self.shape = shape
+        self.shape = shape = shape or Shape()
         self.model = model
         self.port = shape.port or free_port()
         self.actions_port = free_port()
         self.rasa_ports = [free_port() for _ in range(shape.rasa_servers)]
         self.action_ports = [free_port() for _ in range(shape.action_servers)]
-        self.env = dict(os.environ, **QUIET, **profile_env, SANIC_WORKERS=str(shape.sanic_workers),
+        # LOG_LEVEL INFO: readiness is read from each worker's "up and running" line.
+        self.env = dict(os.environ, **QUIET, **profile_env, SANIC_WORKERS=str(shape.sanic_workers), LOG_LEVEL="INFO",
                         ACTION_SERVER_URL=f"http://127.0.0.1:{self.actions_port}/webhook")
         self.actions: List[Process] = []
         self.rasa: Dict[int, Process] = {}

@@ -1,5 +1,6 @@
 """The production profile without servers: environment checks, the nginx config, and the endpoints file."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def test_bad_values_say_what_to_fix(name: str, value: str, words: str) -> None:
 
 def test_endpoints_file_reads_every_variable_and_nothing_else() -> None:
     text = ENDPOINTS.read_text(encoding="utf-8")
-    used = set(__import__("re").findall(r"\$\{(\w+)\}", text))
+    used = set(re.findall(r"\$\{(\w+)\}", text))
     assert used == set(VARIABLES)
     config = yaml.safe_load(text)
     assert config["tracker_store"]["dialect"] == "postgresql" and config["lock_store"]["type"] == "redis"
