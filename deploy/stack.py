@@ -84,11 +84,20 @@ class LocalStack:
 
     def restart_rasa(self, index: int) -> None:
         """A rolling restart of one Rasa server: out of rotation, stopped, started, back in rotation."""
-        address = self.rasa_address(index)
-        self.drained.add(address)
+        self.drained.add(self.rasa_address(index))
         self._reload_nginx()  # returns once no nginx worker can still send it a new request
         self.rasa[index].stop()
         self.rasa[index] = self._rasa_server(index).wait_ready()
+        self.drained.discard(self.rasa_address(index))
+        self._reload_nginx()
+
+    def restart_action_server(self, index: int) -> None:
+        """A rolling restart of one action server, the same way."""
+        address = f"127.0.0.1:{self.action_ports[index]}"
+        self.drained.add(address)
+        self._reload_nginx()
+        self.actions[index].stop()
+        self.actions[index] = self._action_server(self.action_ports[index]).wait_ready()
         self.drained.discard(address)
         self._reload_nginx()
 
@@ -108,8 +117,10 @@ class LocalStack:
         self.stop()
 
     def _action_server(self, port: int) -> Process:
+        self.starts += 1  # a restarted server writes a new log beside the old one
         return Process(f"action server on port {port}", [str(RASA), "run", "actions", "--port", str(port)],
-                       self.run_dir / f"actions-{port}.log", self.env, ROOT, f"http://127.0.0.1:{port}/health")
+                       self.run_dir / f"actions-{port}-{self.starts}.log", self.env, ROOT,
+                       f"http://127.0.0.1:{port}/health")
 
     def _rasa_server(self, index: int) -> Process:
         port = self.rasa_ports[index]

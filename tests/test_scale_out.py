@@ -1,11 +1,11 @@
 """Production profile, scaled out: nginx, two Rasa servers (two Sanic workers each) and two action servers
-sharing PostgreSQL and Redis; 50 concurrent conversations while one Rasa server is restarted."""
+sharing PostgreSQL and Redis; 50 concurrent conversations while a Rasa server and an action server restart."""
 
 import asyncio
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -39,26 +39,32 @@ class ScaledRun:
     restarted: str
     pids_before: int
     pids_after: int
+    action_calls_after_restart: List[str]  # action servers nginx sent calls to once the restarts were done
     env: Dict[str, str]
     events: Dict[str, list]
 
 
-def served_by(access_log: Path, rasa_addresses: List[str]) -> Dict[str, str]:
-    """Which Rasa server answered each request, from nginx's access log (last address tried)."""
-    found = {}
+def log_entries(access_log: Path) -> List[Tuple[str, str, str]]:
+    """(server that answered, X-Request-ID, request) for each line of nginx's access log, in order."""
+    entries = []
     for line in access_log.read_text(encoding="utf-8").splitlines():
-        parts = line.split('"')
-        if len(parts) < 4 or "/webhooks/rest/webhook" not in parts[3]:
-            continue
-        upstream = parts[0].split(None, 3)[3].split(",")[-1].strip()
-        if upstream in rasa_addresses:
-            found[parts[1]] = upstream
-    return found
+        parts = line.split('"')  # time status seconds upstream(s) "request id" "method uri"
+        if len(parts) >= 4:
+            entries.append((parts[0].split(None, 3)[3].split(",")[-1].strip(), parts[1], parts[3]))
+    return entries
 
 
-async def drive(stack: LocalStack, users: List[SimulatedUser]) -> LoadResult:
-    """All users at once; one Rasa server is restarted (out of rotation first) while they talk."""
+def served_by(entries: List[Tuple[str, str, str]]) -> Dict[str, str]:
+    """Which Rasa server answered each user message, by X-Request-ID "sender/turn"."""
+    return {request_id: upstream for upstream, request_id, request in entries if "/webhooks/rest/webhook" in request}
+
+
+async def drive(stack: LocalStack, users: List[SimulatedUser]) -> Tuple[LoadResult, int]:
+    """All users at once; a Rasa server, then an action server, restart (out of rotation first) while they talk.
+
+    Returns the result and how many requests nginx had logged when both restarts were done."""
     result = LoadResult(len(users), 0, 0, 0.0, [])
+    logged_at_restart = 0
     threshold_reached, restarted = asyncio.Event(), asyncio.Event()
     deadline = time.monotonic() + RUN_SECONDS
 
@@ -71,8 +77,11 @@ async def drive(stack: LocalStack, users: List[SimulatedUser]) -> LoadResult:
             await restarted.wait()
 
     async def restart() -> None:
+        nonlocal logged_at_restart
         await threshold_reached.wait()
         await asyncio.to_thread(stack.restart_rasa, 0)
+        await asyncio.to_thread(stack.restart_action_server, 0)
+        logged_at_restart = len(log_entries(stack.run_dir / "access.log"))
         restarted.set()
 
     start = time.monotonic()
@@ -82,7 +91,7 @@ async def drive(stack: LocalStack, users: List[SimulatedUser]) -> LoadResult:
                                  for u in users))
         await asyncio.wait_for(asyncio.gather(restarter, talks), RUN_SECONDS + 60)
     result.seconds = time.monotonic() - start
-    return result
+    return result, logged_at_restart
 
 
 @pytest.fixture(scope="module")
@@ -93,12 +102,14 @@ def run(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         with stack:
             users = make_users(kb, USERS, "scale")
             pids_before = stack.rasa[0].pid
-            result = asyncio.run(drive(stack, users))
+            result, logged_at_restart = asyncio.run(drive(stack, users))
             pids_after = stack.rasa[0].pid
-            addresses = [stack.rasa_address(i) for i in range(2)]
-            log = served_by(stack.run_dir / "access.log", addresses)
+            entries = log_entries(stack.run_dir / "access.log")
+            log = served_by(entries)
+            calls = [upstream for upstream, _, request in entries[logged_at_restart:] if request == "POST /webhook"]
             events = read_events(connection, [u.sender for u in users])
-            yield ScaledRun(stack, users, result, log, stack.rasa_address(0), pids_before, pids_after, env, events)
+            yield ScaledRun(stack, users, result, log, stack.rasa_address(0), pids_before, pids_after, calls, env,
+                            events)
 
 
 def test_every_message_is_answered(run: ScaledRun) -> None:
@@ -133,3 +144,7 @@ def test_restarted_server_loses_no_conversation(run: ScaledRun) -> None:
     after_restart = [f"{u.sender}/{e.turn}" for u in run.users for e in u.exchanges if e.turn >= GATE_TURN]
     assert any(run.served_by[request] == run.restarted for request in after_restart)
     assert all(u.finished for u in run.users)
+
+
+def test_restarted_action_server_takes_calls_again(run: ScaledRun) -> None:
+    assert set(run.action_calls_after_restart) == {f"127.0.0.1:{p}" for p in run.stack.action_ports}
