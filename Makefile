@@ -20,10 +20,10 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install browser kb-check validate train shell run actions fuzz report test test-unit test-stories bench clean lock
+.PHONY: help install browser nginx kb-check validate train shell run run-production actions fuzz report test test-unit test-stories bench loadtest clean lock
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements.lock
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.10 is required (Rasa 3.6 does not run on 3.11+): install it, or run make with PYTHON=/path/to/python3.10." >&2; exit 1; fi
@@ -40,6 +40,14 @@ browser: ## Install Debian's chromium for the browser tests (apt-get, needs root
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
+
+# The scale-out test and make loadtest put nginx in front of the Rasa servers and action servers.
+nginx: ## Install Debian's nginx for the scale-out test and loadtest (apt-get, needs root or sudo)
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+	  echo "Installing Debian's nginx for the scale-out test..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends nginx; \
 	fi
 
 lock: ## Re-pin requirements.lock from requirements.in (needs the package registry)
@@ -70,13 +78,16 @@ run: install $(MODEL) ## Serve on RASA_PORT, API off (SECURITY.md); CREDENTIALS=
 	@$(BIN)/python -m channels.check_env $(CREDENTIALS)
 	@scripts/with-action-server $(ACTION_PORT) $(BIN)/python -m serving.rasa_server --model $(MODEL) --port $(RASA_PORT) --credentials $(CREDENTIALS)
 
+run-production: install nginx $(MODEL) ## The production profile here: nginx, Rasa servers, action servers; needs DB_* and REDIS_* (README)
+	PORT=$(RASA_PORT) $(BIN)/python -m deploy.run_production
+
 test-unit: install ## Unit tests of the core, actions and NLU component (no trained model needed)
 	$(BIN)/python -m pytest -m "not model" tests
 
 test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-test: install browser kb-check validate $(MODEL) test-stories ## Install, train and run every test
+test: install browser nginx kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
 
 fuzz: install $(MODEL) ## 10,000 random and hostile messages over REST; prints 5xx count and Rasa RSS before/after
@@ -88,6 +99,9 @@ report: install ## Insights report of stored conversations -> reports/insights.h
 
 bench: install $(MODEL) ## Measure understanding, speed and cost beside the stock bot; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run
+
+loadtest: install nginx $(MODEL) ## Simulated users against the production profile for LOAD_SECONDS (60); prints messages/s, p50/p95, errors, lost events
+	$(BIN)/python -m bench.loadtest
 
 clean: ## Remove models, results and the local tracker database
 	rm -rf models results tracker.db .pytest_cache
