@@ -87,6 +87,11 @@ class SimulatedUser:
         self.done = True
 
 
+def is_feedback_prompt(reply: Reply) -> bool:
+    payloads = [b.get("payload") or "" for b in reply.get("buttons") or []]
+    return bool(payloads) and all(p.startswith("/feedback") for p in payloads)
+
+
 def text_of(replies: Sequence[Reply]) -> str:
     return "\n".join(r.get("text") or "" for r in replies)
 
@@ -121,8 +126,10 @@ class ExplainerUser(SimulatedUser):
         expected = self.script[exchange.turn][1]
         if expected is None:
             return
-        texts = [r.get("text") for r in exchange.replies]
-        buttons = [b.get("payload") for r in exchange.replies for b in r.get("buttons") or []]
+        # "Was this helpful?" follows some answers (knowledge/settings.yml); it is not part of the answer.
+        replies = [r for r in exchange.replies if not is_feedback_prompt(r)]
+        texts = [r.get("text") for r in replies]
+        buttons = [b.get("payload") for r in replies for b in r.get("buttons") or []]
         if texts != [expected.text] or buttons != [b.payload for b in expected.buttons]:
             self._fail(f"turn {exchange.turn} ({exchange.message!r}): expected {expected.text[:80]!r}..., "
                        f"got {text_of(exchange.replies)[:160]!r}")
