@@ -1,7 +1,8 @@
 """NLU quality on held-out sets under tests/nlu/, which are never used for training.
 
-heldout.yml was written first; heldout_fresh.yml later, by someone who saw neither the training data
-nor the first set (sentences that happened to equal training sentences were then removed from it).
+heldout.yml was written first; heldout_fresh.yml and later heldout_blind.yml by people who saw neither
+the training data nor the other sets (sentences that happened to equal training sentences were then
+removed from them).
 """
 
 import json
