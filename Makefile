@@ -8,6 +8,12 @@ MODEL := models/genai-explainer.tar.gz
 # endpoints.yml expects the action server on 5055.
 ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
+# make run serves the chat page (web/) here; the socket.io channel accepts that page's origin by default.
+# make shell reads this endpoints file (tests pass a copy whose action server URL uses ACTION_PORT).
+ENDPOINTS ?= endpoints.yml
+WEB_PORT ?= 8080
+WEBCHAT_ALLOWED_ORIGINS ?= http://localhost:$(WEB_PORT),http://127.0.0.1:$(WEB_PORT)
+WEB_DEPS := web/node_modules/.package-lock.json
 # Rasa 3.6 runs on Python 3.8-3.10: take the first Python 3.10 found (set PYTHON=... to choose).
 PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1 && { echo $$p; break; }; done)
@@ -17,7 +23,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install browser kb-check validate train shell run actions test test-unit test-stories bench clean lock
+.PHONY: help install browser web-install kb-check validate train shell run actions test test-unit test-stories bench clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +44,13 @@ browser: ## Install Debian's chromium for the browser tests (apt-get, needs root
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
 	fi
+
+$(WEB_DEPS): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the website widget: install Node.js 18+ with npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web-install: $(WEB_DEPS) ## Install the rasa-webchat widget into web/node_modules (npm ci, from web/package-lock.json)
 
 lock: ## Re-pin requirements.lock from requirements.in (needs the package registry)
 	$(BIN)/python -m pip install -r requirements.in
@@ -61,10 +74,12 @@ actions: install ## Run the action server in the foreground
 	$(BIN)/rasa run actions --port $(ACTION_PORT)
 
 shell: install $(MODEL) ## Chat in the terminal (starts and stops the action server)
-	@scripts/with-action-server $(ACTION_PORT) $(BIN)/rasa shell --model $(MODEL) --port $(RASA_PORT)
+	@scripts/with-action-server $(ACTION_PORT) $(BIN)/python -m channels.shell --model $(MODEL) --port $(RASA_PORT) --endpoints $(ENDPOINTS)
 
-run: install $(MODEL) ## Serve the assistant over REST on RASA_PORT with the action server
-	@scripts/with-action-server $(ACTION_PORT) $(BIN)/rasa run --model $(MODEL) --port $(RASA_PORT)
+run: install web-install $(MODEL) ## Serve REST + socket.io on RASA_PORT, the action server, and the chat page on WEB_PORT
+	@WEB_PORT=$(WEB_PORT) WEBCHAT_SOCKET_URL=http://localhost:$(RASA_PORT) WEBCHAT_ALLOWED_ORIGINS="$(WEBCHAT_ALLOWED_ORIGINS)" \
+	  scripts/with-action-server $(ACTION_PORT) scripts/with-web-page \
+	  $(BIN)/rasa run --model $(MODEL) --port $(RASA_PORT) --credentials credentials.yml
 
 test-unit: install ## Unit tests of the core, actions and NLU component (no trained model needed)
 	$(BIN)/python -m pytest -m "not model" tests
@@ -72,7 +87,7 @@ test-unit: install ## Unit tests of the core, actions and NLU component (no trai
 test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-test: install browser kb-check validate $(MODEL) test-stories ## Install, train and run every test
+test: install browser web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
 
 bench: install $(MODEL) ## Measure understanding, speed and cost beside the stock bot; writes docs/benchmarks.md
