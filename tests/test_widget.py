@@ -92,8 +92,11 @@ class Chat:
 
     def open(self, url: str) -> "Chat":
         self.page.goto(url)
-        if not self.page.locator(".rw-new-message").is_visible():
-            self.page.locator(".rw-launcher").click()
+        launcher = self.page.locator(".rw-launcher")
+        expect(launcher).to_be_visible(timeout=ANSWER_TIMEOUT_MS)  # shown once the socket is connected
+        # The launcher shows an "open" icon while the chat is closed; after a reload the widget may restore it open.
+        if self.page.locator(".rw-launcher .rw-open-launcher").count():
+            launcher.click()
         expect(self.page.locator(".rw-new-message")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
         # A new conversation starts with the greeting (initPayload); wait for it so replies are not mixed up.
         self.page.wait_for_function(f"({_COUNT_TEXTS}) > 0", timeout=ANSWER_TIMEOUT_MS)
