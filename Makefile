@@ -10,6 +10,13 @@ ACTION_PORT ?= 5055
 RASA_PORT ?= 5005
 # Channels `make run` serves: credentials.yml is REST only; credentials.messaging.yml adds Slack and Telegram.
 CREDENTIALS ?= credentials.yml
+
+# make run serves the chat page (web/) here; the socket.io channel accepts that page's origin by default.
+# make shell reads this endpoints file (tests pass a copy whose action server URL uses ACTION_PORT).
+ENDPOINTS ?= endpoints.yml
+WEB_PORT ?= 8080
+WEBCHAT_ALLOWED_ORIGINS ?= http://localhost:$(WEB_PORT),http://127.0.0.1:$(WEB_PORT)
+WEB_DEPS := web/node_modules/.package-lock.json
 # Rasa 3.6 runs on Python 3.8-3.10: take the first Python 3.10 found (set PYTHON=... to choose).
 PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1 && { echo $$p; break; }; done)
@@ -20,7 +27,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install browser nginx kb-check validate train shell run run-production actions fuzz report test test-unit test-stories bench loadtest clean lock
+.PHONY: help install browser nginx web-install kb-check validate train shell run run-production actions fuzz report test test-unit test-stories bench loadtest clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -50,6 +57,13 @@ nginx: ## Install Debian's nginx for the scale-out test and loadtest (apt-get, n
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends nginx; \
 	fi
 
+$(WEB_DEPS): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the website widget: install Node.js 18+ with npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web-install: $(WEB_DEPS) ## Install the rasa-webchat widget into web/node_modules (npm ci, from web/package-lock.json)
+
 lock: ## Re-pin requirements.lock from requirements.in (needs the package registry)
 	$(BIN)/python -m pip install -r requirements.in
 	{ echo "# Exact versions of every package, direct and transitive, for Python 3.10 (made by 'make lock')."; \
@@ -72,11 +86,13 @@ actions: install ## Run the action server in the foreground (127.0.0.1 unless AC
 	$(BIN)/python -m serving.actions --port $(ACTION_PORT)
 
 shell: install $(MODEL) ## Chat in the terminal (starts and stops the action server)
-	@scripts/with-action-server $(ACTION_PORT) $(BIN)/rasa shell --model $(MODEL) --port $(RASA_PORT)
+	@scripts/with-action-server $(ACTION_PORT) $(BIN)/python -m channels.shell --model $(MODEL) --port $(RASA_PORT) --endpoints $(ENDPOINTS)
 
-run: install $(MODEL) ## Serve on RASA_PORT, API off (SECURITY.md); CREDENTIALS=credentials.messaging.yml adds Slack, Telegram
+run: install web-install $(MODEL) ## REST + socket.io on RASA_PORT, chat page on WEB_PORT, action server; API off (SECURITY.md)
 	@$(BIN)/python -m channels.check_env $(CREDENTIALS)
-	@scripts/with-action-server $(ACTION_PORT) $(BIN)/python -m serving.rasa_server --model $(MODEL) --port $(RASA_PORT) --credentials $(CREDENTIALS)
+	@WEB_PORT=$(WEB_PORT) WEBCHAT_SOCKET_URL=http://localhost:$(RASA_PORT) WEBCHAT_ALLOWED_ORIGINS="$(WEBCHAT_ALLOWED_ORIGINS)" \
+	  scripts/with-action-server $(ACTION_PORT) scripts/with-web-page \
+	  $(BIN)/python -m serving.rasa_server --model $(MODEL) --port $(RASA_PORT) --credentials $(CREDENTIALS)
 
 run-production: install nginx $(MODEL) ## The production profile here: nginx, Rasa servers, action servers; needs DB_* and REDIS_* (README)
 	PORT=$(RASA_PORT) $(BIN)/python -m deploy.run_production
@@ -87,7 +103,7 @@ test-unit: install ## Unit tests of the core, actions and NLU component (no trai
 test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-test: install browser nginx kb-check validate $(MODEL) test-stories ## Install, train and run every test
+test: install browser nginx web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
 
 fuzz: install $(MODEL) ## 10,000 random and hostile messages over REST; prints 5xx count and Rasa RSS before/after

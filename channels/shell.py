@@ -1,0 +1,77 @@
+"""`rasa shell` with our terminal channel: typed text through the inbound filter, long answers in wrapped parts."""
+
+import shutil
+import sys
+from asyncio import Queue
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.console import CmdlineInput
+from rasa.core.channels.rest import QueueOutputChannel
+from sanic.request import Request
+
+from channels.answer_parts import split_answer, wrap_for_terminal
+from channels.inbound import user_text
+
+# Lines longer than this are hard to read even on a wide terminal.
+MAX_WIDTH = 100
+
+
+def terminal_width() -> int:
+    return max(40, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns - 2))
+
+
+class TerminalOutput(QueueOutputChannel):
+    """Each answer as parts of at most a screenful, wrapped between words; buttons follow the last part."""
+
+    def _parts(self, text: Text) -> List[str]:
+        width = terminal_width()
+        return [wrap_for_terminal(part, width) for part in split_answer(text)]
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        for part in self._parts(text):
+            await self._persist_message(self._message(recipient_id, text=part))
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        parts = self._parts(text)
+        for part in parts[:-1]:
+            await self._persist_message(self._message(recipient_id, text=part))
+        await self._persist_message(self._message(recipient_id, text=parts[-1], buttons=buttons))
+
+
+class TerminalInput(CmdlineInput):
+    """The channel `rasa shell` talks to (still named "cmdline", so Rasa runs its console loop)."""
+
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        text = super()._extract_message(req)
+        return user_text(text) if isinstance(text, str) else text
+
+    @staticmethod
+    async def on_message_wrapper(
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: Text,
+        queue: Queue,
+        sender_id: Text,
+        input_channel: Text,
+        metadata: Optional[Dict[Text, Any]],
+    ) -> None:
+        message = UserMessage(text, TerminalOutput(queue), sender_id, input_channel=input_channel, metadata=metadata)
+        await on_new_message(message)
+        await queue.put("DONE")
+
+
+def main() -> None:
+    """Runs `rasa shell` with the given arguments, using TerminalInput as its "cmdline" channel."""
+    from rasa.__main__ import main as rasa_main
+    from rasa.core.channels import BUILTIN_CHANNELS
+
+    # rasa shell always asks for the built-in "cmdline" channel; this is where Rasa looks it up.
+    BUILTIN_CHANNELS["cmdline"] = TerminalInput
+    sys.argv = ["rasa", "shell", *sys.argv[1:]]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
