@@ -15,9 +15,12 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels.inbound import user_text
+from channels.rest_body import MAX_BODY_BYTES
 from channels.origins import ORIGINS_VARIABLE, SettingError, allowed_origins
 from channels.webchat_format import webchat_messages
 
+# Same limit as the REST channel's body (channels/rest_body.py).
+MAX_MESSAGE_BYTES = MAX_BODY_BYTES
 logger = logging.getLogger(__name__)
 
 
@@ -127,6 +130,12 @@ class WebsiteSocketIOInput(SocketIOInput):
                 return
             sender_id = self._sender(sid, data)
             if sender_id is None:
+                return
+            if len(data["message"].encode("utf-8", "replace")) > MAX_MESSAGE_BYTES:
+                # A huge message would hold the server for seconds (about 0.6 s of CPU per 1,000 words).
+                await WebchatOutput(sio, self.bot_message_evt).send_text_message(
+                    sender_id, f"That message is too long for me: please ask in fewer than {MAX_MESSAGE_BYTES // 1024} KB of text."
+                )
                 return
             message = UserMessage(
                 user_text(data["message"]),

@@ -7,7 +7,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import List
 
-from fuzz_inputs import rest_cases
+from fuzz_inputs import random_text, rest_cases
 
 
 @dataclass
@@ -44,3 +44,63 @@ def fuzz_rest(port: int, count: int, seed: int, senders: int = 20) -> FuzzResult
         elif status != 200:
             result.refused += 1
     return result
+
+
+SOCKETIO_BROKEN = [None, "text", 42, [], {}, {"message": None}, {"message": 5}, {"message": ["x"]}, {"session_id": 1}]
+
+
+async def _fuzz_socketio(port: int, count: int, seed: int, origin: str) -> FuzzResult:
+    import asyncio
+
+    import socketio
+
+    rng, result = random.Random(seed), FuzzResult()
+    replies: "asyncio.Queue[dict]" = asyncio.Queue()
+    confirmed = asyncio.Event()
+    client = socketio.AsyncClient(reconnection=False)
+    client.on("bot_uttered", lambda data: replies.put_nowait(data))
+    client.on("session_confirm", lambda _data: confirmed.set())
+    await client.connect(f"http://127.0.0.1:{port}", headers={"Origin": origin}, transports=["polling"])
+    session = f"fuzz-sio-{seed}"
+    await client.emit("session_request", {"session_id": session})
+    await asyncio.wait_for(confirmed.wait(), 20)
+
+    async def turn_replies() -> int:
+        """Replies to one message: the first within 60 s, then any that follow within 0.5 s."""
+        got = 0
+        try:
+            await asyncio.wait_for(replies.get(), 60)
+            got = 1
+            while True:
+                await asyncio.wait_for(replies.get(), 0.5)
+                got += 1
+        except asyncio.TimeoutError:
+            return got
+
+    try:
+        for index in range(count):
+            result.sent += 1
+            if rng.random() < 0.2:
+                data = rng.choice(SOCKETIO_BROKEN)
+                await client.emit("user_uttered", data)
+                result.refused += 1
+                if await turn_replies():
+                    result.server_errors.append(f"#{index}: a malformed event {data!r} was answered")
+                continue
+            text = random_text(rng)
+            await client.emit("user_uttered", {"message": text, "session_id": session})
+            if not await turn_replies():
+                result.unanswered.append(f"#{index}: {text[:80]!r}")
+            if not client.connected:
+                result.server_errors.append(f"#{index}: the server dropped the connection")
+                break
+    finally:
+        await client.disconnect()
+    return result
+
+
+def fuzz_socketio(port: int, count: int, seed: int, origin: str) -> FuzzResult:
+    """Sends `count` random or hostile socket.io events to the widget channel as one browser session."""
+    import asyncio
+
+    return asyncio.run(_fuzz_socketio(port, count, seed, origin))

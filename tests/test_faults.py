@@ -16,6 +16,7 @@ import pytest
 from rasa_fixes.action_timeout import APOLOGY
 from explainer.guide import DecisionGuide
 from explainer.kb import KnowledgeBase
+from guide_scenarios import SCENARIOS
 from servers import MODEL, free_port, say, start_action_server, start_rasa_server
 from tcp_proxy import TcpProxy
 
@@ -25,16 +26,7 @@ pytestmark = [
 ]
 
 QUESTION = re.compile(r"Question (\d+) of (\d+) — ([^:]+):")
-ANSWERS = {
-    "content_type": "mostly written answers, so text",
-    "data_availability": "we have tons of support tickets",
-    "task_complexity": "answering customer questions",
-    "resources": "tight budget, no gpu",
-    "data_quality": "pretty clean text",
-    "application_domain": "customer support",
-    "expertise": "nobody on the team knows ML",
-    "privacy": "no, nothing personal",
-}
+ANSWERS = SCENARIOS["support chatbot"][1]
 
 
 def text_of(replies: List[Dict]) -> str:
