@@ -38,8 +38,12 @@ def _charts(docs: Path, speed: Dict[str, Dict[str, LoadResult]]) -> None:
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
     loads = [k for k in speed["ours"] if k != "serial"]
-    for offset, name in ((-0.2, "ours"), (0.2, "stock")):
-        ax.bar([i + offset for i in range(len(loads))], [speed[name][k].throughput for k in loads], width=0.4, label=name)
+    names = [n for n in ("ours", "workers", "stock") if n in speed]
+    width = 0.8 / len(names)
+    for position, name in enumerate(names):
+        offset = (position - (len(names) - 1) / 2) * width
+        label = "ours, several workers" if name == "workers" else name
+        ax.bar([i + offset for i in range(len(loads))], [speed[name][k].throughput for k in loads], width=width, label=label)
     ax.set_xticks(range(len(loads)), loads)
     ax.set_ylabel("messages / s")
     ax.legend()
@@ -91,12 +95,25 @@ def write_report(
         rows.append((f"Throughput, {load} (msg/s)", f"{ours[load].throughput:.1f}", f"{stock[load].throughput:.1f}",
                      _ratio(ours[load].throughput, stock[load].throughput)))
         rows.append((f"Errors, {load}", str(ours[load].errors), str(stock[load].errors), ""))
+    workers = speed.get("workers")
+    if workers:
+        n = cost["workers"]
+        for load in ("10 users", "50 users"):
+            rows.append((f"Throughput, {load}, ours with {n} Sanic workers + Redis lock store (msg/s)",
+                         f"{workers[load].throughput:.1f}", f"{stock[load].throughput:.1f}",
+                         _ratio(workers[load].throughput, stock[load].throughput)))
+            rows.append((f"Errors, {load}, {n} workers", str(workers[load].errors), str(stock[load].errors), ""))
+        rows.append((f"Serial p50 / p95, {n} workers",
+                     f"{_ms(workers['serial'].percentile(50))} / {_ms(workers['serial'].percentile(95))}", "", ""))
     rows += [
         ("Training from an empty cache", f"{our_train:.0f} s", f"{stock_train:.0f} s", _ratio(our_train, stock_train)),
         ("`rasa run` to ready", f"{our_ready:.1f} s", f"{stock_ready:.1f} s", _ratio(our_ready, stock_ready)),
         ("Rasa server resident memory", f"{our_rss:.0f} MiB", f"{stock_rss:.0f} MiB", _ratio(our_rss, stock_rss)),
         ("Action server resident memory", f"{cost['action_rss']:.0f} MiB", "(none)", ""),
     ]
+    if workers:
+        rows.append((f"Rasa server resident memory, {cost['workers']} workers (all processes)",
+                     f"{cost['workers_rss']:.0f} MiB", f"{stock_rss:.0f} MiB", _ratio(cost["workers_rss"], stock_rss)))
     table = ["| measure | GenAI Explainer | stock `rasa init` | ratio |", "| --- | --- | --- | --- |"]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
 
@@ -118,6 +135,8 @@ machines; compare ratios measured in the same run.
 
 Load: one user typing serially for {cost['serial_seconds']:.0f} s, then 10 and 50 concurrent users for
 {cost['load_seconds']:.0f} s each (each user repeats its conversation under new sender ids; loopback only).
+"Several workers" rows run ours with that many Sanic workers (SANIC_WORKERS) and a Redis lock store; the
+other rows are the default single worker as `make run` starts it.
 Ratios are ours / stock: below 1 is better for latency, time and memory; above 1 is better for
 throughput. Latency is one REST turn including every bot reply (and, for us, the action server call).
 Our users hold explainer conversations with follow-ups and a decision guide; the stock bot's users

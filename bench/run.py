@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -28,6 +29,14 @@ SERIAL_SECONDS = float(os.environ.get("BENCH_SERIAL_SECONDS", 45))
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", 30))
 # Skip the pipeline comparison while iterating on speed: BENCH_SKIP_PIPELINES=1 (docs/ is then left alone).
 SKIP_PIPELINES = os.environ.get("BENCH_SKIP_PIPELINES") == "1"
+# Ours is also measured with several Sanic workers and a Redis lock store (skipped if Redis is not there).
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
+REDIS = ("127.0.0.1", 6379)
+PIPELINES = [("default (config.yml)", ROOT / "config.yml"),
+             ("logistic regression", ROOT / "bench" / "configs" / "logistic_regression.yml"),
+             ("DIET with Rasa's default transformer", ROOT / "bench" / "configs" / "diet_transformer.yml")]
+# BENCH_PIPELINES=2 compares only the first two (the transformer alone trains for ~7 minutes).
+PIPELINE_COUNT = int(os.environ.get("BENCH_PIPELINES", len(PIPELINES)))
 MAX_MESSAGES_PER_USER = 2000
 
 
@@ -40,9 +49,7 @@ def timed(args: List[str], cwd: Path, env: Dict[str, str]) -> float:
 def train_pipelines(work: Path) -> Dict[str, Tuple[Optional[Scores], float]]:
     """The default pipeline and two alternatives, NLU only, each scored on all held-out sets."""
     results: Dict[str, Tuple[Optional[Scores], float]] = {}
-    for name, config in [("default (config.yml)", ROOT / "config.yml"),
-                         ("logistic regression", ROOT / "bench" / "configs" / "logistic_regression.yml"),
-                         ("DIET with Rasa's default transformer", ROOT / "bench" / "configs" / "diet_transformer.yml")]:
+    for name, config in PIPELINES[:PIPELINE_COUNT]:
         out = work / "nlu-models"
         env = environment(RASA_CACHE_DIRECTORY=str(work / f"cache-{len(results)}"))
         fixed = f"nlu-{len(results)}"
@@ -68,8 +75,20 @@ def init_stock(work: Path) -> Tuple[Path, float]:
     return model, seconds
 
 
-def serve(model: Path, cwd: Path, work: Path, name: str, action_port: Optional[int]) -> Tuple[Server, float]:
-    """Ours as shipped (action server, SQLite tracker store); the stock bot as `rasa init` made it (in memory)."""
+def redis_reachable() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(REDIS, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def serve(model: Path, cwd: Path, work: Path, name: str, action_port: Optional[int], workers: int = 1) -> Tuple[Server, float]:
+    """Ours as shipped (action server, SQLite tracker store); the stock bot as `rasa init` made it (in memory).
+
+    With several workers, ours also gets a Redis lock store (Rasa refuses several workers without one)."""
     port = free_port()
     endpoints = work / f"{name}-endpoints.yml"
     lines = []
@@ -77,15 +96,24 @@ def serve(model: Path, cwd: Path, work: Path, name: str, action_port: Optional[i
         lines.append(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"')
         lines.append(f'tracker_store:\n  type: serving.tracker_store.KeptTrackerStore\n  backend: SQL\n'
                      f'  dialect: "sqlite"\n  db: "{work / f"{name}-tracker.db"}"')
+    if workers > 1:
+        lines.append(f"lock_store:\n  type: redis\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n"
+                     f"  key_prefix: bench{uuid.uuid4().hex[:12]}")
     endpoints.write_text("\n".join(lines) + "\n", encoding="utf-8")
     credentials = work / f"{name}-credentials.yml"
     credentials.write_text("channels.rest.RestChannel:\n" if action_port else "rest:\n", encoding="utf-8")
     args = [str(RASA), "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1",
             "--endpoints", str(endpoints), "--credentials", str(credentials)]
     start = time.monotonic()
-    server = Server(args, f"http://127.0.0.1:{port}/webhooks/rest/", work / f"{name}-rasa.log", environment())
+    log = work / f"{name}-rasa.log"
+    env = environment(SANIC_WORKERS=str(workers), LOG_LEVEL="INFO")
+    server = Server(args, f"http://127.0.0.1:{port}/webhooks/rest/", log, env)
     server.port = port  # type: ignore[attr-defined]
     server.wait_ready(300)
+    # The server answers once its first worker is up; the others may still be loading the model.
+    deadline = time.monotonic() + 300
+    while log.read_text(errors="replace").count("Rasa server is up and running") < workers and time.monotonic() < deadline:
+        time.sleep(0.5)
     return server, time.monotonic() - start
 
 
@@ -121,6 +149,19 @@ def main() -> int:
             our_rss, action_rss = machine.rss_mib(ours.process.pid), machine.rss_mib(actions.process.pid)
         finally:
             ours.stop()
+        workers_speed, workers_rss = None, 0.0
+        try:
+            if WORKERS > 1 and redis_reachable():
+                print(f"Speed: our assistant with {WORKERS} Sanic workers and a Redis lock store ...", flush=True)
+                scaled, _ = serve(our_model, ROOT, work, "ours-workers", action_port, WORKERS)
+                try:
+                    workers_speed = measure_speed(scaled, scripts.EXPLAINER)
+                    workers_rss = machine.rss_mib(scaled.process.pid)
+                finally:
+                    scaled.stop()
+            elif WORKERS > 1:
+                print(f"Redis is not reachable on {REDIS[0]}:{REDIS[1]}: skipping the {WORKERS}-worker run.", flush=True)
+        finally:
             actions.stop()
         print("Speed: the stock bot ...", flush=True)
         stock, stock_ready = serve(stock_model, work / "stock", work, "stock", None)
@@ -139,9 +180,9 @@ def main() -> int:
 
     summary = write_report(
         DOCS, info, pipelines,
-        {"ours": our_speed, "stock": stock_speed},
+        {"ours": our_speed, "stock": stock_speed, **({"workers": workers_speed} if workers_speed else {})},
         {"train": (our_train, stock_train), "ready": (our_ready, stock_ready), "rss": (our_rss, stock_rss),
-         "action_rss": action_rss, "action_ready": actions_ready,
+         "action_rss": action_rss, "action_ready": actions_ready, "workers": WORKERS, "workers_rss": workers_rss,
          "serial_seconds": SERIAL_SECONDS, "load_seconds": LOAD_SECONDS},
     )
     print(summary)
