@@ -34,7 +34,8 @@ def post(port: int, body: bytes) -> "tuple[int, bytes]":
 def fuzz_rest(port: int, count: int, seed: int, senders: int = 20) -> FuzzResult:
     """Sends `count` random or hostile bodies; well-formed ones must get a reply, none may get a 5xx."""
     rng, result = random.Random(seed), FuzzResult()
-    for index, case in enumerate(rest_cases(rng, count, f"fuzz-{seed}-{rng.randrange(senders)}")):
+    conversations = [f"fuzz-{seed}-{n}" for n in range(senders)]
+    for index, case in enumerate(rest_cases(rng, count, conversations)):
         status, body = post(port, case.body)
         result.sent += 1
         if status >= 500:
