@@ -3,15 +3,14 @@
 import re
 from typing import List, Mapping
 
+from channels.settings import SettingError
+
 ORIGINS_VARIABLE = "WEBCHAT_ALLOWED_ORIGINS"
 # The page `make run` serves (scripts/serve-web, WEB_PORT 8080) under both names of the local machine.
 DEFAULT_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
 ANY_ORIGIN = "*"
 _ORIGIN = re.compile(r"^https?://[a-z0-9.\-\[\]:]+$")
 
-
-class SettingError(ValueError):
-    """A setting from the environment is unusable; the message names the variable and what to write."""
 
 
 def parse_origins(value: str, variable: str = ORIGINS_VARIABLE) -> List[str]:

@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 from typing import List, Mapping
 
+from channels.origins import parse_origins
+from channels.settings import SettingError
 from explainer.errors import KnowledgeBaseError
 from explainer.loader import load_knowledge_base
 
@@ -39,11 +41,13 @@ def check_token(token: str) -> None:
 
 def cors_origins(env: Mapping[str, str]) -> List[str]:
     """GENAI_CORS_ORIGINS: comma-separated origins allowed to call the server from a browser; none by default."""
-    origins = [o.strip() for o in env.get("GENAI_CORS_ORIGINS", "").split(",") if o.strip()]
-    for origin in origins:
-        if origin != "*" and not origin.startswith(("http://", "https://")):
-            raise SettingsError(f"GENAI_CORS_ORIGINS has {origin!r}: each origin must start with http:// or https://.")
-    return origins
+    value = env.get("GENAI_CORS_ORIGINS", "")
+    if not value.strip():
+        return []
+    try:
+        return parse_origins(value, "GENAI_CORS_ORIGINS")
+    except SettingError as err:
+        raise SettingsError(str(err)) from None
 
 
 def check_knowledge(directory: Path) -> None:
