@@ -106,8 +106,8 @@ test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 test: install browser nginx web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
 
-fuzz: install $(MODEL) ## 10,000 random and hostile messages over REST; prints 5xx count and Rasa RSS before/after
-	$(BIN)/python tests/fuzz_run.py --messages 10000
+fuzz: install $(MODEL) ## 10,000 random and hostile messages (REST and socket.io); prints errors and Rasa RSS every 1,000
+	$(BIN)/python tests/fuzz_run.py
 
 # The tracker store comes from endpoints.yml unless TRACKER_STORE_URL (any SQLAlchemy URL) is set.
 report: install ## Insights report of stored conversations -> reports/insights.html (SINCE= UNTIL= CHANNEL= ARGS=)

@@ -5,7 +5,7 @@ import random
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import List
+from typing import Callable, List, Optional
 
 from fuzz_inputs import random_text, rest_cases
 
@@ -18,6 +18,7 @@ class FuzzResult:
     server_errors: List[str] = field(default_factory=list)
     unanswered: List[str] = field(default_factory=list)
     refused: int = 0
+    conversations: int = 0
 
 
 def post(port: int, body: bytes) -> "tuple[int, bytes]":
@@ -31,11 +32,38 @@ def post(port: int, body: bytes) -> "tuple[int, bytes]":
         return error.code, error.read()
 
 
-def fuzz_rest(port: int, count: int, seed: int, senders: int = 20) -> FuzzResult:
-    """Sends `count` random or hostile bodies; well-formed ones must get a reply, none may get a 5xx."""
+class Conversations:
+    """`open_at_once` conversations, each replaced by a new sender after `turns` messages, as real users
+    come and go; a fuzz run is then many conversations of ordinary length, not a few endless ones."""
+
+    def __init__(self, rng: random.Random, prefix: str, open_at_once: int, turns: int) -> None:
+        self.rng, self.prefix, self.turns = rng, prefix, turns
+        self.started = open_at_once
+        self.slots = [[f"{prefix}-{n}", 0] for n in range(open_at_once)]
+
+    def pick(self) -> str:
+        """A sender for the next message; its conversation ends after `turns` messages."""
+        slot = self.rng.choice(self.slots)
+        if slot[1] >= self.turns:
+            slot[0], slot[1] = f"{self.prefix}-{self.started}", 0
+            self.started += 1
+        slot[1] += 1
+        return slot[0]
+
+
+def fuzz_rest(
+    port: int,
+    count: int,
+    seed: int,
+    senders: int = 20,
+    turns: int = 30,
+    progress: Optional[Callable[[int], None]] = None,
+) -> FuzzResult:
+    """Sends `count` random or hostile bodies; well-formed ones must get a reply, none may get a 5xx.
+    `progress(n)` is called after every message."""
     rng, result = random.Random(seed), FuzzResult()
-    conversations = [f"fuzz-{seed}-{n}" for n in range(senders)]
-    for index, case in enumerate(rest_cases(rng, count, conversations)):
+    conversations = Conversations(random.Random(seed + 1), f"fuzz-{seed}", senders, turns)
+    for index, case in enumerate(rest_cases(rng, count, conversations.pick)):
         status, body = post(port, case.body)
         result.sent += 1
         if status >= 500:
@@ -44,13 +72,16 @@ def fuzz_rest(port: int, count: int, seed: int, senders: int = 20) -> FuzzResult
             result.unanswered.append(f"#{index} {status}: {case.body[:80]!r}")
         elif status != 200:
             result.refused += 1
+        if progress:
+            progress(result.sent)
+    result.conversations = conversations.started
     return result
 
 
 SOCKETIO_BROKEN = [None, "text", 42, [], {}, {"message": None}, {"message": 5}, {"message": ["x"]}, {"session_id": 1}]
 
 
-async def _fuzz_socketio(port: int, count: int, seed: int, origin: str) -> FuzzResult:
+async def _fuzz_socketio(port: int, count: int, seed: int, origin: str, turns: int, tail: float) -> FuzzResult:
     import asyncio
 
     import socketio
@@ -62,30 +93,37 @@ async def _fuzz_socketio(port: int, count: int, seed: int, origin: str) -> FuzzR
     client.on("bot_uttered", lambda data: replies.put_nowait(data))
     client.on("session_confirm", lambda _data: confirmed.set())
     await client.connect(f"http://127.0.0.1:{port}", headers={"Origin": origin}, transports=["polling"])
-    session = f"fuzz-sio-{seed}"
-    await client.emit("session_request", {"session_id": session})
-    await asyncio.wait_for(confirmed.wait(), 20)
+    session = ""
+
+    async def new_session(number: int) -> str:
+        confirmed.clear()
+        await client.emit("session_request", {"session_id": f"fuzz-sio-{seed}-{number}"})
+        await asyncio.wait_for(confirmed.wait(), 20)
+        return f"fuzz-sio-{seed}-{number}"
 
     async def turn_replies(first_within: float = 60) -> int:
-        """Replies to one message: the first within `first_within` s, then any that follow within 0.5 s."""
+        """Replies to one message: the first within `first_within` s, then any that follow within `tail` s."""
         got = 0
         try:
             await asyncio.wait_for(replies.get(), first_within)
             got = 1
             while True:
-                await asyncio.wait_for(replies.get(), 0.5)
+                await asyncio.wait_for(replies.get(), tail)
                 got += 1
         except asyncio.TimeoutError:
             return got
 
     try:
         for index in range(count):
+            if index % turns == 0:
+                session = await new_session(index // turns)
+                result.conversations += 1
             result.sent += 1
             if rng.random() < 0.2:
                 data = rng.choice(SOCKETIO_BROKEN)
                 await client.emit("user_uttered", data)
                 result.refused += 1
-                if await turn_replies(first_within=2):
+                if await turn_replies(first_within=4 * tail):
                     result.server_errors.append(f"#{index}: a malformed event {data!r} was answered")
                 continue
             text = random_text(rng)
@@ -100,8 +138,11 @@ async def _fuzz_socketio(port: int, count: int, seed: int, origin: str) -> FuzzR
     return result
 
 
-def fuzz_socketio(port: int, count: int, seed: int, origin: str) -> FuzzResult:
-    """Sends `count` random or hostile socket.io events to the widget channel as one browser session."""
+def fuzz_socketio(
+    port: int, count: int, seed: int, origin: str, turns: int = 30, tail: float = 0.5
+) -> FuzzResult:
+    """Sends `count` random or hostile socket.io events to the widget channel from one browser, which starts
+    a new conversation every `turns` events; replies arriving within `tail` s of the last count for it."""
     import asyncio
 
-    return asyncio.run(_fuzz_socketio(port, count, seed, origin))
+    return asyncio.run(_fuzz_socketio(port, count, seed, origin, turns, tail))

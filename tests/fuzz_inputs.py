@@ -2,7 +2,7 @@
 
 import json
 import random
-from typing import Iterator, NamedTuple, Sequence
+from typing import Callable, Iterator, NamedTuple
 
 HOSTILE_TEXTS = [
     "", " ", "\t\n  \r\n", "a" * 100_000, "\x00\x01\x02\x1b[31mred\x7f", "🙂🤖🔥" * 50, "Что такое GAN?",
@@ -32,9 +32,9 @@ def _message_body(sender: str, text: str) -> RestCase:
     return RestCase(body, len(body) <= 64 * 1024)
 
 
-def rest_cases(rng: random.Random, count: int, senders: Sequence[str]) -> Iterator[RestCase]:
-    """Mostly messages from one of `senders`, one in five a malformed body (not JSON, not an object, no
-    sender, wrong types)."""
+def rest_cases(rng: random.Random, count: int, pick_sender: Callable[[], str]) -> Iterator[RestCase]:
+    """Mostly messages from the sender `pick_sender` names, one in five a malformed body (not JSON, not an
+    object, no sender, wrong types)."""
     broken = [
         b"", b"{", b"not json", b"[1,2,3]", b'"text"', b"null", b"42", b"\xff\xfe\x00",
         json.dumps({"message": "what is a GAN?"}).encode(),
@@ -48,4 +48,4 @@ def rest_cases(rng: random.Random, count: int, senders: Sequence[str]) -> Iterat
         if rng.random() < 0.2:
             yield RestCase(rng.choice(broken), False)
         else:
-            yield _message_body(rng.choice(senders), random_text(rng))
+            yield _message_body(pick_sender(), random_text(rng))
