@@ -1,6 +1,7 @@
 """What every channel does to a user's text before Rasa sees it: only our button payloads stay payloads."""
 
 import os
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -9,6 +10,15 @@ from explainer.store import KnowledgeStore
 
 _KNOWLEDGE_DIR = Path(os.environ.get("GENAI_KNOWLEDGE_DIR", Path(__file__).resolve().parent.parent / "knowledge"))
 _store: Optional[KnowledgeStore] = None
+# C0/C1 control characters other than tab and line breaks: PostgreSQL refuses NUL, logs garble on the rest.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` storable and encodable everywhere: lone surrogates (half an emoji, which JSON can carry) become
+    U+FFFD, control characters become spaces."""
+    repaired = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return _CONTROL.sub(" ", repaired)
 
 
 def user_text(text: str) -> str:
@@ -16,4 +26,4 @@ def user_text(text: str) -> str:
     global _store
     if _store is None:
         _store = KnowledgeStore(_KNOWLEDGE_DIR)
-    return as_user_text(_store.current(), text)
+    return as_user_text(_store.current(), printable(text))

@@ -1,16 +1,15 @@
 """Checks a REST webhook body and says what is wrong with it; plain Python, no Rasa import."""
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Union
+
+from channels.inbound import printable
 
 # A chat message is short; 64 KiB leaves room for long pasted text and metadata, and refuses floods.
 MAX_BODY_BYTES = 64 * 1024
 # The conversation id is a database key (VARCHAR(255) in SQL tracker stores).
 MAX_SENDER_CHARS = 255
-# C0/C1 control characters other than tab and line breaks: PostgreSQL refuses NUL, logs garble on the rest.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -28,12 +27,6 @@ class BodyError:
 
     status: int
     message: str
-
-
-def printable(text: str) -> str:
-    """`text` storable everywhere: lone surrogates become U+FFFD, control characters become spaces."""
-    repaired = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return _CONTROL.sub(" ", repaired)
 
 
 def parse_body(body: bytes, limit: int = MAX_BODY_BYTES) -> Union[RestMessage, BodyError]:

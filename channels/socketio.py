@@ -115,7 +115,7 @@ class WebsiteSocketIOInput(SocketIOInput):
             return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+        async def session_request(sid: Text, data: Optional[Dict] = None) -> None:
             data = data if isinstance(data, dict) else {}
             if not isinstance(data.get("session_id"), str) or not data["session_id"]:
                 data["session_id"] = uuid.uuid4().hex
@@ -124,7 +124,7 @@ class WebsiteSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", data["session_id"], room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any = None) -> None:  # no data: an emit without arguments
             if not isinstance(data, dict) or not isinstance(data.get("message"), str):
                 logger.warning("A socket.io message without text was ignored: %r", data)
                 return

@@ -7,7 +7,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional
 
-from fuzz_inputs import random_text, rest_cases
+from fuzz_inputs import HOSTILE_TEXTS, random_text, rest_cases
 
 
 @dataclass
@@ -119,14 +119,16 @@ async def _fuzz_socketio(port: int, count: int, seed: int, origin: str, turns: i
                 session = await new_session(index // turns)
                 result.conversations += 1
             result.sent += 1
-            if rng.random() < 0.2:
-                data = rng.choice(SOCKETIO_BROKEN)
+            # Every malformed event and every hostile text once first, whatever the seed; then random ones.
+            planned = index < len(SOCKETIO_BROKEN) + len(HOSTILE_TEXTS)
+            if index < len(SOCKETIO_BROKEN) or (not planned and rng.random() < 0.2):
+                data = SOCKETIO_BROKEN[index] if index < len(SOCKETIO_BROKEN) else rng.choice(SOCKETIO_BROKEN)
                 await client.emit("user_uttered", data)
                 result.refused += 1
                 if await turn_replies(first_within=4 * tail):
                     result.server_errors.append(f"#{index}: a malformed event {data!r} was answered")
                 continue
-            text = random_text(rng)
+            text = HOSTILE_TEXTS[index - len(SOCKETIO_BROKEN)] if planned else random_text(rng)
             await client.emit("user_uttered", {"message": text, "session_id": session})
             if not await turn_replies():
                 result.unanswered.append(f"#{index}: {text[:80]!r}")

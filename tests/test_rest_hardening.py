@@ -10,7 +10,8 @@ from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
-from channels.rest_body import MAX_BODY_BYTES, BodyError, RestMessage, parse_body, printable
+from channels.inbound import printable
+from channels.rest_body import MAX_BODY_BYTES, BodyError, RestMessage, parse_body
 from servers import MODEL, Assistant, running_assistant, say
 
 
