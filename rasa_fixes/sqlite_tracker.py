@@ -6,13 +6,19 @@ across a crash of the server (only an OS crash or power loss can drop the last t
 Sanic workers read while one writes. SQLAlchemy opens a new SQLite connection per session; closing
 the last one to a WAL database runs a checkpoint with its own flush, so one connection per database
 file stays open for the life of the process.
+
+SQLAlchemy 1.4 gives a file database no connection pool, so every tracker read or write opened a new
+connection and ran the settings above again (a tenth of the server's CPU per message); the tracker store's
+engine now keeps its SQLite connections in a pool. Rasa uses them from the event loop's thread only.
 """
 
 import sqlite3
 from typing import Any, Dict
 
+import rasa.core.tracker_store
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 
 _kept_open: Dict[str, sqlite3.Connection] = {}
 
@@ -36,7 +42,19 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
         _kept_open[path] = keeper
 
 
+_stock_engine_kwargs = rasa.core.tracker_store.create_engine_kwargs
+
+
+def _engine_kwargs(url: Any) -> Dict[str, Any]:
+    """Stock engine settings, plus a connection pool for SQLite files."""
+    kwargs = _stock_engine_kwargs(url)
+    if str(url).startswith("sqlite") and ":memory:" not in str(url) and str(url) != "sqlite://":
+        kwargs.update(poolclass=QueuePool, pool_size=2, connect_args={"check_same_thread": False})
+    return kwargs
+
+
 def apply() -> None:
-    """Tunes every SQLite connection SQLAlchemy opens in this process."""
+    """Tunes every SQLite connection SQLAlchemy opens in this process, and pools the tracker store's."""
     if not event.contains(Engine, "connect", _tune_sqlite):
         event.listen(Engine, "connect", _tune_sqlite)
+    rasa.core.tracker_store.create_engine_kwargs = _engine_kwargs

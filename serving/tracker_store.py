@@ -4,7 +4,8 @@ Stock Rasa wraps the store in FailSafeTrackerStore: when the database is down a 
 fresh conversation and new events go to an in-memory store that is never read again. This wrapper keeps the
 conversations it served, serves them from memory while the store is down, and writes every kept event once the
 store answers again. endpoints.yml: `type: serving.tracker_store.KeptTrackerStore`, `backend: SQL` (or redis,
-mongod, ...) and the backend's usual fields.
+mongod, ...) and the backend's usual fields. An SQL backend reuses each conversation's last saved tracker while
+the database holds nothing newer (serving/sql_reuse.py); `reuse_trackers: false` turns that off.
 """
 
 import logging
@@ -18,6 +19,8 @@ from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_tracke
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
+
+from serving.sql_reuse import ReusingSQLTrackerStore
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +49,8 @@ class KeptTrackerStore(TrackerStore):
         host: Optional[Text] = None,
         event_broker: Optional[EventBroker] = None,
         backend: Text = "SQL",
-        remembered_conversations: int = 500,
+        remembered_conversations: int = 100,
+        reuse_trackers: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(domain, None)
@@ -54,6 +58,7 @@ class KeptTrackerStore(TrackerStore):
         self._event_broker = event_broker
         self._inner: Optional[TrackerStore] = None
         self._limit = int(remembered_conversations)
+        self._reuse = str(reuse_trackers).lower() not in ("false", "0", "no")
         # Latest tracker per conversation this process served (bounded), to continue them while the store is down.
         self._recent: "OrderedDict[str, DialogueStateTracker]" = OrderedDict()
         self._unsaved: Dict[str, DialogueStateTracker] = {}
@@ -86,6 +91,8 @@ class KeptTrackerStore(TrackerStore):
         self._domain = domain or Domain.empty()
         if self._inner is not None:
             self._inner.domain = self._domain
+            if isinstance(self._inner, ReusingSQLTrackerStore):
+                self._inner.forget()
 
     def _probe_sql(self) -> None:
         """Raises unless the SQL server answers (SQLTrackerStore itself would retry forever at start-up)."""
@@ -107,7 +114,13 @@ class KeptTrackerStore(TrackerStore):
         try:
             if str(self._backend.type).lower() == "sql":
                 self._probe_sql()
-            self._inner = create_tracker_store(self._backend, self.domain, self._event_broker)
+            if str(self._backend.type).lower() == "sql" and self._reuse:
+                self._inner = ReusingSQLTrackerStore(
+                    domain=self.domain, host=self._backend.url, event_broker=self._event_broker,
+                    reused_conversations=self._limit, **self._backend.kwargs,
+                )
+            else:
+                self._inner = create_tracker_store(self._backend, self.domain, self._event_broker)
         except Exception as error:  # any driver error means: not reachable now
             self._mark_unreachable(error)
             return False

@@ -32,7 +32,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=10_000, help="messages in the measured run")
     parser.add_argument("--widget-share", type=float, default=0.05, help="share of them sent over socket.io")
-    parser.add_argument("--warm-up", type=int, default=1_000, help="messages before the first measurement")
+    parser.add_argument("--warm-up", type=int, default=4_000, help="messages before the first measurement (fills the 100 remembered conversations)")
     parser.add_argument("--turns", type=int, default=30, help="messages per conversation")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

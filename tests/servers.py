@@ -81,9 +81,11 @@ def start_rasa_server(
     env: Optional[Dict[str, str]] = None,
 ) -> Server:
     """`rasa run` with the channels in `credentials` (REST by default), our model, and a tracker store
-    (YAML block; default SQLite in `workdir`)."""
+    (YAML block; default: the shipped one, endpoints.yml's KeptTrackerStore over SQLite in `workdir`)."""
     endpoints = workdir / "endpoints.yml"
-    store = tracker_store or f'  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
+    store = tracker_store or (
+        f'  type: serving.tracker_store.KeptTrackerStore\n  backend: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n'
+    )
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  timeout: {action_timeout}\n'
         f"tracker_store:\n{store}",

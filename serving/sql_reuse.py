@@ -1,0 +1,129 @@
+"""An SQL tracker store that reuses the trackers it saved instead of rebuilding them from the database every turn.
+
+Stock SQLTrackerStore reads every event of the session, decodes it and replays it into a new tracker on every
+message, and counts the stored events again before each save: a third of the Rasa server's CPU per message.
+This store keeps the tracker it last saved for each conversation (bounded, least recently used first out) and
+hands it back while the database shows no newer event for that conversation: one indexed `max(id)` query instead
+of the whole session. Any other writer (another Rasa server on the same database) makes `max(id)` differ, and
+the tracker is read from the database as before, so several servers sharing PostgreSQL stay correct.
+"""
+
+import json
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Saved:
+    """A tracker as this store last saved it: how many of its events are stored, and the newest stored event id."""
+
+    tracker: DialogueStateTracker
+    stored: int
+    last_id: Optional[int]
+
+
+class ReusingSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that reuses each conversation's last saved tracker while the database holds nothing newer."""
+
+    def __init__(self, *args: Any, reused_conversations: int = 500, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._limit = int(reused_conversations)
+        self._saved: "OrderedDict[str, _Saved]" = OrderedDict()
+        # Built once: building an ORM query costs more than running it on an indexed column.
+        events = self.SQLEvent.__table__
+        self._last_id_query = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("sender"))
+        self._insert = events.insert()
+
+    def forget(self) -> None:
+        """Drops every kept tracker (the domain changed, so trackers must be rebuilt with its slots)."""
+        self._saved.clear()
+
+    def _last_id(self, session: Any, sender_id: Text) -> Optional[int]:
+        return session.execute(self._last_id_query, {"sender": sender_id}).scalar()
+
+    def _keep(self, tracker: DialogueStateTracker, last_id: Optional[int]) -> None:
+        # A new session in the tracker: the database now returns only that session, so rebuild next time.
+        if any(isinstance(event, SessionStarted) for event in list(tracker.events)[1:]):
+            self._saved.pop(tracker.sender_id, None)
+            return
+        self._saved[tracker.sender_id] = _Saved(tracker, len(tracker.events), last_id)
+        self._saved.move_to_end(tracker.sender_id)
+        while len(self._saved) > self._limit:
+            self._saved.popitem(last=False)
+
+    def _reusable(self, session: Any, sender_id: Text) -> Optional[_Saved]:
+        """The kept tracker if it holds exactly what the database holds for the conversation."""
+        saved = self._saved.get(sender_id)
+        if saved is None:
+            return None
+        if len(saved.tracker.events) != saved.stored or self._last_id(session, sender_id) != saved.last_id:
+            # Changed after its last save (an unsaved turn) or written by someone else: read it again.
+            del self._saved[sender_id]
+            return None
+        return saved
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The latest session of the conversation: the kept tracker if still current, else read and kept."""
+        if self.event_broker is not None:
+            return await super().retrieve(sender_id)
+        with self.session_scope() as session:
+            saved = self._reusable(session, sender_id)
+            if saved is not None:
+                self._saved.move_to_end(sender_id)
+                return saved.tracker
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+            if not self.domain or not rows:
+                return None
+            tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row.data) for row in rows], self.domain.slots)
+            self._keep(tracker, max(row.id for row in rows))
+            return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Writes the events the database lacks; for a kept tracker, those after its stored count."""
+        saved = self._saved.get(tracker.sender_id)
+        if self.event_broker is not None or saved is None or saved.tracker is not tracker:
+            await super().save(tracker)
+            if self.event_broker is None:
+                with self.session_scope() as session:
+                    self._keep(tracker, self._last_id(session, tracker.sender_id))
+            return
+        with self.session_scope() as session:
+            # Another server wrote to this conversation since this one read it (no shared lock store): stock Rasa
+            # would count the stored rows and drop this turn; its events are written after the others' instead.
+            stale = self._last_id(session, tracker.sender_id) != saved.last_id
+            rows = [self._row(tracker.sender_id, event) for event in list(tracker.events)[saved.stored:]]
+            last_id = saved.last_id
+            if rows:
+                session.execute(self._insert, rows)
+                last_id = self._last_id(session, tracker.sender_id)
+                session.commit()
+        if stale:
+            logger.warning(
+                "Conversation %s was written by another server while this one handled it; configure a shared lock "
+                "store (Redis) when several servers share the tracker store.", tracker.sender_id,
+            )
+            del self._saved[tracker.sender_id]
+            return
+        self._keep(tracker, last_id)
+
+    @staticmethod
+    def _row(sender_id: Text, event: Any) -> Dict[str, Any]:
+        """The stored form of one event, as SQLTrackerStore.save writes it."""
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
