@@ -7,6 +7,8 @@ from explainer import text
 
 MAX_SPAN_TOKENS = 6
 MAX_FUZZY_TOKENS = 3
+# Typo search results remembered per span ("how does", "what is" recur in most messages); the cap bounds memory.
+FUZZY_MEMO_SIZE = 20_000
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,19 @@ class ConceptIndex:
         self._buckets: Dict[Tuple[str, int], List[Tuple[str, str]]] = {}
         for form_key, concept, word_count in self.forms:
             self._buckets.setdefault((form_key[:1], word_count), []).append((form_key, concept))
+        self._fuzzy_memo: Dict[Tuple[str, int], Tuple[str, int]] = {}
 
     def exact(self, span_key: str) -> str:
         return self.keys.get(span_key, "")
 
     def fuzzy(self, span_key: str, word_count: int) -> Tuple[str, int]:
-        found = text.closest(span_key, self._buckets.get((span_key[:1], word_count), []))
-        return found if found else ("", 0)
+        remembered = self._fuzzy_memo.get((span_key, word_count))
+        if remembered is not None:
+            return remembered
+        found = text.closest(span_key, self._buckets.get((span_key[:1], word_count), [])) or ("", 0)
+        if len(self._fuzzy_memo) < FUZZY_MEMO_SIZE:
+            self._fuzzy_memo[(span_key, word_count)] = found
+        return found
 
     def find(self, tokens: Sequence[Token], original: str) -> List[ConceptMatch]:
         """Longest exact spans first; then spans left over may match a name within its typo allowance."""
