@@ -1,10 +1,12 @@
 """Finds knowledge-base concepts in tokenised text, tolerating case, plurals, spacing and typos."""
 
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from explainer import text
 
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 MAX_SPAN_TOKENS = 6
 MAX_FUZZY_TOKENS = 3
 # Typo search results remembered per span ("how does", "what is" recur in most messages); the cap bounds memory.
@@ -91,10 +93,8 @@ class ConceptIndex:
 
 
 def simple_tokens(sentence: str) -> List[Token]:
-    """Whitespace-and-punctuation tokens with offsets, for callers without spaCy."""
-    import re
-
-    return [Token(m.group(), m.start(), m.end()) for m in re.finditer(r"[^\W_]+|[^\w\s]", sentence)]
+    """Word and punctuation tokens with offsets ("GPT-4o's" -> GPT, -, 4o, ', s)."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
 
 
 def find_concepts(index: ConceptIndex, sentence: str) -> List[ConceptMatch]:
