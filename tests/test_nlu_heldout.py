@@ -1,8 +1,9 @@
 """NLU quality on held-out sets under tests/nlu/, which are never used for training.
 
-heldout.yml was written first; heldout_fresh.yml and later heldout_blind.yml by people who saw neither
-the training data nor the other sets (sentences that happened to equal training sentences were then
-removed from them).
+heldout.yml was written first; heldout_fresh.yml, heldout_blind.yml and last heldout_sealed.yml by people who
+saw neither the training data nor the other sets (sentences that happened to equal training sentences were
+then removed from them). The first three have since served as development sets: their errors showed which
+kinds of phrasing the training data lacked. heldout_sealed.yml was written after that and never read.
 """
 
 import json
