@@ -1,9 +1,10 @@
 """NLU quality on held-out sets under tests/nlu/, which are never used for training.
 
-heldout.yml was written first; heldout_fresh.yml, heldout_blind.yml and last heldout_sealed.yml by people who
-saw neither the training data nor the other sets (sentences that happened to equal training sentences were
-then removed from them). The first three have since served as development sets: their errors showed which
-kinds of phrasing the training data lacked. heldout_sealed.yml was written after that and never read.
+Each set was written by someone who saw neither the training data nor the other sets (sentences that
+happened to equal training sentences were then removed from them): heldout.yml first, then heldout_fresh,
+heldout_blind and heldout_fourth. Those four have since served as development sets: their errors showed which
+kinds of phrasing the training data lacked. heldout_fifth.yml was written after the last data change and only
+scored.
 """
 
 import json
