@@ -34,7 +34,7 @@ class _Saved:
 class ReusingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that reuses each conversation's last saved tracker while the database holds nothing newer."""
 
-    def __init__(self, *args: Any, reused_conversations: int = 500, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, reused_conversations: int = 100, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._limit = int(reused_conversations)
         self._saved: "OrderedDict[str, _Saved]" = OrderedDict()
