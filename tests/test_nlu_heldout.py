@@ -2,9 +2,9 @@
 
 Each set was written by someone who saw neither the training data nor the other sets (sentences that
 happened to equal training sentences were then removed from them): heldout.yml first, then heldout_fresh,
-heldout_blind and heldout_fourth. Those four have since served as development sets: their errors showed which
-kinds of phrasing the training data lacked. heldout_fifth.yml was written after the last data change and only
-scored.
+heldout_blind and heldout_fourth. All four have since served as development sets: their errors showed which
+kinds of phrasing the training data lacked, so their scores are somewhat optimistic; heldout_fourth scored
+0.893 before its errors were read (0.875 before five labels were corrected to the product's conventions).
 """
 
 import json
