@@ -10,6 +10,7 @@ the tracker is read from the database as before, so several servers sharing Post
 
 import json
 import logging
+from itertools import islice
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Text
@@ -50,9 +51,10 @@ class ReusingSQLTrackerStore(SQLTrackerStore):
     def _last_id(self, session: Any, sender_id: Text) -> Optional[int]:
         return session.execute(self._last_id_query, {"sender": sender_id}).scalar()
 
-    def _keep(self, tracker: DialogueStateTracker, last_id: Optional[int]) -> None:
-        # A new session in the tracker: the database now returns only that session, so rebuild next time.
-        if any(isinstance(event, SessionStarted) for event in list(tracker.events)[1:]):
+    def _keep(self, tracker: DialogueStateTracker, last_id: Optional[int], unchecked_from: int = 1) -> None:
+        # A new session in the tracker: the database now returns only that session, so rebuild next time. Events
+        # before `unchecked_from` were checked when the tracker was last kept.
+        if any(isinstance(event, SessionStarted) for event in islice(tracker.events, max(unchecked_from, 1), None)):
             self._saved.pop(tracker.sender_id, None)
             return
         self._saved[tracker.sender_id] = _Saved(tracker, len(tracker.events), last_id)
@@ -100,7 +102,7 @@ class ReusingSQLTrackerStore(SQLTrackerStore):
             # Another server wrote to this conversation since this one read it (no shared lock store): stock Rasa
             # would count the stored rows and drop this turn; its events are written after the others' instead.
             stale = self._last_id(session, tracker.sender_id) != saved.last_id
-            rows = [self._row(tracker.sender_id, event) for event in list(tracker.events)[saved.stored:]]
+            rows = [self._row(tracker.sender_id, event) for event in islice(tracker.events, saved.stored, None)]
             last_id = saved.last_id
             if rows:
                 session.execute(self._insert, rows)
@@ -113,7 +115,7 @@ class ReusingSQLTrackerStore(SQLTrackerStore):
             )
             del self._saved[tracker.sender_id]
             return
-        self._keep(tracker, last_id)
+        self._keep(tracker, last_id, unchecked_from=saved.stored)
 
     @staticmethod
     def _row(sender_id: Text, event: Any) -> Dict[str, Any]:
