@@ -69,7 +69,7 @@ def speed_table(speed: Dict[str, Dict[str, LoadResult]], rss: Tuple[float, float
 def write_report(
     docs: Path,
     info: Dict[str, str],
-    pipelines: Dict[str, Tuple[Optional[Scores], float]],
+    pipelines: Dict[str, Tuple[Optional[Scores], float, Dict[str, float]]],
     speed: Dict[str, Dict[str, LoadResult]],
     cost: Dict[str, object],
 ) -> str:
@@ -118,9 +118,12 @@ def write_report(
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
 
     pipeline_rows = ["| pipeline | training (NLU only) | intent accuracy | macro-F1 | concept F1 |", "| --- | --- | --- | --- | --- |"]
-    for name, (scores, seconds) in pipelines.items():
+    for name, (scores, seconds, _) in pipelines.items():
         pipeline_rows.append(f"| {name} | {seconds:.0f} s | {scores.intent_accuracy:.3f} | "
                              f"{scores.intent_macro_f1:.3f} | {scores.concept_f1:.3f} |")
+    sets = list(next(iter(pipelines.values()))[2])
+    set_rows = ["| held-out set | " + " | ".join(pipelines) + " |", "|---" * (len(pipelines) + 1) + "|"]
+    set_rows += [f"| {s} | " + " | ".join(f"{per_set[s]:.3f}" for _, _, per_set in pipelines.values()) + " |" for s in sets]
     confused = ["| expected | predicted | count |", "| --- | --- | --- |"]
     confused += [f"| {e} | {p} | {n} |" for e, p, n in default_scores.confusions]
 
@@ -150,6 +153,11 @@ Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent
 from an empty cache.
 
 {chr(10).join(pipeline_rows)}
+
+Intent accuracy on each held-out set (how each was written, and which have served as development sets,
+is in tests/test_nlu_heldout.py):
+
+{chr(10).join(set_rows)}
 
 Most confused intents (default pipeline):
 

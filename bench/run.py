@@ -33,6 +33,7 @@ SKIP_PIPELINES = os.environ.get("BENCH_SKIP_PIPELINES") == "1"
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 REDIS = ("127.0.0.1", 6379)
 PIPELINES = [("default (config.yml)", ROOT / "config.yml"),
+             ("DIET (the default until 2026-12-01)", ROOT / "bench" / "configs" / "diet.yml"),
              ("logistic regression", ROOT / "bench" / "configs" / "logistic_regression.yml"),
              ("DIET with Rasa's default transformer", ROOT / "bench" / "configs" / "diet_transformer.yml")]
 # BENCH_PIPELINES=2 compares only the first two (the transformer alone trains for ~7 minutes).
@@ -46,16 +47,18 @@ def timed(args: List[str], cwd: Path, env: Dict[str, str]) -> float:
     return time.monotonic() - start
 
 
-def train_pipelines(work: Path) -> Dict[str, Tuple[Optional[Scores], float]]:
-    """The default pipeline and two alternatives, NLU only, each scored on all held-out sets."""
-    results: Dict[str, Tuple[Optional[Scores], float]] = {}
+def train_pipelines(work: Path) -> Dict[str, Tuple[Optional[Scores], float, Dict[str, float]]]:
+    """The default pipeline and the alternatives, NLU only, each scored on all held-out sets and on each one."""
+    results: Dict[str, Tuple[Optional[Scores], float, Dict[str, float]]] = {}
     for name, config in PIPELINES[:PIPELINE_COUNT]:
         out = work / "nlu-models"
         env = environment(RASA_CACHE_DIRECTORY=str(work / f"cache-{len(results)}"))
         fixed = f"nlu-{len(results)}"
         seconds = timed([str(RASA), "train", "nlu", "--config", str(config), "--nlu", "data/nlu", "--out", str(out),
                          "--fixed-model-name", fixed], ROOT, env)
-        results[name] = (score(out / f"{fixed}.tar.gz", HELDOUT), seconds)
+        model = out / f"{fixed}.tar.gz"
+        per_set = {path.stem: score(model, [path]).intent_accuracy for path in HELDOUT}
+        results[name] = (score(model, HELDOUT), seconds, per_set)
         print(f"  {name}: trained in {seconds:.0f}s, intent accuracy {results[name][0].intent_accuracy:.3f}", flush=True)
     return results
 

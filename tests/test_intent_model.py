@@ -1,0 +1,98 @@
+"""The intent classifier on its own: concept names masked, unfamiliar text sent to the fallback, clear errors."""
+
+import re
+
+import pytest
+import yaml
+
+from components.intent_classifier import _trusted
+from explainer.intent_model import IntentModel, TooFewExamples, mask
+from servers import ROOT
+
+CONCEPTS = ["gan", "vae", "transformer", "diffusion model", "llm", "bert"]
+TEMPLATES = {
+    "ask_definition": ["what is a {}", "define {}", "whats {} mean", "meaning of {}", "what's a {} exactly"],
+    "ask_how_it_works": ["how does a {} work", "how is {} trained", "how do {} work inside", "mechanism behind {}"],
+    "ask_history": ["when was {} invented", "who came up with {}", "history of {}", "when did {} appear"],
+}
+CHITCHAT = {
+    "greet": ["hi", "hello there", "hey", "good morning", "hiya"],
+    "thanks": ["thanks", "thank you so much", "cheers", "great answer, thanks", "much appreciated"],
+}
+
+
+def spans_of(text: str, concepts=CONCEPTS):
+    return [(m.start(), m.end(), m.group()) for c in concepts for m in re.finditer(re.escape(c), text)]
+
+
+def fallback_threshold() -> float:
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    return next(c["threshold"] for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+
+
+@pytest.fixture(scope="module")
+def model() -> IntentModel:
+    texts, labels = [], []
+    for intent, templates in TEMPLATES.items():
+        for template in templates:
+            for concept in CONCEPTS:
+                texts.append(template.format(concept))
+                labels.append(intent)
+    for intent, sentences in CHITCHAT.items():
+        texts += sentences
+        labels += [intent] * len(sentences)
+    return IntentModel.fit(texts, [spans_of(t) for t in texts], labels)
+
+
+def test_a_concept_never_seen_in_training_is_read_like_any_other(model: IntentModel) -> None:
+    unseen = ["what is a zorblax", "when was quuxnet invented"]
+    for text, expected in zip(unseen, ["ask_definition", "ask_history"]):
+        ranking = model.rank(text, spans_of(text, ["zorblax", "quuxnet"]))
+        assert ranking[0][0] == expected
+        assert ranking[0][1] > fallback_threshold()
+    assert model.rank("what is a zorblax", [(10, 17, "zorblax")]) == model.rank("what is a gan", [(10, 13, "gan")])
+
+
+def test_text_unlike_anything_trained_on_falls_below_the_fallback_threshold(model: IntentModel) -> None:
+    for gibberish in ["zxqv", "qqqq wwww", ""]:
+        assert model.rank(gibberish, [])[0][1] < fallback_threshold()
+    best, confidence = model.rank("hellooo", [])[0]
+    assert best == "greet" and confidence > fallback_threshold()
+
+
+def test_ranking_lists_every_intent_best_first(model: IntentModel) -> None:
+    ranking = model.rank("how does a gan work", spans_of("how does a gan work"))
+    assert [name for name, _ in ranking][0] == "ask_how_it_works"
+    assert sorted(name for name, _ in ranking) == sorted([*TEMPLATES, *CHITCHAT])
+    confidences = [c for _, c in ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(0.0 <= c <= 1.0 for c in confidences)
+
+
+def test_an_intent_with_a_single_sentence_is_named_in_the_error() -> None:
+    with pytest.raises(TooFewExamples, match=r"Intent\(s\) stop_guide have a single training sentence.*data/nlu/"):
+        IntentModel.fit(["hi", "hello", "stop"], [[], [], []], ["greet", "greet", "stop_guide"])
+
+
+def test_masking_replaces_each_concept_span_and_lowercases() -> None:
+    assert mask("GAN vs VAE?", [(0, 3, "gan"), (7, 10, "vae")]) == " xconceptx  vs  xconceptx ?"
+
+
+def test_a_model_file_holding_anything_but_numbers_and_scikit_learn_is_refused() -> None:
+    assert _trusted(["numpy.float64", "sklearn.svm._classes.LinearSVC"]) == ["numpy.float64", "sklearn.svm._classes.LinearSVC"]
+    with pytest.raises(ValueError, match="builtins.eval.*make train"):
+        _trusted(["numpy.float64", "builtins.eval"])
+
+
+def test_loading_the_model_format_keeps_the_servers_info_log_lines() -> None:
+    """In a fresh interpreter, as in a server: importing skops used to set the root logger to WARNING."""
+    import subprocess
+    import sys
+
+    script = (
+        "import logging; logging.getLogger().setLevel(logging.INFO); "
+        "from components.intent_classifier import skops_io; skops_io(); "
+        "print(logging.getLogger().level)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == str(20)
