@@ -21,7 +21,7 @@ WEB_DEPS := web/node_modules/.package-lock.json
 PYTHON ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 # knowledge/settings.yml holds run-time settings the model does not learn from.
-TRAIN_INPUTS := config.yml domain.yml $(filter-out knowledge/settings.yml,$(wildcard data/*.yml data/*/*.yml knowledge/*.yml components/*.py)) explainer/text.py explainer/matching.py
+TRAIN_INPUTS := config.yml domain.yml $(filter-out knowledge/settings.yml,$(wildcard data/*.yml data/*/*.yml knowledge/*.yml components/*.py)) explainer/text.py explainer/matching.py explainer/intent_model.py
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -16,6 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.knowledge_index import KnowledgeIndexed
+from explainer import intent_model
 from explainer.intent_model import IntentModel
 
 MODEL_FILE = "intent_model.skops"
@@ -34,6 +37,13 @@ class ConceptMaskedIntentClassifier(KnowledgeIndexed, IntentClassifier, GraphCom
     def required_packages() -> List[Text]:
         """scikit-learn, which Rasa already installs."""
         return ["sklearn", "skops"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Retrain when the knowledge base or the classifier's own code changes (Rasa fingerprints neither)."""
+        digest = hashlib.sha256((super().fingerprint_addon(config) or "").encode())
+        digest.update(Path(intent_model.__file__).read_bytes())
+        return digest.hexdigest()
 
     def __init__(self, config, model_storage, resource, forms=None, model: Optional[IntentModel] = None) -> None:
         super().__init__({**self.get_default_config(), **config}, model_storage, resource, forms)

@@ -53,7 +53,7 @@ class IntentModel:
         model = cls(
             TfidfVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", sublinear_tf=True),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
-            CalibratedClassifierCV(LinearSVC(C=C), cv=min(MAX_CALIBRATION_FOLDS, min(counts.values()))),
+            CalibratedClassifierCV(LinearSVC(C=C, random_state=0), cv=min(MAX_CALIBRATION_FOLDS, min(counts.values()))),
         )
         masked = [mask(t, s) for t, s in zip(texts, spans)]
         features = scipy.sparse.hstack(

@@ -2,9 +2,10 @@
 
 Each set was written by someone who saw neither the training data nor the other sets (sentences that
 happened to equal training sentences were then removed from them): heldout.yml first, then heldout_fresh,
-heldout_blind and heldout_fourth. All four have since served as development sets: their errors showed which
-kinds of phrasing the training data lacked, so their scores are somewhat optimistic; heldout_fourth scored
-0.893 before its errors were read (0.875 before five labels were corrected to the product's conventions).
+heldout_blind, heldout_fourth and heldout_fifth. All five have since served as development sets: their errors
+showed which kinds of phrasing the training data lacked, so their scores are somewhat optimistic. Scores
+before their errors were read: heldout_fourth 0.893 (DIET; 0.875 before five labels were corrected to the
+product's conventions), heldout_fifth 0.883 (this classifier; DIET 0.863).
 """
 
 import json
