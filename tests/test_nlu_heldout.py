@@ -6,6 +6,10 @@ heldout_blind, heldout_fourth and heldout_fifth. All five have since served as d
 showed which kinds of phrasing the training data lacked, so their scores are somewhat optimistic. Scores
 before their errors were read: heldout_fourth 0.893 (DIET; 0.875 before five labels were corrected to the
 product's conventions), heldout_fifth 0.883 (this classifier; DIET 0.863).
+
+heldout_sixth was written blind after the training data of 2026-12-01 was final and scored once, with the
+model that data trained: intent accuracy 0.977, concept F1 0.992. Its errors have not been read: it is the
+one set that says how the assistant reads phrasing nobody tuned it on.
 """
 
 import json
@@ -18,8 +22,8 @@ from nlu_quality import score
 from servers import MODEL, ROOT
 
 HELDOUT_SETS = sorted((ROOT / "tests" / "nlu").glob("heldout*.yml"))
-MIN_INTENT_ACCURACY = 0.93
-MIN_CONCEPT_F1 = 0.95
+MIN_INTENT_ACCURACY = 0.95
+MIN_CONCEPT_F1 = 0.97
 
 pytestmark = [
     pytest.mark.model,
