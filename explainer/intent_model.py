@@ -55,23 +55,27 @@ class IntentModel:
             TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True),
             CalibratedClassifierCV(LinearSVC(C=C, random_state=0), cv=min(MAX_CALIBRATION_FOLDS, min(counts.values()))),
         )
-        masked = [mask(t, s) for t, s in zip(texts, spans)]
-        features = scipy.sparse.hstack(
-            [model.word_ngrams.fit_transform(masked), model.char_ngrams.fit_transform(masked), _concept_counts(spans)]
-        ).tocsr()
+        features = model._features([mask(t, s) for t, s in zip(texts, spans)], spans, fitting=True)
         # An array, not a list: scikit-learn 1.1 counts the examples per class with `y == class`.
         model.classifier.fit(features, np.array(labels))
         return model
 
     def rank(self, text: str, spans: Sequence[Span]) -> List[Tuple[str, float]]:
         """Every intent with its confidence, best first."""
-        masked = [mask(text, spans)]
-        features = scipy.sparse.hstack(
-            [self.word_ngrams.transform(masked), self.char_ngrams.transform(masked), _concept_counts([spans])]
-        ).tocsr()
-        probabilities = self.classifier.predict_proba(features)[0] * self._familiarity(masked[0])
+        masked = mask(text, spans)
+        features = self._features([masked], [spans])
+        probabilities = self.classifier.predict_proba(features)[0] * self._familiarity(masked)
         order = np.argsort(-probabilities, kind="stable")
         return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
+
+    def _features(self, masked: List[str], spans: Sequence[Sequence[Span]], fitting: bool = False):
+        """One row per text, the same columns in training and prediction."""
+        words, chars = (
+            (self.word_ngrams.fit_transform, self.char_ngrams.fit_transform)
+            if fitting
+            else (self.word_ngrams.transform, self.char_ngrams.transform)
+        )
+        return scipy.sparse.hstack([words(masked), chars(masked), _concept_counts(spans)]).tocsr()
 
     def _familiarity(self, masked: str) -> float:
         trigrams = [g for g in self.char_ngrams.build_analyzer()(masked) if len(g) == 3]
