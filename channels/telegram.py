@@ -3,6 +3,7 @@
 import hmac
 import json
 import logging
+import os
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -17,7 +18,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.buttons import telegram_keyboard
-from channels.dedupe import RecentKeys
+from channels.dedupe import Deliveries
 from channels.formatting import TELEGRAM_MESSAGE_LIMIT, split_text, telegram_html, utf16_length
 from channels.inbound import user_text
 from channels.settings import SettingError, matching, optional, secret
@@ -87,10 +88,14 @@ class TelegramInput(RasaTelegramInput):
             )
             webhook_url = secret(
                 credentials, "webhook_url", "TELEGRAM_WEBHOOK_URL", "Telegram webhook URL")
+            # Telegram redelivers an update until it gets a 200: remember update ids for a day.
+            handled = Deliveries.from_environment("telegram", max_size=50_000, ttl=24 * 3600, env=os.environ)
         except SettingError as error:
             raise RasaException(str(error)) from None
         api_url = optional(credentials, "api_url", TELEGRAM_API_URL) or TELEGRAM_API_URL
-        return cls(token, credentials.get("verify"), webhook_url, secret_token=secret_token, api_url=api_url)
+        return cls(
+            token, credentials.get("verify"), webhook_url, secret_token=secret_token, api_url=api_url, handled=handled
+        )
 
     def __init__(
         self,
@@ -101,13 +106,13 @@ class TelegramInput(RasaTelegramInput):
         *,
         secret_token: Text,
         api_url: Text = TELEGRAM_API_URL,
+        handled: Optional[Deliveries] = None,
     ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
         self.secret_token = secret_token
         self.api_url = api_url
         self.webhook_error: Optional[Text] = "not registered yet"
-        # Telegram redelivers an update until it gets a 200: remember update ids for a day.
-        self.handled = RecentKeys(max_size=50_000, ttl=24 * 3600)
+        self.handled = handled or Deliveries.from_environment("telegram", max_size=50_000, ttl=24 * 3600, env={})
         self._bot: Optional[TelegramOutput] = None
 
     def get_output_channel(self) -> TelegramOutput:
@@ -176,7 +181,7 @@ class TelegramInput(RasaTelegramInput):
                 return response.text("The body is not a JSON Telegram update.", status=HTTPStatus.BAD_REQUEST)
             if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
                 return response.text("The body is not a Telegram update (no update_id).", status=HTTPStatus.BAD_REQUEST)
-            if not self.handled.first_time([f"update:{update.get('update_id')}"]):
+            if not await self.handled.first_time([f"update:{update.get('update_id')}"]):
                 return response.text("Already handled.")
             return await self._handle(update, on_new_message)
 
