@@ -132,8 +132,9 @@ class TelegramInput(RasaTelegramInput):
             self.webhook_error = str(error) or error.__class__.__name__
             logger.error(
                 "Telegram did not register the webhook %s: %s. Check TELEGRAM_BOT_TOKEN and that TELEGRAM_WEBHOOK_URL "
-                "is a public HTTPS address of this server, then retry with POST /webhooks/telegram/set_webhook; "
-                "the server keeps running, but Telegram sends no messages until the webhook is registered.",
+                "is a public HTTPS address of this server, then retry with POST /webhooks/telegram/set_webhook and the "
+                "X-Telegram-Bot-Api-Secret-Token header; the server keeps running, but Telegram sends no messages "
+                "until the webhook is registered.",
                 self.webhook_url,
                 self.webhook_error,
             )
@@ -156,13 +157,21 @@ class TelegramInput(RasaTelegramInput):
 
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            status = {"status": "ok", "webhook": "registered" if self.webhook_error is None else "not registered"}
-            if self.webhook_error:
-                status["error"] = self.webhook_error
-            return response.json(status)
+            # Anyone can read this route: it says whether the webhook is registered; the log says why not
+            # (Telegram's error text is for the operator).
+            return response.json(
+                {"status": "ok", "webhook": "registered" if self.webhook_error is None else "not registered"}
+            )
 
         @telegram_webhook.route("/set_webhook", methods=["POST"])
-        async def set_webhook(_: Request) -> HTTPResponse:
+        async def set_webhook(request: Request) -> HTTPResponse:
+            # Re-registering is an operator's action: it needs the same secret Telegram sends with updates.
+            if not self._has_secret(request):
+                logger.warning("Refused POST /set_webhook without the right %s header.", SECRET_HEADER)
+                return response.text(
+                    f"Missing or wrong {SECRET_HEADER} header: send the value of TELEGRAM_SECRET_TOKEN in it.",
+                    status=HTTPStatus.FORBIDDEN,
+                )
             if await self.register_webhook():
                 return response.text("Webhook registered.")
             return response.text(
@@ -171,8 +180,7 @@ class TelegramInput(RasaTelegramInput):
 
         @telegram_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
-            given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode("utf-8"), self.secret_token.encode("utf-8")):
+            if not self._has_secret(request):
                 logger.warning("Rejected a request to the Telegram webhook without the right %s header.", SECRET_HEADER)
                 return response.text(f"Missing or wrong {SECRET_HEADER} header.", status=HTTPStatus.FORBIDDEN)
             try:
@@ -186,6 +194,12 @@ class TelegramInput(RasaTelegramInput):
             return await self._handle(update, on_new_message)
 
         return telegram_webhook
+
+    def _has_secret(self, request: Request) -> bool:
+        """Whether the request carries TELEGRAM_SECRET_TOKEN in its secret header (compared in constant time)."""
+        given = request.headers.get(SECRET_HEADER, "")
+        # Sanic keeps header bytes that are not UTF-8 as lone surrogates: surrogateescape restores the sent bytes.
+        return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self.secret_token.encode("utf-8"))
 
     async def _handle(self, update: Dict[Text, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         found = incoming(update)
