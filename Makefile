@@ -85,7 +85,7 @@ train: install $(MODEL) ## Train the model, only if data, config, domain or know
 actions: install ## Run the action server in the foreground (127.0.0.1 unless ACTION_SERVER_HOST is set)
 	$(BIN)/python -m serving.actions --port $(ACTION_PORT)
 
-shell: install $(MODEL) ## Chat in the terminal (starts and stops the action server)
+shell: install $(MODEL) ## Chat in the terminal (starts and stops the action server; Rasa listens on 127.0.0.1 only)
 	@scripts/with-action-server $(ACTION_PORT) $(BIN)/python -m channels.shell --model $(MODEL) --port $(RASA_PORT) --endpoints $(ENDPOINTS)
 
 run: install web-install $(MODEL) ## REST + socket.io on RASA_PORT, chat page on WEB_PORT, action server; API off (SECURITY.md)

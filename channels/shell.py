@@ -13,6 +13,9 @@ from sanic.request import Request
 from channels.answer_parts import split_answer, wrap_for_terminal
 from channels.inbound import user_text
 
+# rasa shell serves stock REST (anyone who reaches it picks any sender id) on 0.0.0.0 by default: only this
+# machine's own terminal talks to it, so it listens on loopback.
+LOOPBACK = "127.0.0.1"
 # Lines longer than this are hard to read even on a wide terminal.
 MAX_WIDTH = 100
 
@@ -69,7 +72,8 @@ def main() -> None:
 
     # rasa shell always asks for the built-in "cmdline" channel; this is where Rasa looks it up.
     BUILTIN_CHANNELS["cmdline"] = TerminalInput
-    sys.argv = ["rasa", "shell", *sys.argv[1:]]
+    # First, so that an explicit --interface given by the user still wins (argparse keeps the last value).
+    sys.argv = ["rasa", "shell", "--interface", LOOPBACK, *sys.argv[1:]]
     rasa_main()
 
 

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import logging
+import os
 import time
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
@@ -17,7 +18,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.buttons import slack_actions, slack_section
-from channels.dedupe import RecentKeys
+from channels.dedupe import Deliveries
 from channels.formatting import SLACK_SECTION_LIMIT, slack_mrkdwn, slack_plain, split_text
 from channels.inbound import user_text
 from channels.settings import SettingError, optional, secret
@@ -79,6 +80,8 @@ class SlackInput(RasaSlackInput):
             token = secret(credentials, "slack_token", "SLACK_BOT_TOKEN", "Slack bot token")
             signing = secret(
                 credentials, "slack_signing_secret", "SLACK_SIGNING_SECRET", "Slack signing secret")
+            # Slack retries an event for about an hour (after 1 min, 5 min, ...): remember deliveries that long.
+            handled = Deliveries.from_environment("slack", max_size=50_000, ttl=2 * 3600, env=os.environ)
         except SettingError as error:
             raise RasaException(str(error)) from None
         return cls(
@@ -89,13 +92,15 @@ class SlackInput(RasaSlackInput):
             slack_signing_secret=signing,
             conversation_granularity=credentials.get("conversation_granularity", "sender"),
             api_url=optional(credentials, "slack_api_url", SLACK_API_URL) or SLACK_API_URL,
+            handled=handled,
         )
 
-    def __init__(self, slack_token: Text, *, api_url: Text = SLACK_API_URL, **kwargs: Any) -> None:
+    def __init__(
+        self, slack_token: Text, *, api_url: Text = SLACK_API_URL, handled: Optional[Deliveries] = None, **kwargs: Any
+    ) -> None:
         super().__init__(slack_token, **kwargs)
         self.api_url = api_url
-        # Slack retries an event for about an hour (after 1 min, 5 min, ...): remember deliveries that long.
-        self.handled = RecentKeys(max_size=50_000, ttl=2 * 3600)
+        self.handled = handled or Deliveries.from_environment("slack", max_size=50_000, ttl=2 * 3600, env={})
         self._tasks: Set["asyncio.Task[Any]"] = set()
 
     def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
@@ -146,12 +151,12 @@ class SlackInput(RasaSlackInput):
             if body.get("type") == "url_verification":
                 return response.json({"challenge": body.get("challenge")})
             if "actions" in body:
-                return self._interaction(request, body, on_new_message)
-            return self._event(request, body, on_new_message)
+                return await self._interaction(request, body, on_new_message)
+            return await self._event(request, body, on_new_message)
 
         return slack_webhook
 
-    def _event(
+    async def _event(
         self, request: Request, body: Dict[Text, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         if not self._is_user_message(body):
@@ -167,7 +172,7 @@ class SlackInput(RasaSlackInput):
         keys = [f"message:{event.get('channel')}:{event.get('ts')}"]
         if body.get("event_id"):
             keys.append(f"event:{body['event_id']}")
-        if not self.handled.first_time(keys):
+        if not await self.handled.first_time(keys):
             logger.info(
                 "Slack delivered event %s again (retry %s, %s); it was answered already.",
                 body.get("event_id"),
@@ -180,7 +185,7 @@ class SlackInput(RasaSlackInput):
         self._dispatch(on_new_message, text, sender, metadata)
         return response.text("")
 
-    def _interaction(
+    async def _interaction(
         self, request: Request, body: Dict[Text, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         if not self._is_interactive_message(body):
@@ -189,7 +194,7 @@ class SlackInput(RasaSlackInput):
         text = self._get_interactive_response(action)
         if text is None:
             return response.text("A link button; nothing to answer.")
-        if not self.handled.first_time([f"action:{body.get('trigger_id') or action.get('action_ts')}"]):
+        if not await self.handled.first_time([f"action:{body.get('trigger_id') or action.get('action_ts')}"]):
             return response.text("Already answered.")
         metadata = self.get_metadata(request)
         sender = self._get_conversation_id(

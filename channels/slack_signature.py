@@ -24,6 +24,9 @@ def rejection(secret: str, timestamp: Optional[str], body: bytes, signature: Opt
         return "The X-Slack-Request-Timestamp header is not a Unix time in seconds."
     if abs(now - sent_at) > MAX_AGE_SECONDS:
         return "The request timestamp is more than five minutes from the server's clock (a replay, or a wrong clock)."
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature):
+    # Bytes, not str: compare_digest raises TypeError on non-ASCII text, and Sanic keeps header bytes that are
+    # not UTF-8 as lone surrogates, which surrogateescape turns back into the bytes that were sent.
+    expected = sign(secret, timestamp, body).encode("ascii")
+    if not hmac.compare_digest(expected, signature.encode("utf-8", "surrogateescape")):
         return "The X-Slack-Signature does not match the body signed with the signing secret."
     return None

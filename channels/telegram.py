@@ -3,6 +3,7 @@
 import hmac
 import json
 import logging
+import os
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -17,7 +18,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.buttons import telegram_keyboard
-from channels.dedupe import RecentKeys
+from channels.dedupe import Deliveries
 from channels.formatting import TELEGRAM_MESSAGE_LIMIT, split_text, telegram_html, utf16_length
 from channels.inbound import user_text
 from channels.settings import SettingError, matching, optional, secret
@@ -87,10 +88,14 @@ class TelegramInput(RasaTelegramInput):
             )
             webhook_url = secret(
                 credentials, "webhook_url", "TELEGRAM_WEBHOOK_URL", "Telegram webhook URL")
+            # Telegram redelivers an update until it gets a 200: remember update ids for a day.
+            handled = Deliveries.from_environment("telegram", max_size=50_000, ttl=24 * 3600, env=os.environ)
         except SettingError as error:
             raise RasaException(str(error)) from None
         api_url = optional(credentials, "api_url", TELEGRAM_API_URL) or TELEGRAM_API_URL
-        return cls(token, credentials.get("verify"), webhook_url, secret_token=secret_token, api_url=api_url)
+        return cls(
+            token, credentials.get("verify"), webhook_url, secret_token=secret_token, api_url=api_url, handled=handled
+        )
 
     def __init__(
         self,
@@ -101,13 +106,13 @@ class TelegramInput(RasaTelegramInput):
         *,
         secret_token: Text,
         api_url: Text = TELEGRAM_API_URL,
+        handled: Optional[Deliveries] = None,
     ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
         self.secret_token = secret_token
         self.api_url = api_url
         self.webhook_error: Optional[Text] = "not registered yet"
-        # Telegram redelivers an update until it gets a 200: remember update ids for a day.
-        self.handled = RecentKeys(max_size=50_000, ttl=24 * 3600)
+        self.handled = handled or Deliveries.from_environment("telegram", max_size=50_000, ttl=24 * 3600, env={})
         self._bot: Optional[TelegramOutput] = None
 
     def get_output_channel(self) -> TelegramOutput:
@@ -127,8 +132,9 @@ class TelegramInput(RasaTelegramInput):
             self.webhook_error = str(error) or error.__class__.__name__
             logger.error(
                 "Telegram did not register the webhook %s: %s. Check TELEGRAM_BOT_TOKEN and that TELEGRAM_WEBHOOK_URL "
-                "is a public HTTPS address of this server, then retry with POST /webhooks/telegram/set_webhook; "
-                "the server keeps running, but Telegram sends no messages until the webhook is registered.",
+                "is a public HTTPS address of this server, then retry with POST /webhooks/telegram/set_webhook and the "
+                "X-Telegram-Bot-Api-Secret-Token header; the server keeps running, but Telegram sends no messages "
+                "until the webhook is registered.",
                 self.webhook_url,
                 self.webhook_error,
             )
@@ -151,13 +157,21 @@ class TelegramInput(RasaTelegramInput):
 
         @telegram_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            status = {"status": "ok", "webhook": "registered" if self.webhook_error is None else "not registered"}
-            if self.webhook_error:
-                status["error"] = self.webhook_error
-            return response.json(status)
+            # Anyone can read this route: it says whether the webhook is registered; the log says why not
+            # (Telegram's error text is for the operator).
+            return response.json(
+                {"status": "ok", "webhook": "registered" if self.webhook_error is None else "not registered"}
+            )
 
         @telegram_webhook.route("/set_webhook", methods=["POST"])
-        async def set_webhook(_: Request) -> HTTPResponse:
+        async def set_webhook(request: Request) -> HTTPResponse:
+            # Re-registering is an operator's action: it needs the same secret Telegram sends with updates.
+            if not self._has_secret(request):
+                logger.warning("Refused POST /set_webhook without the right %s header.", SECRET_HEADER)
+                return response.text(
+                    f"Missing or wrong {SECRET_HEADER} header: send the value of TELEGRAM_SECRET_TOKEN in it.",
+                    status=HTTPStatus.FORBIDDEN,
+                )
             if await self.register_webhook():
                 return response.text("Webhook registered.")
             return response.text(
@@ -166,8 +180,7 @@ class TelegramInput(RasaTelegramInput):
 
         @telegram_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
-            given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode("utf-8"), self.secret_token.encode("utf-8")):
+            if not self._has_secret(request):
                 logger.warning("Rejected a request to the Telegram webhook without the right %s header.", SECRET_HEADER)
                 return response.text(f"Missing or wrong {SECRET_HEADER} header.", status=HTTPStatus.FORBIDDEN)
             try:
@@ -176,11 +189,17 @@ class TelegramInput(RasaTelegramInput):
                 return response.text("The body is not a JSON Telegram update.", status=HTTPStatus.BAD_REQUEST)
             if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
                 return response.text("The body is not a Telegram update (no update_id).", status=HTTPStatus.BAD_REQUEST)
-            if not self.handled.first_time([f"update:{update.get('update_id')}"]):
+            if not await self.handled.first_time([f"update:{update.get('update_id')}"]):
                 return response.text("Already handled.")
             return await self._handle(update, on_new_message)
 
         return telegram_webhook
+
+    def _has_secret(self, request: Request) -> bool:
+        """Whether the request carries TELEGRAM_SECRET_TOKEN in its secret header (compared in constant time)."""
+        given = request.headers.get(SECRET_HEADER, "")
+        # Sanic keeps header bytes that are not UTF-8 as lone surrogates: surrogateescape restores the sent bytes.
+        return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self.secret_token.encode("utf-8"))
 
     async def _handle(self, update: Dict[Text, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         found = incoming(update)

@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from typing import List, Mapping
+from typing import Any, List, Mapping
 
 from channels.origins import parse_origins
 from channels.settings import SettingError
@@ -37,6 +37,38 @@ def check_token(token: str) -> None:
         raise SettingsError("RASA_API_TOKEN is a well-known default value: set it to a random secret of at least 16 characters.")
     if len(token.strip()) < MIN_TOKEN_CHARS:
         raise SettingsError(f"RASA_API_TOKEN has {len(token.strip())} characters: use a random secret of at least {MIN_TOKEN_CHARS}.")
+
+
+# Options of `rasa run` (argparse destinations) that turn on or protect the HTTP API, with their flags.
+API_OPTIONS = {
+    "enable_api": "--enable-api",
+    "auth_token": "--auth-token",
+    "jwt_secret": "--jwt-secret",
+    "jwt_private_key": "--jwt-private-key",
+}
+
+
+def check_command_line(options: Mapping[str, Any]) -> None:
+    """Raises if the user's `rasa run` options (as Rasa parsed them) touch the HTTP API: only the environment
+    may turn it on, so that the token is always checked."""
+    given = [flag for name, flag in API_OPTIONS.items() if options.get(name) not in (None, False)]
+    if given:
+        raise SettingsError(
+            f"Turn the HTTP API on with RASA_ENABLE_API=1 and RASA_API_TOKEN, not with {', '.join(given)} "
+            "(or an abbreviation) on the command line, so that the token is checked."
+        )
+
+
+def check_api_options(options: Mapping[str, Any], env: Mapping[str, str]) -> None:
+    """Raises unless the final `rasa run` options set the HTTP API exactly as the environment asks."""
+    enabled = api_enabled(env)
+    token = env.get("RASA_API_TOKEN", "").strip() if enabled else None
+    jwt = options.get("jwt_secret") or options.get("jwt_private_key")
+    if bool(options.get("enable_api")) != enabled or options.get("auth_token") != token or jwt:
+        raise SettingsError(
+            "The command-line arguments change how the HTTP API is set: remove them and use RASA_ENABLE_API=1 "
+            "and RASA_API_TOKEN instead."
+        )
 
 
 def cors_origins(env: Mapping[str, str]) -> List[str]:

@@ -118,6 +118,16 @@ def test_wrong_signature_and_old_timestamp_are_rejected(slack: Slack) -> None:
     assert slack.settled(channel, user) == []
 
 
+@pytest.mark.parametrize("signature", ["v0=é".encode("utf-8"), b"v0=\xe9\xff", "v0=✓".encode("utf-8")])
+def test_a_non_ascii_signature_is_rejected_with_401(slack: Slack, signature: bytes) -> None:
+    user, channel = new_chat()
+    body = event_body(message_event(user, channel, "what is a GAN?"))
+    headers = signed_headers(SECRET, body, JSON_UTF8)
+    reply = post(slack.url, body, {**headers, "X-Slack-Signature": signature})  # type: ignore[dict-item]
+    assert reply.status == 401 and "signature" in reply.body.lower()
+    assert slack.settled(channel, user) == []
+
+
 def test_retries_and_replayed_events_are_answered_once(slack: Slack) -> None:
     user, channel = new_chat()
     event = message_event(user, channel, "what is a GAN?")

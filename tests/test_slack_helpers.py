@@ -103,3 +103,9 @@ def test_dedupe_memory_is_bounded() -> None:
     for i in range(5):
         keys.first_time([f"k{i}"])
     assert len(keys) == 3 and "k0" not in keys and "k4" in keys
+
+
+@pytest.mark.parametrize("signature", ["v0=é" + "0" * 63, "v0=\udce9" + "0" * 63, "v0=✓"])
+def test_a_non_ascii_signature_is_a_mismatch_not_an_error(signature: str) -> None:
+    # Sanic keeps header bytes that are not UTF-8 as lone surrogates ("\udce9"); both kinds must be refused.
+    assert "does not match" in rejection(SECRET, "1531420618", BODY, signature, now=1531420618)

@@ -199,10 +199,11 @@ def test_refused_webhook_registration_is_reported_and_can_be_retried(tmp_path: P
             assert "Telegram did not register the webhook" in log and "Unauthorized" in log
             assert "Traceback" not in log
             with urllib.request.urlopen(f"{base}/", timeout=10) as response:
-                status = json.loads(response.read())
-            assert status["webhook"] == "not registered" and "Unauthorized" in status["error"]
+                shown = response.read().decode()
+            # Anyone can read GET /: it says whether, and the log (for the operator) says why.
+            assert json.loads(shown)["webhook"] == "not registered" and "Unauthorized" not in shown
             api.webhook_refusal = None
-            assert post(f"{base}/set_webhook", b"", {}).status == 200
+            assert post(f"{base}/set_webhook", b"", {HEADER: SECRET}).status == 200
             with urllib.request.urlopen(f"{base}/", timeout=10) as response:
                 assert json.loads(response.read())["webhook"] == "registered"
 
@@ -216,3 +217,26 @@ def test_start_command_greets_with_the_domains_greeting(telegram: Telegram) -> N
     # Rasa fills {slot} placeholders in response payloads; the domain doubles literal braces for that.
     sent_payloads = [interpolate_text(b["payload"], {}) for b in greeting["buttons"]]
     assert [b["callback_data"] for b in keyboard(reply)] == sent_payloads
+
+
+def test_set_webhook_needs_the_secret_header(telegram: Telegram) -> None:
+    url = f"{telegram.base}/set_webhook"
+    before = len(telegram.api.calls_of("setWebhook"))
+    missing = post(url, b"", {})
+    wrong = post(url, b"", {HEADER: "not-" + SECRET})
+    non_ascii = post(url, b"", {HEADER: "é".encode("utf-8")})  # type: ignore[dict-item]
+    assert (missing.status, wrong.status, non_ascii.status) == (403, 403, 403)
+    assert HEADER in missing.body
+    assert len(telegram.api.calls_of("setWebhook")) == before, "an unauthenticated request re-registered the webhook"
+    right = post(url, b"", {HEADER: SECRET})
+    assert right.status == 200
+    assert len(telegram.api.calls_of("setWebhook")) == before + 1
+
+
+def test_a_non_ascii_secret_header_is_refused_with_403(telegram: Telegram) -> None:
+    chat = new_chat()
+    body = json.dumps(telegram.message(chat, "what is a GAN?")).encode()
+    for value in ("é".encode("utf-8"), b"\xe9\xff"):
+        reply = post(f"{telegram.base}/webhook", body, {"Content-Type": "application/json", HEADER: value})  # type: ignore[dict-item]
+        assert reply.status == 403
+    assert telegram.settled(chat) == []
