@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.common import knowledge, send
-from explainer.guide import UNKNOWN
+from explainer.guide import UNKNOWN, reads_as_request
 from explainer.guide_answers import GuideExplainer, answers_from
 
 FORM = "decision_guide_form"
@@ -21,6 +21,12 @@ MAX_MISSES = 2
 CONTROLS = {"why_ask", "stop_guide", "restart_guide", "show_summary", "change_answer", "goodbye", "feedback"}
 # Other questions go to the rules (explain, help, ...) and the form resumes, unless they name an option
 # of the question asked and no concept: "noisy and mostly unlabeled" is an answer whatever its intent.
+# Intents a misread answer tends to get ("complex" as a definition question, "qwzx" as out of scope): a statement
+# with one of them is a failed answer, a question is a digression.
+ANSWER_LIKE = {
+    "inform", "out_of_scope", "ask_definition", "ask_how_it_works", "ask_examples", "ask_uses", "ask_limitations",
+    "ask_history", "ask_comparison", "affirm", "deny",
+}
 DIGRESSIONS = {
     "ask_definition", "ask_how_it_works", "ask_examples", "ask_uses", "ask_limitations", "ask_history",
     "ask_comparison", "tell_more", "explain_simpler", "ask_source", "list_topics", "help", "bot_challenge",
@@ -105,13 +111,11 @@ class ValidateDecisionGuideForm(FormValidationAction):
         if intent in DIGRESSIONS and names_concept:
             return []
         option = helper.guide.parse(requested, sentence)
-        if intent in DIGRESSIONS and not option:
-            return []
         if option:
             extra = {f: o for f, o in helper.guide.prefill(sentence).items() if f != requested and not answers.get(f)}
             return [SlotSet(requested, option), SlotSet(MISSES, None)] + [SlotSet(f, o) for f, o in extra.items()]
-        if intent == "out_of_scope" or quiet:
-            return []
+        if quiet or intent not in ANSWER_LIKE or reads_as_request(sentence):
+            return []  # a digression: the rules answer it and the form asks its question again
         misses = misses_of(tracker, requested) + 1
         if misses >= MAX_MISSES:
             # A third identical question would leave the user stuck: note "not sure", say so, go on.
