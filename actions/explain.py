@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import explainer, last_concept, mentioned_concepts, remember, send
 from actions.feedback import offer_feedback
-from explainer.context import focus, resolve
+from explainer.context import asks_origin, focus, resolve, wants_simpler
 
 ASPECT_OF_INTENT = {
     "ask_definition": "definition",
@@ -34,7 +34,11 @@ class ActionExplain(Action):
         kb = bot.kb
         intent = tracker.latest_message.get("intent", {}).get("name")
         aspect = ASPECT_OF_INTENT.get(intent, "definition")
-        subject = resolve(tracker.latest_message.get("text") or "", mentioned_concepts(tracker, kb), last_concept(tracker, kb))
+        sentence = tracker.latest_message.get("text") or ""
+        if aspect == "simpler" and mentioned_concepts(tracker, kb) and not wants_simpler(sentence):
+            # "explain transformers" / "can you explain GANs" ask for the explanation, not the simple version.
+            aspect = "definition"
+        subject = resolve(sentence, mentioned_concepts(tracker, kb), last_concept(tracker, kb))
         if subject.unknown and aspect not in ("more", "simpler"):
             send(dispatcher, bot.unknown(subject.unknown))
             return []
@@ -92,6 +96,13 @@ class ActionShowSource(Action):
     ) -> List[Dict[Text, Any]]:
         bot = explainer()
         named = mentioned_concepts(tracker, bot.kb)
+        if len(named) == 1 and asks_origin(tracker.latest_message.get("text") or ""):
+            # "Where do hallucinations come from?" asks for the causes (a challenge's limitations) or the origin
+            # (anything else's history), not for the article behind the last answer.
+            aspect = "limitations" if bot.kb.entries[named[0]].category == "challenge" else "history"
+            answer = bot.explain(named[0], aspect, tracker.get_slot("last_aspect"))
+            send(dispatcher, answer)
+            return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         recent = [c for c in tracker.get_slot("last_concepts") or [] if c in bot.kb.entries]
         send(dispatcher, bot.sources(named or recent))
         return []

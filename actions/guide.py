@@ -9,14 +9,24 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.common import knowledge, send
-from explainer.guide import UNKNOWN
+from explainer.guide import UNKNOWN, reads_as_request
 from explainer.guide_answers import GuideExplainer, answers_from
 
 FORM = "decision_guide_form"
+# {"factor": id, "count": n}: answers to the open question the guide could not read, so it never asks a third time.
+MISSES = "guide_misses"
+# After this many unreadable answers in a row, the factor is noted as "not sure" and the guide moves on.
+MAX_MISSES = 2
 # Messages that steer the guide itself: never read as answers.
 CONTROLS = {"why_ask", "stop_guide", "restart_guide", "show_summary", "change_answer", "goodbye", "feedback"}
 # Other questions go to the rules (explain, help, ...) and the form resumes, unless they name an option
 # of the question asked and no concept: "noisy and mostly unlabeled" is an answer whatever its intent.
+# Intents a misread answer tends to get ("complex" as a definition question, "qwzx" as out of scope): a statement
+# with one of them is a failed answer, a question is a digression.
+ANSWER_LIKE = {
+    "inform", "out_of_scope", "ask_definition", "ask_how_it_works", "ask_examples", "ask_uses", "ask_limitations",
+    "ask_history", "ask_comparison", "affirm", "deny",
+}
 DIGRESSIONS = {
     "ask_definition", "ask_how_it_works", "ask_examples", "ask_uses", "ask_limitations", "ask_history",
     "ask_comparison", "tell_more", "explain_simpler", "ask_source", "list_topics", "help", "bot_challenge",
@@ -30,6 +40,14 @@ def guide() -> GuideExplainer:
 
 def current_answers(tracker: Tracker, helper: GuideExplainer) -> Dict[str, Optional[str]]:
     return answers_from(tracker.slots, helper.guide)
+
+
+def misses_of(tracker: Tracker, factor_id: str) -> int:
+    """How many answers to `factor_id`'s open question in a row could not be read."""
+    misses = tracker.get_slot(MISSES)
+    if isinstance(misses, dict) and misses.get("factor") == factor_id and isinstance(misses.get("count"), int):
+        return misses["count"]
+    return 0
 
 
 def intent_of(tracker: Tracker) -> str:
@@ -84,24 +102,27 @@ class ValidateDecisionGuideForm(FormValidationAction):
         factor = helper.guide.factor(requested)
         chosen = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "guide_answer"]
         if chosen and factor.option(str(chosen[0])):
-            return [SlotSet(requested, chosen[0])]
+            return [SlotSet(requested, chosen[0]), SlotSet(MISSES, None)]
         if intent == "skip_question":
-            return [SlotSet(requested, UNKNOWN)]
+            return [SlotSet(requested, UNKNOWN), SlotSet(MISSES, None)]
         if intent in CONTROLS:
             return []
         names_concept = any(e.get("entity") == "concept" for e in tracker.latest_message.get("entities", []))
         if intent in DIGRESSIONS and names_concept:
             return []
         option = helper.guide.parse(requested, sentence)
-        if intent in DIGRESSIONS and not option:
-            return []
         if option:
             extra = {f: o for f, o in helper.guide.prefill(sentence).items() if f != requested and not answers.get(f)}
-            return [SlotSet(requested, option)] + [SlotSet(f, o) for f, o in extra.items()]
-        if intent == "out_of_scope" or quiet:
-            return []
+            return [SlotSet(requested, option), SlotSet(MISSES, None)] + [SlotSet(f, o) for f, o in extra.items()]
+        if quiet or intent not in ANSWER_LIKE or reads_as_request(sentence):
+            return []  # a digression: the rules answer it and the form asks its question again
+        misses = misses_of(tracker, requested) + 1
+        if misses >= MAX_MISSES:
+            # A third identical question would leave the user stuck: note "not sure", say so, go on.
+            send(dispatcher, helper.noted_unknown(requested))
+            return [SlotSet(requested, UNKNOWN), SlotSet(MISSES, None), SlotSet("guide_stop_pending", False)]
         send(dispatcher, helper.not_understood(requested))
-        return [SlotSet("guide_stop_pending", False)]
+        return [SlotSet(MISSES, {"factor": requested, "count": misses}), SlotSet("guide_stop_pending", False)]
 
 
 class ActionAskFactor(Action, metaclass=ABCMeta):
@@ -240,4 +261,7 @@ class ActionRestartGuide(Action):
         helper = guide()
         dispatcher.utter_message(text="Starting the guide over.")
         events = [SlotSet(f, None) for f in helper.guide.factor_ids()]
-        return events + [SlotSet("recommendation", None), SlotSet("guide_stop_pending", False), SlotSet("requested_slot", None)]
+        return events + [
+            SlotSet("recommendation", None), SlotSet("guide_stop_pending", False), SlotSet(MISSES, None),
+            SlotSet("requested_slot", None),
+        ]

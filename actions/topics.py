@@ -5,8 +5,9 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import explainer, mentioned_concepts, send
-from explainer.context import unknown_topic
+from actions.common import explainer, mentioned_concepts, remember, send
+from actions.feedback import offer_feedback
+from explainer.context import names_only, unknown_topic
 
 
 class ActionListTopics(Action):
@@ -29,6 +30,12 @@ class ActionListTopics(Action):
         return []
 
 
+def concept_spans(tracker: Tracker) -> List[tuple]:
+    """(start, end) of every concept name in the latest message."""
+    entities = tracker.latest_message.get("entities", [])
+    return [(e.get("start"), e.get("end")) for e in entities if e.get("entity") == "concept"]
+
+
 class ActionAskRephrase(Action):
     """Low NLU confidence: ask to rephrase, offering the likeliest topics as buttons."""
 
@@ -40,6 +47,11 @@ class ActionAskRephrase(Action):
     ) -> List[Dict[Text, Any]]:
         bot = explainer()
         candidates = mentioned_concepts(tracker, bot.kb)
+        if len(candidates) == 1 and names_only(tracker.latest_message.get("text") or "", concept_spans(tracker)):
+            # A bare term ("stable diffusion") is how people ask what something is in a search box.
+            answer = bot.explain(candidates[0], "definition", tracker.get_slot("last_aspect"))
+            send(dispatcher, answer)
+            return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         if not candidates:
             candidates = bot.kb.suggest(tracker.latest_message.get("text") or "")
         send(dispatcher, bot.rephrase(candidates))

@@ -31,6 +31,44 @@ _SUBJECT = re.compile(
 )
 
 
+# Words that may stand beside a bare term typed as into a search box ("the transformer?", "elevenlabs pls").
+_BARE_TERM_FILLERS = {"a", "an", "the", "about", "please", "pls", "so", "ok", "okay", "um", "uh", "hmm", "hey"}
+
+
+def names_only(sentence: str, spans: Sequence[tuple]) -> bool:
+    """True when the message is nothing but the names at `spans` ((start, end) pairs), give or take a filler
+    word and punctuation: a bare term, which people type to ask what it is."""
+    rest = list(sentence)
+    for start, end in spans:
+        if not (isinstance(start, int) and isinstance(end, int)):
+            return False
+        rest[start:end] = " " * (end - start)
+    return bool(spans) and set(text.words("".join(rest))) <= _BARE_TERM_FILLERS
+
+
+# What makes "explain X" a request for the simpler answer rather than the explanation itself.
+_SIMPLER_CUES = re.compile(
+    r"\b(?:simpl|eli5|plain|layman|jargon|five|5\b|kid|child|beginner|newbie|easier|easy|dumb|normal words|"
+    r"lost|confus|non.?tech|not a tech|over my head|complicated|understand|didn.?t get|don.?t get|basic)",
+    re.IGNORECASE,
+)
+
+
+def wants_simpler(sentence: str) -> bool:
+    """True when the message asks for a simpler answer; "explain transformers (please)" does not."""
+    return bool(_SIMPLER_CUES.search(sentence))
+
+
+_ORIGIN = re.compile(r"\b(?:comes?|came|coming) from\b|\bcaus(?:e|es|ed|ing)\b", re.IGNORECASE)
+_SOURCE_WORDS = re.compile(r"\b(?:source|sources|cite|citation|reference|article|link|url|read that)\b", re.IGNORECASE)
+
+
+def asks_origin(sentence: str) -> bool:
+    """True for "where do hallucinations come from" (the cause of a thing), not "where is this from" (the source
+    of the answer)."""
+    return bool(_ORIGIN.search(sentence)) and not _SOURCE_WORDS.search(sentence)
+
+
 @dataclass
 class Subject:
     """What a question is about: known concepts, a follow-up to the last one, or an unknown topic."""

@@ -10,6 +10,23 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from explainer import text
 
 UNKNOWN = "unknown"
+# First words of a message that asks for something rather than answering the open question.
+_REQUEST_OPENERS = frozenset(
+    "what how why when who whom whose where which is are can could do does did should would will "
+    "explain tell define describe give show list compare".split()
+)
+
+
+def reads_as_request(sentence: str) -> bool:
+    """True when the message asks something ("what is NeRF?", "tell me more") instead of stating an answer.
+
+    While a guide question is open, a statement the guide cannot read is a failed answer, whatever intent the
+    classifier gave it ("qwzx plorb" reads as out of scope); a question is a digression the rules answer.
+    """
+    if sentence.rstrip().endswith("?"):
+        return True
+    first = text.words(sentence)[:1]
+    return bool(first) and first[0] in _REQUEST_OPENERS
 
 
 @dataclass(frozen=True)

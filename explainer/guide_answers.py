@@ -32,6 +32,13 @@ class GuideExplainer:
         labels = ", ".join(o.label for o in self.guide.factor(factor_id).options)
         return Answer(f"Sorry, I didn't catch that. Pick one of: {labels} — or say “skip”.")
 
+    def noted_unknown(self, factor_id: str) -> Answer:
+        name = self.guide.factor(factor_id).name.lower()
+        return Answer(
+            f"I couldn't read that either, so I'll note {name} as “not sure” and move on; "
+            f"say “change {name} to …” at any time to set it."
+        )
+
     def result(self, result: Result, changed: Optional[str] = None) -> Answer:
         outcome = result.outcome
         lines = []

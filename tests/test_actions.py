@@ -115,3 +115,43 @@ def test_tell_me_more_after_a_comparison_continues_it(kb: KnowledgeBase) -> None
     messages, _ = run(ActionExplain(), make_tracker("tell me more", "tell_more", slots=slots))
     comparison, _ = kb.comparison("generative_ai", "llm")
     assert comparison.aspects[-1].text in messages[0]["text"]
+
+
+def bare_term(text: str, concept: str, start: int, end: int):
+    tracker = make_tracker(text, "nlu_fallback")
+    tracker.latest_message["entities"] = [{"entity": "concept", "value": concept, "start": start, "end": end}]
+    return tracker
+
+
+def test_a_bare_term_gets_the_definition(kb: KnowledgeBase) -> None:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionAskRephrase().run(dispatcher, bare_term("stable diffusion?", "stable_diffusion", 0, 16), {}))
+    assert kb.entries["stable_diffusion"].explanation in dispatcher.messages[0]["text"]
+    assert {"event": "slot", "name": "concept", "value": "stable_diffusion"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+
+
+def test_a_term_inside_an_unclear_sentence_still_asks_to_rephrase() -> None:
+    tracker = bare_term("stable diffusion purple banana", "stable_diffusion", 0, 16)
+    messages, _ = run(ActionAskRephrase(), tracker)
+    assert "rephrase" in messages[0]["text"]
+
+
+def test_explain_x_gets_the_explanation_and_simpler_cues_the_simple_version(kb: KnowledgeBase) -> None:
+    entry = kb.entries["transformer"]
+    for text in ("explain transformers", "explain transformers please", "can you explain transformers"):
+        messages, _ = run(ActionExplain(), make_tracker(text, "explain_simpler", ["transformer"]))
+        assert entry.explanation in messages[0]["text"], text
+    messages, _ = run(ActionExplain(), make_tracker("explain transformers like I'm five", "explain_simpler", ["transformer"]))
+    assert entry.simple in messages[0]["text"]
+
+
+def test_where_does_a_problem_come_from_gets_its_causes_not_the_source(kb: KnowledgeBase) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("where do hallucinations come from", "ask_source", ["hallucination"])
+    asyncio.run(ActionShowSource().run(dispatcher, tracker, {}))
+    text = dispatcher.messages[0]["text"]
+    assert kb.entries["hallucination"].explanation[:80] in text and "http" not in text
+    messages, _ = run(ActionShowSource(), make_tracker("where is that from?", "ask_source", [], {"last_concepts": ["gan"]}))
+    assert "http" in messages[0]["text"], "the source of the answer, with its address"

@@ -109,3 +109,27 @@ def test_what_if_changes_one_answer_and_rescores(kb: KnowledgeBase) -> None:
     messages, slots = run(ActionChangeAnswer(), tracker("change content type to audio", "change_answer", answers))
     assert slots == {"content_type": "audio", "recommendation": "generative_model"}
     assert "content type" in messages[0]["text"].lower()
+
+
+def test_a_second_unreadable_answer_notes_not_sure_and_moves_on() -> None:
+    asked = {"requested_slot": "content_type"}
+    messages, slots = run(ValidateDecisionGuideForm(), tracker("purple", "inform", asked))
+    assert slots["requested_slot"] == "content_type", "the first miss asks again"
+    again = {**asked, "guide_misses": slots["guide_misses"]}
+    messages, slots = run(ValidateDecisionGuideForm(), tracker("purple again", "inform", again))
+    assert slots["content_type"] == "unknown"
+    assert slots["requested_slot"] != "content_type", "never a third identical question"
+    assert "not sure" in messages[0]["text"] and "change content type" in messages[0]["text"].lower()
+
+
+def test_misses_of_another_question_do_not_count() -> None:
+    earlier_miss = {"requested_slot": "resources", "guide_misses": {"factor": "content_type", "count": 1}}
+    messages, slots = run(ValidateDecisionGuideForm(), tracker("purple", "inform", earlier_miss))
+    assert "resources" not in slots and slots["guide_misses"] == {"factor": "resources", "count": 1}
+    assert "didn't catch that" in messages[0]["text"]
+
+
+def test_a_read_answer_clears_the_misses() -> None:
+    missed = {"requested_slot": "content_type", "guide_misses": {"factor": "content_type", "count": 1}}
+    _, slots = run(ValidateDecisionGuideForm(), tracker("mostly images", "inform", missed))
+    assert slots["content_type"] == "images" and slots["guide_misses"] is None
