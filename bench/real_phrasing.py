@@ -1,0 +1,92 @@
+"""Scores the trained model on the real-phrasing sets (tests/evaluation/real_phrasing/): questions people asked
+in public, each labelled with the intent and the knowledge-base entry it asks about ("not covered" when none).
+
+`python -m bench.real_phrasing [--errors]`: intent accuracy and, for covered items, how often the asked entry is
+among the concepts found, per set and half. Sealed halves print totals only, never their items; `--errors`
+lists the development halves' misses.
+"""
+
+import argparse
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = ROOT / "tests" / "evaluation" / "real_phrasing"
+MODEL = ROOT / "models" / "genai-explainer.tar.gz"
+NOT_COVERED = "not covered"
+
+
+@dataclass
+class SetScore:
+    name: str
+    total: int = 0
+    intent_right: int = 0
+    covered: int = 0
+    concept_found: int = 0
+    errors: List[str] = field(default_factory=list)
+
+    @property
+    def intent_accuracy(self) -> float:
+        return self.intent_right / self.total if self.total else 0.0
+
+    @property
+    def concept_recall(self) -> float:
+        return self.concept_found / self.covered if self.covered else 0.0
+
+
+def load_items(path: Path) -> List[Dict[str, Any]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+
+
+def expected_concepts(item: Dict[str, Any]) -> List[str]:
+    concept = item.get("concept")
+    if concept in (None, NOT_COVERED):
+        return []
+    return list(concept) if isinstance(concept, list) else [concept]
+
+
+def score_sets(model: Path, paths: List[Path]) -> List[SetScore]:
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
+    agent = Agent.load(str(model))
+    scores = []
+    for path in paths:
+        result = SetScore(path.stem)
+        for item in load_items(path):
+            parsed = asyncio.run(agent.parse_message(item["text"]))
+            intent = parsed["intent"]["name"]
+            found = {e["value"] for e in parsed.get("entities", []) if e["entity"] == "concept"}
+            wanted = expected_concepts(item)
+            result.total += 1
+            result.intent_right += intent == item["intent"]
+            if wanted:
+                result.covered += 1
+                result.concept_found += set(wanted) <= found
+            if intent != item["intent"] or not set(wanted) <= found:
+                result.errors.append(f"{item['text']!r}: {item['intent']} -> {intent}; {wanted} -> {sorted(found)}")
+        scores.append(result)
+    return scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--errors", action="store_true", help="list the development halves' misses")
+    parser.add_argument("--model", type=Path, default=MODEL)
+    args = parser.parse_args()
+    for result in score_sets(args.model, sorted(SETS.glob("*.yml"))):
+        print(f"{result.name}: {result.total} questions, intent accuracy {result.intent_accuracy:.3f}, "
+              f"asked entry found {result.concept_found}/{result.covered}")
+        if args.errors and "sealed" not in result.name:
+            for line in result.errors:
+                print("   ", line)
+
+
+if __name__ == "__main__":
+    main()
