@@ -137,10 +137,12 @@ class ReusingSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
         """Every session of the conversation, read from the database."""
-        return await self._guarded(conversation_id, lambda: super(ReusingSQLTrackerStore, self).retrieve_full_tracker(conversation_id))
+        read_all = super().retrieve_full_tracker
+        return await self._guarded(conversation_id, lambda: read_all(conversation_id))
 
     async def keys(self) -> Iterable[Text]:
-        return await self._guarded("(all conversations)", lambda: super(ReusingSQLTrackerStore, self).keys())
+        """Every conversation id in the database."""
+        return await self._guarded("(all conversations)", super().keys)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Writes the events the database lacks; for a kept tracker, those after its stored count."""

@@ -3,6 +3,7 @@ conversation; an outage (refused or hung database) keeps a bounded number of con
 no call longer than the 2-second timeout; the health state is probed at most once per retry period."""
 
 import asyncio
+import json
 import sqlite3
 import threading
 import time
@@ -43,7 +44,6 @@ def pg_texts(db: str, sender: str) -> List[str]:
     with psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname=db) as connection:
         with connection.cursor() as cursor:
             cursor.execute("SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", (sender,))
-            import json
             return [json.loads(row[0])["text"] for row in cursor.fetchall()]
 
 
