@@ -36,6 +36,12 @@ logger = logging.getLogger(__name__)
 _PROBE_SENDER = "__tracker_store_health__"
 
 
+def _log_refusal(sender_id: Text, error: BaseException) -> None:
+    if not isinstance(error, ConversationRefused):  # ReusingSQLTrackerStore has logged it with the driver's reason
+        logger.error("The tracker store refused conversation %r: %s. Only this conversation is stopped.",
+                     sender_id, reason(error))
+
+
 @dataclass
 class _Kept:
     """A conversation whose latest events are not in the store yet. `fresh`: begun while the store was down
@@ -171,8 +177,7 @@ class KeptTrackerStore(TrackerStore):
                     self.health.failed(error)
                     return None
                 del self._unsaved[sender]
-                logger.error("The tracker store refused conversation %r: %s. Only this conversation is stopped.",
-                             sender, reason(error))
+                _log_refusal(sender, error)
                 if sender == current:
                     raise ConversationRefused() from error
                 continue
@@ -245,8 +250,7 @@ class KeptTrackerStore(TrackerStore):
                 tracker = await read(inner)
             except Exception as error:
                 if await self._refuses(error):
-                    logger.error("The tracker store refused conversation %r: %s. Only this conversation is "
-                                 "stopped.", sender_id, reason(error))
+                    _log_refusal(sender_id, error)
                     raise ConversationRefused() from error
                 self.health.failed(error)
             else:

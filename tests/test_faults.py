@@ -1,5 +1,6 @@
 """Faults with the real servers: action server down or frozen, PostgreSQL unreachable, Rasa restarted mid guide."""
 
+import asyncio
 import os
 import re
 import signal
@@ -18,7 +19,7 @@ from rasa_fixes.action_timeout import APOLOGY
 from explainer.guide import DecisionGuide
 from explainer.kb import KnowledgeBase
 from guide_scenarios import SCENARIOS
-from servers import MODEL, free_port, say, start_action_server, start_rasa_server
+from servers import MODEL, free_port, running_assistant, say, start_action_server, start_rasa_server
 from tcp_proxy import TcpProxy
 
 pytestmark = [
@@ -190,3 +191,27 @@ def test_production_store_health_is_true_and_a_hung_database_blocks_no_request(
         proxy.cut()
         rasa.stop()
         actions.stop()
+
+
+async def widget_message(port: int, origin: str, session_id: str, text: str) -> None:
+    """One socket.io message from the website widget under `session_id`; whatever the answer, if any."""
+    import socketio
+
+    client = socketio.AsyncClient(reconnection=False)
+    await client.connect(f"http://127.0.0.1:{port}", headers={"Origin": origin}, transports=["polling"])
+    try:
+        await client.emit("session_request", {"session_id": session_id})
+        await client.emit("user_uttered", {"message": text, "session_id": session_id})
+        await asyncio.sleep(3)
+    finally:
+        await client.disconnect()
+
+
+def test_a_conversation_id_the_database_cannot_store_does_not_end_the_server(tmp_path: Path, kb: KnowledgeBase) -> None:
+    # The widget names its conversation; half an emoji in that name made SQLite raise a ValueError, which Rasa's
+    # SQL tracker store turned into exiting the whole server (measured on main: the process was gone).
+    origin = "http://localhost:8080"
+    with running_assistant(tmp_path, env={"WEBCHAT_ALLOWED_ORIGINS": origin}) as assistant:
+        asyncio.run(widget_message(assistant.rest_port, origin, "half an emoji \ud800", "what is a GAN?"))
+        replies = say(assistant.rest_port, f"after-{uuid.uuid4()}", "what is a GAN?")
+        assert kb.entries["gan"].explanation in text_of(replies)
