@@ -63,7 +63,8 @@ class ReusingSQLTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(url, **rasa.core.tracker_store.create_engine_kwargs(url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.health = StoreHealth(repr(self.engine.url), self._probe)
-        if report_health:  # not when KeptTrackerStore wraps it: that one reports
+        self._standalone = bool(report_health)
+        if report_health:  # not when KeptTrackerStore wraps it: that one reports and paces retries
             self.health.watch()
         self._limit = int(reused_conversations)
         self._saved: "OrderedDict[str, _Saved]" = OrderedDict()
@@ -83,6 +84,9 @@ class ReusingSQLTrackerStore(SQLTrackerStore):
     async def _guarded(self, sender_id: Text, operation: Callable[[], Awaitable[T]]) -> T:
         """Runs `operation`; an error of this conversation's data becomes ConversationRefused, an outage is
         recorded for the health endpoint and raised as it is."""
+        if self._standalone and not self.health.worth_trying():
+            # Down a moment ago: fail at once (Rasa falls back) rather than hold every message for the timeout.
+            raise ConnectionError(f"the tracker store did not answer: {self.health.error}")
         try:
             result = await operation()
         except StoreRefused:

@@ -176,14 +176,16 @@ def test_production_store_health_is_true_and_a_hung_database_blocks_no_request(
         assert health(port) == (200, {"status": "ok"})
         proxy.hang()  # accepts connections, never answers
         timings = []
-        for question in ["what is a VAE?", "what is a transformer?"]:
+        for question in ["what is a VAE?", "what is a transformer?", "what is a VAE?"]:
             started = time.monotonic()
             say(port, user, question)
             timings.append(time.monotonic() - started)
+            time.sleep(5.5)  # past the retry period: the next message tries PostgreSQL again
         started = time.monotonic()
         assert health_becomes(port, 503) == {"status": "degraded"}
         timings.append(time.monotonic() - started)
-        assert max(timings) < 8.0, timings
+        print("seconds per request while PostgreSQL hangs:", [round(t, 2) for t in timings])
+        assert max(timings) < 4.0, timings
         proxy.restore()
         assert health_becomes(port, 200) == {"status": "ok"}
         assert kb.entries["diffusion_model"].explanation in text_of(say(port, user, "what is a diffusion model?"))
