@@ -17,7 +17,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, Optional, Text
+from typing import Any, Awaitable, Callable, Iterable, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -44,11 +44,12 @@ def _log_refusal(sender_id: Text, error: BaseException) -> None:
 
 @dataclass
 class _Kept:
-    """A conversation whose latest events are not in the store yet. `fresh`: begun while the store was down
-    with no history in memory, so its events are appended to the stored ones rather than replacing them."""
+    """A conversation whose latest events are not in the store yet. `appended_from`: for a conversation begun
+    while the store was down with no history in memory, the first of its events not yet appended to the
+    stored ones (they are appended, not written in place of the stored history); None for the others."""
 
     tracker: Optional[DialogueStateTracker]
-    fresh: bool
+    appended_from: Optional[int] = None
 
 
 class KeptTrackerStore(TrackerStore):
@@ -76,6 +77,9 @@ class KeptTrackerStore(TrackerStore):
         # down; an SQL backend that reuses trackers keeps them already (ReusingSQLTrackerStore.latest).
         self._recent: "OrderedDict[str, DialogueStateTracker]" = OrderedDict()
         self._unsaved: "OrderedDict[str, _Kept]" = OrderedDict()
+        # Such a conversation written back while Rasa still holds its tracker (the store came back mid-turn): that
+        # tracker and how many of its events were appended, so that its next save appends only the rest.
+        self._appended: "OrderedDict[str, Tuple[DialogueStateTracker, int]]" = OrderedDict()
         self.health = StoreHealth(self.description, self._probe).watch()
         self.health.recover = self._write_kept
         self._connect()
@@ -191,14 +195,17 @@ class KeptTrackerStore(TrackerStore):
         tracker = kept.tracker
         if tracker is None:
             return
-        if kept.fresh:
+        if kept.appended_from is not None:
             stored = await inner.retrieve(tracker.sender_id)
             if stored is not None:
-                for event in tracker.events:
+                for event in list(tracker.events)[kept.appended_from:]:
                     stored.update(event)
+                self._appended[tracker.sender_id] = (tracker, len(tracker.events))
+                while len(self._appended) > self._kept_limit:
+                    self._appended.popitem(last=False)
                 tracker = stored
         await inner.save(tracker)
-        if len(self._unsaved) > 1 or kept.fresh:
+        if len(self._unsaved) > 1 or kept.appended_from is not None:
             logger.info("Wrote the kept events of conversation %r to the tracker store.", tracker.sender_id)
 
     def _known(self, sender_id: Text) -> Optional[DialogueStateTracker]:
@@ -236,7 +243,10 @@ class KeptTrackerStore(TrackerStore):
         if sender not in self._unsaved and len(self._unsaved) >= self._kept_limit:
             await self._backend()  # the store may be back: writing the kept ones frees room
         self._admit(sender)
-        kept = self._unsaved.setdefault(sender, _Kept(tracker, fresh=False))
+        kept = self._unsaved.get(sender)
+        if kept is None:
+            appended = self._appended.pop(sender, None)
+            kept = self._unsaved[sender] = _Kept(tracker, appended[1] if appended and appended[0] is tracker else None)
         kept.tracker = tracker
         await self._backend(current=sender)
 
@@ -266,7 +276,7 @@ class KeptTrackerStore(TrackerStore):
         if known is not None:
             return known
         self._admit(sender_id)
-        self._unsaved[sender_id] = _Kept(None, fresh=True)
+        self._unsaved[sender_id] = _Kept(None, appended_from=0)
         logger.warning(
             "Conversation %r starts afresh: the tracker store is unreachable and its history is not in memory. "
             "Its new events will be appended to the stored ones later.", sender_id,

@@ -199,3 +199,40 @@ def test_health_probes_at_most_once_per_retry_period_and_gives_up_on_a_hung_data
     answers = asyncio.run(scenario())
     assert answers == [True] * 50 + [False]
     assert len(calls) == 2
+
+
+def pg_types(db: str, sender: str) -> List[str]:
+    with psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname=db) as connection:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+            return [f"{kind}:{json.loads(data).get('text') or json.loads(data).get('name') or ''}"
+                    for kind, data in cursor.fetchall()]
+
+
+def test_a_conversation_begun_during_an_outage_is_appended_once_when_the_store_returns_mid_turn(
+    postgres_db: str, quick_retry: None
+) -> None:
+    proxy = TcpProxy("127.0.0.1", 5432)
+    first = kept_store(postgres_db, proxy.port)
+
+    async def scenario() -> None:
+        await converse(first, "gina", "what is a GAN?")
+        proxy.cut()
+        restarted = kept_store(postgres_db, proxy.port)  # a new server process: gina's history is not in memory
+        tracker = await restarted.get_or_create_tracker("gina")  # saved at once, kept in memory
+        tracker.update(UserUttered("and a VAE?"))
+        proxy.restore()
+        await asyncio.sleep(0.3)
+        await restarted.save(tracker)  # the store is back halfway through the turn: appended to the history
+        tracker.update(BotUttered("About and a VAE?."))
+        tracker.update(ActionExecuted("action_listen"))
+        await restarted.save(tracker)  # the rest of the turn, once
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        proxy.cut()
+    assert pg_types(postgres_db, "gina") == [
+        "user:what is a GAN?", "action:action_explain", "bot:About what is a GAN?.", "action:action_listen",
+        "action:action_listen", "user:and a VAE?", "bot:About and a VAE?.", "action:action_listen",
+    ]
