@@ -20,6 +20,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 
+from serving.sql_timeouts import TIMEOUT_SECONDS
+
 _kept_open: Dict[str, sqlite3.Connection] = {}
 
 
@@ -31,7 +33,8 @@ def _database_file(connection: sqlite3.Connection) -> str:
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
-    dbapi_connection.execute("PRAGMA busy_timeout=10000")
+    # Waiting for another writer holds the event loop: give up after serving/sql_timeouts.py's 2 seconds.
+    dbapi_connection.execute(f"PRAGMA busy_timeout={TIMEOUT_SECONDS * 1000}")
     dbapi_connection.execute("PRAGMA synchronous=NORMAL")
     path = _database_file(dbapi_connection)
     if path and path not in _kept_open:

@@ -6,6 +6,10 @@ This store keeps the tracker it last saved for each conversation (bounded, least
 hands it back while the database shows no newer event for that conversation: one indexed `max(id)` query instead
 of the whole session. Any other writer (another Rasa server on the same database) makes `max(id)` differ, and
 the tracker is read from the database as before, so several servers sharing PostgreSQL stay correct.
+
+Used directly (the production profile), it reports its database at GET /webhooks/rest/health, and tells a database
+that is down (the error goes to Rasa's fallback) from one that refuses this conversation's data (the user is told:
+ConversationRefused). The engine's connections give up after 2 seconds (serving/sql_timeouts.py).
 """
 
 import json
@@ -13,14 +17,27 @@ import logging
 from itertools import islice
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Iterable, Optional, Text, TypeVar
 
+import rasa.core.tracker_store
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from serving.store_errors import ConversationRefused, StoreRefused
+from serving.store_health import StoreHealth, reason
+
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def is_outage(error: BaseException) -> bool:
+    """True for errors that say the database cannot be reached or used now, whatever the conversation."""
+    if isinstance(error, (OSError, sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError,
+                          sa.exc.TimeoutError)):
+        return True
+    return isinstance(error, sa.exc.DBAPIError) and bool(error.connection_invalidated)
 
 
 @dataclass
@@ -35,14 +52,59 @@ class _Saved:
 class ReusingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that reuses each conversation's last saved tracker while the database holds nothing newer."""
 
-    def __init__(self, *args: Any, reused_conversations: int = 100, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, reused_conversations: int = 100, report_health: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if kwargs.get("login_db") and self.engine.dialect.name == "postgresql":
+            # Rasa rebuilds the engine for `db` without its engine settings (pool, timeouts): build it again.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, **rasa.core.tracker_store.create_engine_kwargs(url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.health = StoreHealth(repr(self.engine.url), self._probe)
+        self._standalone = bool(report_health)
+        if report_health:  # not when KeptTrackerStore wraps it: that one reports and paces retries
+            self.health.watch()
         self._limit = int(reused_conversations)
         self._saved: "OrderedDict[str, _Saved]" = OrderedDict()
         # Built once: building an ORM query costs more than running it on an indexed column.
         events = self.SQLEvent.__table__
         self._last_id_query = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("sender"))
         self._insert = events.insert()
+
+    def _probe(self) -> None:
+        with self.session_scope() as session:
+            session.execute(sa.text("SELECT 1"))
+
+    async def refuses(self, error: BaseException) -> bool:
+        """True if `error` is about the data of one conversation: not an outage, and the database answers."""
+        return isinstance(error, ConversationRefused) or (not is_outage(error) and await self.health.answers())
+
+    async def _guarded(self, sender_id: Text, operation: Callable[[], Awaitable[T]]) -> T:
+        """Runs `operation`; an error of this conversation's data becomes ConversationRefused, an outage is
+        recorded for the health endpoint and raised as it is."""
+        if self._standalone and not self.health.worth_trying():
+            # Down a moment ago: fail at once (Rasa falls back) rather than hold every message for the timeout.
+            raise ConnectionError(f"the tracker store did not answer: {self.health.error}")
+        try:
+            result = await operation()
+        except StoreRefused:
+            raise
+        except Exception as error:
+            if await self.refuses(error):
+                logger.error("The tracker store refused conversation %r: %s. Only this conversation is stopped.",
+                             sender_id, reason(error))
+                raise ConversationRefused() from error
+            self.health.failed(error)
+            raise
+        self.health.answered()
+        return result
+
+    def latest(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The tracker this store last saved or read for the conversation, if it still keeps it."""
+        saved = self._saved.get(sender_id)
+        return saved.tracker if saved is not None else None
 
     def forget(self) -> None:
         """Drops every kept tracker (the domain changed, so trackers must be rebuilt with its slots)."""
@@ -75,6 +137,22 @@ class ReusingSQLTrackerStore(SQLTrackerStore):
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest session of the conversation: the kept tracker if still current, else read and kept."""
+        return await self._guarded(sender_id, lambda: self._retrieve_latest(sender_id))
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        """Every session of the conversation, read from the database."""
+        read_all = super().retrieve_full_tracker
+        return await self._guarded(conversation_id, lambda: read_all(conversation_id))
+
+    async def keys(self) -> Iterable[Text]:
+        """Every conversation id in the database."""
+        return await self._guarded("(all conversations)", super().keys)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Writes the events the database lacks; for a kept tracker, those after its stored count."""
+        await self._guarded(tracker.sender_id, lambda: self._save(tracker))
+
+    async def _retrieve_latest(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         if self.event_broker is not None:
             return await super().retrieve(sender_id)
         with self.session_scope() as session:
@@ -89,8 +167,7 @@ class ReusingSQLTrackerStore(SQLTrackerStore):
             self._keep(tracker, max(row.id for row in rows))
             return tracker
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        """Writes the events the database lacks; for a kept tracker, those after its stored count."""
+    async def _save(self, tracker: DialogueStateTracker) -> None:
         saved = self._saved.get(tracker.sender_id)
         if self.event_broker is not None or saved is None or saved.tracker is not tracker:
             await super().save(tracker)

@@ -8,7 +8,8 @@ from servers import free_port
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:`port` to `target`; `cut()` refuses and drops connections until `restore()`."""
+    """Forwards 127.0.0.1:`port` to `target`; `cut()` refuses and drops connections until `restore()`;
+    `hang()` drops them and then accepts connections that never get an answer (a frozen or blackholed server)."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
@@ -16,9 +17,15 @@ class TcpProxy:
         self._listener: Optional[socket.socket] = None
         self._open: List[socket.socket] = []
         self._lock = threading.Lock()
+        self._hanging = False
         self.restore()
 
-    def restore(self) -> None:
+    def hang(self) -> None:
+        self.restore(hanging=True)
+
+    def restore(self, hanging: bool = False) -> None:
+        self.cut()
+        self._hanging = hanging
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -49,6 +56,10 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self._hanging:
+                with self._lock:
+                    self._open.append(client)  # held open, never answered, closed by cut()
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:

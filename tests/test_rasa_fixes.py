@@ -1,19 +1,23 @@
 """The fixes to Rasa internals (rasa_fixes/) keep Rasa's behaviour: same checks, same data, less work."""
 
 import asyncio
+import uuid
 import sqlite3
 from pathlib import Path
 
+import psycopg2
 import pytest
 from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 import components  # noqa: F401  (applies rasa_fixes, as loading our model does)
+from serving.store_errors import ConversationRefused
 
 
 def _remote_action() -> RemoteAction:
@@ -79,3 +83,69 @@ def test_calls_to_an_endpoint_reuse_one_connection():
         return peers
 
     assert len(asyncio.run(scenario())) == 1
+
+
+def _conversation(sender: str) -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, [])
+    tracker.update(UserUttered("what is a GAN?"))
+    tracker.update(ActionExecuted("action_listen"))
+    return tracker
+
+
+def _postgres_store() -> SQLTrackerStore:
+    name = f"fixes_{uuid.uuid4().hex[:12]}"
+    return SQLTrackerStore(dialect="postgresql", host="127.0.0.1", port=5432, db=name, username="postgres",
+                           login_db="postgres")
+
+
+def _drop(store: SQLTrackerStore) -> None:
+    name = store.engine.url.database
+    store.engine.dispose()
+    if store.engine.dialect.name == "postgresql":
+        admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+        admin.autocommit = True
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.mark.parametrize("dialect, sender", [("sqlite", "half an emoji \ud800"), ("postgresql", "nul \x00 byte")])
+def test_a_sender_id_the_database_refuses_fails_that_conversation_only(tmp_path: Path, dialect: str, sender: str):
+    # Stock Rasa turned every ValueError inside session_scope into print_error_and_exit: one conversation id
+    # that the driver cannot encode ended the whole server.
+    store = SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "t.db")) if dialect == "sqlite" else _postgres_store()
+    try:
+        with pytest.raises(ValueError):
+            asyncio.run(store.save(_conversation(sender)))
+        with pytest.raises(ValueError):
+            asyncio.run(store.retrieve(sender))
+        asyncio.run(store.save(_conversation("next user")))
+        again = asyncio.run(store.retrieve("next user"))
+        assert again.latest_message.text == "what is a GAN?"
+    finally:
+        _drop(store)
+
+
+class _Refusing(InMemoryTrackerStore):
+    def __init__(self, error: Exception) -> None:
+        super().__init__(Domain.empty())
+        self.error = error
+
+    async def retrieve(self, sender_id):
+        raise self.error
+
+    async def save(self, tracker):
+        raise self.error
+
+
+def test_a_refused_conversation_reaches_the_channel_instead_of_starting_afresh_silently():
+    # Rasa wraps every tracker store in FailSafeTrackerStore, which swallowed every error: the user would have
+    # been answered from an empty conversation and the answer kept where nothing reads it.
+    store = FailSafeTrackerStore(_Refusing(ConversationRefused()))
+    with pytest.raises(ConversationRefused):
+        asyncio.run(store.retrieve("alice"))
+    with pytest.raises(ConversationRefused):
+        asyncio.run(store.save(_conversation("alice")))
+    # Other errors keep Rasa's fallback.
+    falling_back = FailSafeTrackerStore(_Refusing(OSError("down")))
+    assert asyncio.run(falling_back.retrieve("alice")) is None
+    asyncio.run(falling_back.save(_conversation("alice")))
