@@ -6,6 +6,7 @@ CPU is measured with time.process_time (CPU of this process only, so other load 
 not count), on a fresh index each time so no earlier message has warmed a cache.
 """
 
+import asyncio
 import random
 import string
 import time
@@ -140,3 +141,31 @@ def test_names_and_typos_are_still_found_in_a_long_message(trained) -> None:
 def test_did_you_mean_still_finds_near_names(kb: KnowledgeBase) -> None:
     assert "diffusion_model" in kb.suggest("diffusion thing")
     assert kb.suggest("generativ adversarial netwrk")[:1] == ["gan"]
+
+
+@pytest.fixture(scope="module")
+def agent():
+    """The trained model as the Rasa server runs it: every NLU component of config.yml, in order."""
+    from rasa.core.agent import Agent
+
+    from servers import MODEL
+
+    if not MODEL.exists():
+        pytest.skip("no trained model: run `make train` (make test does)")
+    loaded = Agent.load(str(MODEL))
+    asyncio.run(loaded.parse_message("hello"))
+    return loaded
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_whole_nlu_pipeline_costs_bounded_cpu_per_64kb_message(agent, case: str) -> None:
+    parsed = {}
+
+    def parse() -> None:
+        parsed.update(asyncio.run(agent.parse_message(CASES[case])))
+
+    spent = cpu_seconds(parse)
+    assert spent <= NLU_BUDGET, f"{case}: {spent:.3f} s of CPU to parse"
+    # Rasa's tokenizer put an offset pair per word into the parse data, stored with the message.
+    assert len(parsed.get("text_tokens", [])) < 100
