@@ -22,6 +22,10 @@ from explainer import intent_model
 from explainer.intent_model import IntentModel
 
 MODEL_FILE = "intent_model.skops"
+# The intent is read from this many first characters of a message. Its character n-grams cost CPU in
+# proportion to the text, on Rasa's event loop where every conversation waits; what a message asks is said
+# near its start. The ConceptMatcher still reports the concepts of the whole message.
+MAX_CLASSIFIED_CHARS = 4_096
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -84,7 +88,7 @@ class ConceptMaskedIntentClassifier(KnowledgeIndexed, IntentClassifier, GraphCom
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets the best intent and the ranking of the first `ranking_length` intents."""
         for message in messages:
-            text = message.get(TEXT) or ""
+            text = (message.get(TEXT) or "")[:MAX_CLASSIFIED_CHARS]
             ranking = [{"name": n, "confidence": c} for n, c in self._model.rank(text, self._spans(text))]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]], add_to_output=True)

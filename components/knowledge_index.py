@@ -13,7 +13,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from explainer.loader import load_knowledge_base
-from explainer.matching import ConceptIndex, ConceptMatch, simple_tokens
+from explainer.matching import ConceptIndex, ConceptMatch
 
 INDEX_FILE = "concept_index.json"
 
@@ -85,4 +85,4 @@ class KnowledgeIndexed:
         return cls(config, model_storage, resource, forms)
 
     def find(self, sentence: str) -> List[ConceptMatch]:
-        return self._index.find(simple_tokens(sentence), sentence)
+        return self._index.find_in(sentence)

@@ -2,13 +2,23 @@
 
 import re
 import unicodedata
-from typing import Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Typo search ("did you mean", names written with typos) reads only this many characters of a message: its
+# cost grows with the number of words, and a question that names a topic does so near its start. Exact
+# names are still found in the whole message. 4,096 is the longest Telegram message.
+MAX_FUZZY_CHARS = 4_096
 
 
 def fold(text: str) -> str:
     """Lowercases and strips accents and the dot in "DALL·E" so variants compare equal."""
+    if text.isascii():
+        # Nothing to decompose or strip: the common case, without a Python step per character.
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -43,29 +53,7 @@ def key(text: str) -> str:
 
 def edit_distance(a: str, b: str, limit: int = 3) -> int:
     """Optimal string alignment distance (typos: insert, delete, substitute, swap), capped at limit+1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: Optional[List[int]] = None
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        best = cur[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if (
-                prev2 is not None
-                and i > 1
-                and j > 1
-                and a[i - 1] == b[j - 2]
-                and a[i - 2] == b[j - 1]
-            ):
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-            best = min(best, cur[j])
-        if best > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
+    return OSA.distance(a, b, score_cutoff=limit)
 
 
 def allowed_typos(length: int) -> int:
@@ -78,19 +66,16 @@ def allowed_typos(length: int) -> int:
     return 2
 
 
-def closest(query: str, candidates: Iterable[Tuple[str, str]]) -> Optional[Tuple[str, int]]:
-    """Best (value, distance) among (key, value) candidates within the typo allowance, else None."""
-    best: Optional[Tuple[str, int]] = None
+def closest(query: str, keys: Sequence[str]) -> Optional[Tuple[int, int]]:
+    """(position in keys, distance) of the first nearest key within the query's typo allowance, else None.
+
+    The caller passes only keys that may carry typos and start with the query's letter (ConceptIndex
+    buckets them once), so each look-up is one call into rapidfuzz's C loop."""
     budget = allowed_typos(len(query))
-    if budget == 0:
+    if budget == 0 or not keys:
         return None
-    for cand_key, value in candidates:
-        if cand_key[:1] != query[:1] or allowed_typos(len(cand_key)) == 0:
-            continue
-        dist = edit_distance(query, cand_key, budget)
-        if dist <= budget and (best is None or dist < best[1]):
-            best = (value, dist)
-    return best
+    found = process.extractOne(query, keys, scorer=OSA.distance, score_cutoff=budget)
+    return (found[2], int(found[1])) if found else None
 
 
 def surface_forms(entry_id: str, name: str, aliases: Iterable[str]) -> List[str]:
