@@ -204,8 +204,12 @@ def _postgres_user() -> Dict[str, Any]:
 
 
 def _run(args: List[str], what: str, as_user: Dict[str, Any], log: Optional[Path] = None) -> None:
-    done = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd="/",
-                          timeout=START_SECONDS + 30, **as_user)
+    try:
+        done = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd="/",
+                              timeout=START_SECONDS + 30, **as_user)
+    except subprocess.TimeoutExpired:
+        raise ServiceError(f"The throwaway PostgreSQL could not {what} within {START_SECONDS + 30:.0f} seconds: "
+                           "see whether the machine is overloaded, or start PostgreSQL yourself.") from None
     if done.returncode != 0:
         output = (done.stdout + done.stderr).strip()
         if log is not None and log.exists():
