@@ -27,7 +27,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install browser nginx web-install kb-check validate train shell run run-production actions fuzz report test test-unit test-stories bench loadtest clean lock
+.PHONY: help install browser nginx services web-install kb-check validate train shell run run-production actions fuzz report test test-unit test-stories bench loadtest clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -55,6 +55,22 @@ nginx: ## Install Debian's nginx for the scale-out test and loadtest (apt-get, n
 	  echo "Installing Debian's nginx for the scale-out test..."; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends nginx; \
+	fi
+
+# Tests and benchmarks use the PostgreSQL and Redis running on 127.0.0.1, or start throwaway ones from these
+# packages (tests/services.py); make test always runs the throwaway path once, so it needs them either way.
+services: ## Install Debian's postgresql and redis-server for throwaway test servers (apt-get, needs root or sudo)
+	@missing=; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing=postgresql; \
+	command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
+	missing=$$(echo $$missing); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; else SUDO=none; fi; \
+	  if [ "$$SUDO" = none ] || ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "The tests need PostgreSQL's initdb and pg_ctl and Redis's redis-server: install Debian's $$missing as root (apt-get install $$missing), or your system's equivalents." >&2; exit 1; \
+	  fi; \
+	  echo "Installing Debian's $$missing for the throwaway test servers..."; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
 $(WEB_DEPS): web/package.json web/package-lock.json
@@ -97,14 +113,16 @@ run: install web-install $(MODEL) ## REST + socket.io on RASA_PORT, chat page on
 run-production: install nginx $(MODEL) ## The production profile here: nginx, Rasa servers, action servers; needs DB_* and REDIS_* (README)
 	PORT=$(RASA_PORT) $(BIN)/python -m deploy.run_production
 
-test-unit: install ## Unit tests of the core, actions and NLU component (no trained model needed)
+test-unit: install services ## Unit tests of the core, actions and NLU component (no trained model needed)
 	$(BIN)/python -m pytest -m "not model" tests
 
 test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-test: install browser nginx web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
+test: install browser nginx services web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
+	@# Where PostgreSQL runs already, the pass above used it: the store tests run once more on throwaway servers.
+	GENAI_TEST_SERVICES=throwaway $(BIN)/python -m pytest -q -k postgresql tests/test_insights_store.py tests/test_sql_reuse.py
 
 fuzz: install $(MODEL) ## 10,000 random and hostile messages (REST and socket.io); prints errors and Rasa RSS every 1,000
 	$(BIN)/python tests/fuzz_run.py

@@ -11,6 +11,7 @@ import itertools
 import os
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Dict, List
 
@@ -51,7 +52,20 @@ def main() -> int:
 
     print(f"Starting {shape['RASA_SERVERS']} Rasa servers x {shape['SANIC_WORKERS']} Sanic workers, "
           f"{shape['ACTION_SERVERS']} action servers and nginx ...", flush=True)
-    with throwaway_profile("loadtest") as (env, connection), tempfile.TemporaryDirectory(prefix="genai-load-") as tmp:
+    # tests/services.py gives the running PostgreSQL and Redis or throwaway ones; imported here, not at the top,
+    # so that importing this module does not change sys.path.
+    sys.path.insert(0, str(ROOT / "tests"))
+    from services import ServiceError, postgres_server, redis_server
+
+    servers = ExitStack()
+    try:
+        postgres, locks = servers.enter_context(postgres_server()), servers.enter_context(redis_server())
+    except ServiceError as error:
+        servers.close()
+        print(error, file=sys.stderr)
+        return 1
+    with servers, throwaway_profile("loadtest", postgres, locks) as (env, connection), \
+            tempfile.TemporaryDirectory(prefix="genai-load-") as tmp:
         stack = LocalStack(Path(tmp), env, Shape(shape["RASA_SERVERS"], shape["SANIC_WORKERS"],
                                                  shape["ACTION_SERVERS"]))
         with stack:

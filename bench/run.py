@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
@@ -21,6 +22,7 @@ from bench import machine, scripts  # noqa: E402
 from bench.load import LoadResult, run_load  # noqa: E402
 from nlu_quality import Scores, score  # noqa: E402
 from servers import RASA, Server, environment, free_port, start_action_server  # noqa: E402
+from services import Redis, ServiceError, redis_server  # noqa: E402
 
 HELDOUT = sorted((ROOT / "tests" / "nlu").glob("heldout*.yml"))
 MODEL = ROOT / "models" / "genai-explainer.tar.gz"
@@ -29,9 +31,9 @@ SERIAL_SECONDS = float(os.environ.get("BENCH_SERIAL_SECONDS", 45))
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", 30))
 # Skip the pipeline comparison while iterating on speed: BENCH_SKIP_PIPELINES=1 (docs/ is then left alone).
 SKIP_PIPELINES = os.environ.get("BENCH_SKIP_PIPELINES") == "1"
-# Ours is also measured with several Sanic workers and a Redis lock store (skipped if Redis is not there).
+# Ours is also measured with several Sanic workers and a Redis lock store: the running Redis or a throwaway
+# one (tests/services.py); skipped, with the reason, if neither can be had.
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
-REDIS = ("127.0.0.1", 6379)
 PIPELINES = [("default (config.yml)", ROOT / "config.yml"),
              ("DIET (the default until 2026-12-01)", ROOT / "bench" / "configs" / "diet.yml"),
              ("logistic regression", ROOT / "bench" / "configs" / "logistic_regression.yml"),
@@ -78,17 +80,8 @@ def init_stock(work: Path) -> Tuple[Path, float]:
     return model, seconds
 
 
-def redis_reachable() -> bool:
-    import socket
-
-    try:
-        with socket.create_connection(REDIS, timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def serve(model: Path, cwd: Path, work: Path, name: str, action_port: Optional[int], workers: int = 1) -> Tuple[Server, float]:
+def serve(model: Path, cwd: Path, work: Path, name: str, action_port: Optional[int], workers: int = 1,
+          locks: Optional[Redis] = None) -> Tuple[Server, float]:
     """Ours as shipped (action server, SQLite tracker store); the stock bot as `rasa init` made it (in memory).
 
     With several workers, ours also gets a Redis lock store (Rasa refuses several workers without one)."""
@@ -99,9 +92,10 @@ def serve(model: Path, cwd: Path, work: Path, name: str, action_port: Optional[i
         lines.append(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"')
         lines.append(f'tracker_store:\n  type: serving.tracker_store.KeptTrackerStore\n  backend: SQL\n'
                      f'  dialect: "sqlite"\n  db: "{work / f"{name}-tracker.db"}"')
-    if workers > 1:
-        lines.append(f"lock_store:\n  type: redis\n  url: {REDIS[0]}\n  port: {REDIS[1]}\n"
-                     f"  key_prefix: bench{uuid.uuid4().hex[:12]}")
+    if workers > 1 and locks is not None:
+        lines.append(f"lock_store:\n  type: redis\n  url: {locks.host}\n  port: {locks.port}\n  db: {locks.db}\n"
+                     + (f'  password: "{locks.password}"\n' if locks.password else "")
+                     + f"  key_prefix: bench{uuid.uuid4().hex[:12]}")
     endpoints.write_text("\n".join(lines) + "\n", encoding="utf-8")
     credentials = work / f"{name}-credentials.yml"
     credentials.write_text("channels.rest.RestChannel:\n" if action_port else "rest:\n", encoding="utf-8")
@@ -154,16 +148,22 @@ def main() -> int:
             ours.stop()
         workers_speed, workers_rss = None, 0.0
         try:
-            if WORKERS > 1 and redis_reachable():
-                print(f"Speed: our assistant with {WORKERS} Sanic workers and a Redis lock store ...", flush=True)
-                scaled, _ = serve(our_model, ROOT, work, "ours-workers", action_port, WORKERS)
-                try:
-                    workers_speed = measure_speed(scaled, scripts.EXPLAINER)
-                    workers_rss = machine.rss_mib(scaled.process.pid)
-                finally:
-                    scaled.stop()
-            elif WORKERS > 1:
-                print(f"Redis is not reachable on {REDIS[0]}:{REDIS[1]}: skipping the {WORKERS}-worker run.", flush=True)
+            if WORKERS > 1:
+                with ExitStack() as redis_stack:
+                    try:
+                        locks = redis_stack.enter_context(redis_server())
+                    except ServiceError as error:
+                        locks = None
+                        print(f"{error} Skipping the {WORKERS}-worker run.", flush=True)
+                    if locks is not None:
+                        print(f"Speed: our assistant with {WORKERS} Sanic workers and a Redis lock store ...",
+                              flush=True)
+                        scaled, _ = serve(our_model, ROOT, work, "ours-workers", action_port, WORKERS, locks)
+                        try:
+                            workers_speed = measure_speed(scaled, scripts.EXPLAINER)
+                            workers_rss = machine.rss_mib(scaled.process.pid)
+                        finally:
+                            scaled.stop()
         finally:
             actions.stop()
         print("Speed: the stock bot ...", flush=True)

@@ -1,13 +1,16 @@
-"""Shared fixtures: the real knowledge base, a small fixture knowledge base to break, rasa-sdk trackers."""
+"""Shared fixtures: the real knowledge base, a small fixture knowledge base to break, rasa-sdk trackers,
+PostgreSQL and Redis servers (running or throwaway, tests/services.py)."""
 
 import json
 import shutil
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, ContextManager, Dict, Iterator, List, Optional, Sequence
 
 import pytest
 from rasa_sdk import Tracker
 
+import services
 from explainer.kb import KnowledgeBase
 from explainer.loader import load_knowledge_base
 
@@ -20,6 +23,30 @@ TRACKERS = Path(__file__).parent / "trackers"
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_knowledge_base(KNOWLEDGE)
+
+
+def _session_server(start: Callable[[], ContextManager[Any]]) -> Iterator[Any]:
+    with ExitStack() as stack:
+        problem = None
+        try:
+            server = stack.enter_context(start())
+        except services.ServiceError as error:
+            problem = str(error)
+        if problem:  # failed outside the except block, so pytest shows the sentence alone, not a chained traceback
+            pytest.fail(problem, pytrace=False)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[services.Postgres]:
+    """The running PostgreSQL or a throwaway one for the whole session; started only if a test asks for it."""
+    yield from _session_server(services.postgres_server)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[services.Redis]:
+    """The running Redis or a throwaway one for the whole session; started only if a test asks for it."""
+    yield from _session_server(services.redis_server)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from explainer.guide import DecisionGuide
 from explainer.kb import KnowledgeBase
 from guide_scenarios import SCENARIOS
 from servers import MODEL, free_port, running_assistant, say, start_action_server, start_rasa_server
+from services import Postgres
 from tcp_proxy import TcpProxy
 
 pytestmark = [
@@ -95,10 +96,10 @@ def test_action_server_down_or_frozen_gets_an_apology_then_answers(tmp_path: Pat
 
 
 @pytest.fixture
-def postgres_db() -> Iterator[str]:
+def postgres_db(postgres_server: Postgres) -> Iterator[str]:
     """A uniquely named PostgreSQL database, dropped after the test."""
     name = f"genai_faults_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    admin = psycopg2.connect(**postgres_server.connection())
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     try:
@@ -108,19 +109,21 @@ def postgres_db() -> Iterator[str]:
         admin.close()
 
 
-def postgres_store(port: int, db: str, extra: str = "") -> str:
+def postgres_store(port: int, db: str, server: Postgres, extra: str = "") -> str:
     return (
         "  type: serving.tracker_store.KeptTrackerStore\n  backend: SQL\n  dialect: postgresql\n"
-        f'  url: "127.0.0.1"\n  port: {port}\n  username: postgres\n  db: "{db}"\n{extra}'
+        f'  url: "127.0.0.1"\n  port: {port}\n  username: {server.user}\n  db: "{db}"\n'
+        + (f'  password: "{server.password}"\n' if server.password else "")
+        + extra
     )
 
 
 def test_postgres_outage_and_restart_lose_no_step_of_the_guide(
-    tmp_path: Path, kb: KnowledgeBase, postgres_db: str
+    tmp_path: Path, kb: KnowledgeBase, postgres_db: str, postgres_server: Postgres
 ) -> None:
     guide = kb.guide
-    proxy = TcpProxy("127.0.0.1", 5432)
-    store = postgres_store(proxy.port, postgres_db, "  kept_conversations: 1\n")
+    proxy = TcpProxy(postgres_server.host, postgres_server.port)
+    store = postgres_store(proxy.port, postgres_db, postgres_server, "  kept_conversations: 1\n")
     action_port, port = free_port(), free_port()
     actions = start_action_server(action_port, tmp_path / "actions.log").wait_ready()
     user = f"pg-{uuid.uuid4()}"
@@ -158,14 +161,15 @@ def test_postgres_outage_and_restart_lose_no_step_of_the_guide(
 
 
 def test_production_store_health_is_true_and_a_hung_database_blocks_no_request(
-    tmp_path: Path, kb: KnowledgeBase, postgres_db: str
+    tmp_path: Path, kb: KnowledgeBase, postgres_db: str, postgres_server: Postgres
 ) -> None:
     # endpoints.production.yml uses ReusingSQLTrackerStore directly: the health endpoint said "ok" whatever
     # PostgreSQL did, and without a connect timeout a database that never answers held the event loop.
-    proxy = TcpProxy("127.0.0.1", 5432)
+    proxy = TcpProxy(postgres_server.host, postgres_server.port)
     store = (
         "  type: serving.sql_reuse.ReusingSQLTrackerStore\n  dialect: postgresql\n"
-        f'  url: "127.0.0.1"\n  port: {proxy.port}\n  username: postgres\n  db: "{postgres_db}"\n'
+        f'  url: "127.0.0.1"\n  port: {proxy.port}\n  username: {postgres_server.user}\n  db: "{postgres_db}"\n'
+        + (f'  password: "{postgres_server.password}"\n' if postgres_server.password else "")
     )
     action_port, port = free_port(), free_port()
     actions = start_action_server(action_port, tmp_path / "actions.log").wait_ready()

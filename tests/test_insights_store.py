@@ -14,8 +14,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from insights.conversations import conversations
 from insights.store import ReportError, read_events, resolve_url, url_from_endpoints
+from services import Postgres
 
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 DAY = 86400.0
 START = 1_780_000_000.0  # 2026-05-28 UTC
 
@@ -71,27 +71,31 @@ def test_reads_an_sqlite_tracker_store(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def postgres_db():
+def postgres_db(postgres_server: Postgres):
     """A uniquely named PostgreSQL database, dropped afterwards."""
     name = f"insights_test_{uuid.uuid4().hex[:12]}"
     yield name
-    admin = sa.create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(postgres_server.url("postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
-def test_reads_a_postgresql_tracker_store_configured_in_endpoints(tmp_path: Path, postgres_db: str, monkeypatch) -> None:
+def test_reads_a_postgresql_tracker_store_configured_in_endpoints(
+    tmp_path: Path, postgres_db: str, monkeypatch, postgres_server: Postgres
+) -> None:
+    server = postgres_server
     store = SQLTrackerStore(
-        Domain.empty(), dialect="postgresql", host="127.0.0.1", port=5432, db=postgres_db,
-        username="postgres", login_db="postgres",
+        Domain.empty(), dialect="postgresql", host=server.host, port=server.port, db=postgres_db,
+        username=server.user, password=server.password or None, login_db="postgres",
     )
     store_two_users(store)
     store.engine.dispose()
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(
-        "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n  port: 5432\n"
-        "  username: postgres\n  db: ${INSIGHTS_TEST_DB}\n",
+        f"tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: {server.host}\n  port: {server.port}\n"
+        f"  username: {server.user}\n" + (f"  password: '{server.password}'\n" if server.password else "")
+        + "  db: ${INSIGHTS_TEST_DB}\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("INSIGHTS_TEST_DB", postgres_db)

@@ -16,6 +16,7 @@ from bench.simulate import converse, session
 from bench.throwaway import lock_keys, throwaway_profile
 from deploy.stack import MODEL, LocalStack, Shape
 from explainer.kb import KnowledgeBase
+from services import Postgres, Redis
 
 pytestmark = [
     pytest.mark.model,
@@ -95,8 +96,9 @@ async def drive(stack: LocalStack, users: List[SimulatedUser]) -> Tuple[LoadResu
 
 
 @pytest.fixture(scope="module")
-def run(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaledRun]:
-    with throwaway_profile("scaletest") as (env, connection):
+def run(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory, postgres_server: Postgres,
+        redis_server: Redis) -> Iterator[ScaledRun]:
+    with throwaway_profile("scaletest", postgres_server, redis_server) as (env, connection):
         stack = LocalStack(tmp_path_factory.mktemp("scale-out"), env, Shape(rasa_servers=2, sanic_workers=2,
                                                                               action_servers=2))
         with stack:

@@ -7,7 +7,6 @@ import uuid
 from pathlib import Path
 from typing import Callable, Iterator, List
 
-import psycopg2
 import pytest
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -29,9 +28,10 @@ def make_store(request, tmp_path: Path) -> Iterator[Store]:
     if request.param == "sqlite":
         options = {"dialect": "sqlite", "db": str(tmp_path / "tracker.db")}
     else:
+        server = request.getfixturevalue("postgres_server")  # only the PostgreSQL case needs the server
         name = f"reuse_test_{uuid.uuid4().hex[:12]}"
-        options = {"dialect": "postgresql", "host": "127.0.0.1", "port": 5432, "db": name,
-                   "username": "postgres", "login_db": "postgres"}
+        options = {"dialect": "postgresql", "host": server.host, "port": server.port, "db": name,
+                   "username": server.user, "password": server.password or None, "login_db": "postgres"}
 
     def make(cls=ReusingSQLTrackerStore) -> SQLTrackerStore:
         stores.append(cls(domain=DOMAIN, **options))
@@ -41,10 +41,7 @@ def make_store(request, tmp_path: Path) -> Iterator[Store]:
     for store in stores:
         store.engine.dispose()
     if request.param == "postgresql":
-        admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-        admin.autocommit = True
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{options["db"]}" WITH (FORCE)')
-        admin.close()
+        server.execute(f'DROP DATABASE IF EXISTS "{options["db"]}" WITH (FORCE)')
 
 
 def turn(tracker: DialogueStateTracker, text: str, concept: str) -> None:
