@@ -4,8 +4,8 @@ import asyncio
 import uuid
 import sqlite3
 from pathlib import Path
+from typing import Optional
 
-import psycopg2
 import pytest
 from aiohttp import web
 from jsonschema import ValidationError
@@ -18,6 +18,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 import components  # noqa: F401  (applies rasa_fixes, as loading our model does)
 from serving.store_errors import ConversationRefused
+from services import Postgres
 
 
 def _remote_action() -> RemoteAction:
@@ -92,27 +93,27 @@ def _conversation(sender: str) -> DialogueStateTracker:
     return tracker
 
 
-def _postgres_store() -> SQLTrackerStore:
+def _postgres_store(server: Postgres) -> SQLTrackerStore:
     name = f"fixes_{uuid.uuid4().hex[:12]}"
-    return SQLTrackerStore(dialect="postgresql", host="127.0.0.1", port=5432, db=name, username="postgres",
-                           login_db="postgres")
+    return SQLTrackerStore(dialect="postgresql", host=server.host, port=server.port, db=name, username=server.user,
+                           password=server.password or None, login_db="postgres")
 
 
-def _drop(store: SQLTrackerStore) -> None:
+def _drop(store: SQLTrackerStore, server: Optional[Postgres]) -> None:
     name = store.engine.url.database
     store.engine.dispose()
-    if store.engine.dialect.name == "postgresql":
-        admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-        admin.autocommit = True
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    if server is not None:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.parametrize("dialect, sender", [("sqlite", "half an emoji \ud800"), ("postgresql", "nul \x00 byte")])
-def test_a_sender_id_the_database_refuses_fails_that_conversation_only(tmp_path: Path, dialect: str, sender: str):
+def test_a_sender_id_the_database_refuses_fails_that_conversation_only(
+    tmp_path: Path, dialect: str, sender: str, request: pytest.FixtureRequest
+):
     # Stock Rasa turned every ValueError inside session_scope into print_error_and_exit: one conversation id
     # that the driver cannot encode ended the whole server.
-    store = SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "t.db")) if dialect == "sqlite" else _postgres_store()
+    server = request.getfixturevalue("postgres_server") if dialect == "postgresql" else None
+    store = SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "t.db")) if server is None else _postgres_store(server)
     try:
         with pytest.raises(ValueError):
             asyncio.run(store.save(_conversation(sender)))
@@ -122,7 +123,7 @@ def test_a_sender_id_the_database_refuses_fails_that_conversation_only(tmp_path:
         again = asyncio.run(store.retrieve("next user"))
         assert again.latest_message.text == "what is a GAN?"
     finally:
-        _drop(store)
+        _drop(store, server)
 
 
 class _Refusing(InMemoryTrackerStore):

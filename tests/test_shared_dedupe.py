@@ -21,11 +21,14 @@ from channels.slack import SlackInput
 from channels.slack_signature import sign
 from channels.telegram import SECRET_HEADER, TelegramInput
 from servers import free_port
+from services import Redis
 from slack_requests import message_event
 
 SIGNING_SECRET = "test-signing-secret-" + uuid.uuid4().hex
 TELEGRAM_SECRET = "secret_" + uuid.uuid4().hex
-REDIS = {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": "1", "REDIS_PASSWORD": ""}
+REDIS_VARIABLES = ["REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD"]
+# The Redis server of this test session (running or throwaway: tests/services.py), set by shared_redis.
+SERVER: List[Redis] = []
 
 
 class FakeRequest:
@@ -82,13 +85,16 @@ async def settle() -> None:
 
 
 @pytest.fixture
-def shared_redis(monkeypatch: pytest.MonkeyPatch):
+def shared_redis(monkeypatch: pytest.MonkeyPatch, redis_server: Redis):
     """The production profile's REDIS_* variables, with a key prefix of this test's own."""
+    SERVER[:] = [redis_server]
     prefix = "genaitest" + uuid.uuid4().hex[:12]
-    for name, value in {**REDIS, "REDIS_KEY_PREFIX": prefix}.items():
+    settings = {"REDIS_HOST": redis_server.host, "REDIS_PORT": str(redis_server.port), "REDIS_DB": str(redis_server.db),
+                "REDIS_PASSWORD": redis_server.password, "REDIS_KEY_PREFIX": prefix}
+    for name, value in settings.items():
         monkeypatch.setenv(name, value)
     yield prefix
-    client = redis.Redis(host="127.0.0.1", port=6379, db=1)
+    client = redis_server.client()
     keys = list(client.scan_iter(match=f"{prefix}:*"))
     if keys:
         client.delete(*keys)
@@ -96,7 +102,7 @@ def shared_redis(monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 def no_redis(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [*REDIS, "REDIS_KEY_PREFIX"]:
+    for name in [*REDIS_VARIABLES, "REDIS_KEY_PREFIX"]:
         monkeypatch.delenv(name, raising=False)
 
 
@@ -117,7 +123,7 @@ def test_two_slack_servers_sharing_redis_answer_a_retry_and_a_mention_pair_once(
         assert len(one.received) + len(two.received) == 2, (one.received, two.received)
 
     asyncio.run(scenario())
-    assert list(redis.Redis(host="127.0.0.1", port=6379, db=1).scan_iter(match=f"{shared_redis}:*")), "nothing in Redis"
+    assert list(SERVER[0].client().scan_iter(match=f"{shared_redis}:*")), "nothing in Redis"
 
 
 def test_two_telegram_servers_sharing_redis_answer_a_redelivered_update_once(shared_redis: str) -> None:

@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import psycopg2
 import pytest
@@ -23,6 +23,7 @@ from serving.sql_reuse import ReusingSQLTrackerStore
 from serving.store_errors import ConversationRefused, StoreFull
 from serving.store_health import StoreHealth
 from serving.tracker_store import KeptTrackerStore
+from services import Postgres
 from tcp_proxy import TcpProxy
 
 DOMAIN = Domain.empty()
@@ -41,16 +42,21 @@ async def converse(store: Any, sender: str, text: str) -> DialogueStateTracker:
 
 def pg_texts(db: str, sender: str) -> List[str]:
     """The user texts PostgreSQL holds for `sender`, read without the store under test."""
-    with psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname=db) as connection:
+    with psycopg2.connect(**PG[0].connection(db)) as connection:
         with connection.cursor() as cursor:
             cursor.execute("SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", (sender,))
             return [json.loads(row[0])["text"] for row in cursor.fetchall()]
 
 
+# The PostgreSQL server of this test session (running or throwaway: tests/services.py), set by postgres_db.
+PG: List[Postgres] = []
+
+
 @pytest.fixture
-def postgres_db() -> Iterator[str]:
+def postgres_db(postgres_server: Postgres) -> Iterator[str]:
+    PG[:] = [postgres_server]
     name = f"store_faults_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    admin = psycopg2.connect(**postgres_server.connection())
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     try:
@@ -65,9 +71,14 @@ def quick_retry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(serving.store_health, "RETRY_SECONDS", 0.2)
 
 
-def kept_store(db: str, port: int = 5432, **options: Any) -> KeptTrackerStore:
-    return KeptTrackerStore(DOMAIN, host="127.0.0.1", backend="SQL", dialect="postgresql", port=port,
-                            username="postgres", db=db, **options)
+def login() -> Dict[str, Any]:
+    return {"username": PG[0].user, **({"password": PG[0].password} if PG[0].password else {})}
+
+
+def kept_store(db: str, port: Optional[int] = None, **options: Any) -> KeptTrackerStore:
+    # A port of its own is a TcpProxy's, on loopback.
+    host, port = ("127.0.0.1", port) if port else (PG[0].host, PG[0].port)
+    return KeptTrackerStore(DOMAIN, host=host, backend="SQL", dialect="postgresql", port=port, db=db, **login(), **options)
 
 
 def test_sqlite_a_conversation_the_database_refuses_does_not_keep_the_others_in_memory(tmp_path: Path) -> None:
@@ -91,8 +102,8 @@ def test_postgres_a_nul_in_the_sender_id_stops_that_conversation_only(postgres_d
     if wrapped:
         store: Any = kept_store(postgres_db)
     else:
-        store = ReusingSQLTrackerStore(DOMAIN, dialect="postgresql", host="127.0.0.1", port=5432,
-                                       username="postgres", db=postgres_db)
+        store = ReusingSQLTrackerStore(DOMAIN, dialect="postgresql", host=PG[0].host, port=PG[0].port,
+                                       db=postgres_db, **login())
 
     async def scenario() -> None:
         with pytest.raises(ConversationRefused):
@@ -107,7 +118,7 @@ def test_postgres_a_nul_in_the_sender_id_stops_that_conversation_only(postgres_d
 def test_an_outage_keeps_a_bounded_number_of_conversations_and_writes_them_back(
     postgres_db: str, quick_retry: None
 ) -> None:
-    proxy = TcpProxy("127.0.0.1", 5432)
+    proxy = TcpProxy(PG[0].host, PG[0].port)
     store = kept_store(postgres_db, proxy.port, kept_conversations=2)
 
     async def scenario() -> None:
@@ -145,12 +156,12 @@ def in_thread(work: Callable[[], Any], limit: float) -> Any:
 
 @pytest.mark.parametrize("wrapped", [True, False], ids=["embedded KeptTrackerStore", "production ReusingSQLTrackerStore"])
 def test_a_hung_database_holds_no_call_longer_than_the_timeout(postgres_db: str, quick_retry: None, wrapped: bool) -> None:
-    proxy = TcpProxy("127.0.0.1", 5432)
+    proxy = TcpProxy(PG[0].host, PG[0].port)
     if wrapped:
         store: Any = kept_store(postgres_db, proxy.port)
     else:
         store = ReusingSQLTrackerStore(DOMAIN, dialect="postgresql", host="127.0.0.1", port=proxy.port,
-                                       username="postgres", db=postgres_db)
+                                       db=postgres_db, **login())
 
     async def scenario() -> List[float]:
         await converse(store, "frank", "what is a GAN?")
@@ -202,7 +213,7 @@ def test_health_probes_at_most_once_per_retry_period_and_gives_up_on_a_hung_data
 
 
 def pg_types(db: str, sender: str) -> List[str]:
-    with psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname=db) as connection:
+    with psycopg2.connect(**PG[0].connection(db)) as connection:
         with connection.cursor() as cursor:
             cursor.execute("SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
             return [f"{kind}:{json.loads(data).get('text') or json.loads(data).get('name') or ''}"
@@ -212,7 +223,7 @@ def pg_types(db: str, sender: str) -> List[str]:
 def test_a_conversation_begun_during_an_outage_is_appended_once_when_the_store_returns_mid_turn(
     postgres_db: str, quick_retry: None
 ) -> None:
-    proxy = TcpProxy("127.0.0.1", 5432)
+    proxy = TcpProxy(PG[0].host, PG[0].port)
     first = kept_store(postgres_db, proxy.port)
 
     async def scenario() -> None:
