@@ -1,4 +1,5 @@
-"""The REST channel: Rasa's RestInput with a checked sender kept apart from other channels' ids, 400s for bad JSON, a size limit and our payload filter."""
+"""The REST channel: Rasa's RestInput with a checked sender kept apart from other channels, 400s for bad JSON,
+a size limit and our payload filter."""
 
 import logging
 import os
