@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Mapping, Sequence
 import psycopg2
 
 from bench.conversations import SimulatedUser
+from channels.conversation_ids import stored_id
 
 
 @dataclass
@@ -27,13 +28,15 @@ class Audit:
 
 
 def read_events(connection: Mapping[str, Any], senders: Sequence[str]) -> Dict[str, List[Event]]:
-    """The `events` rows of these conversations, in the order they were written (by id)."""
+    """The `events` rows of these REST conversations (by the sender the client sent), in the order written."""
+    # The REST channel keeps its conversations under "rest:<sender>", apart from other channels' ids.
+    stored = {stored_id("rest", sender): sender for sender in senders}
     found: Dict[str, List[Event]] = {sender: [] for sender in senders}
     with psycopg2.connect(**connection) as db, db.cursor() as cursor:
         cursor.execute("SELECT sender_id, id, type_name, timestamp, data FROM events "
-                       "WHERE sender_id = ANY(%s) ORDER BY id", (list(senders),))
+                       "WHERE sender_id = ANY(%s) ORDER BY id", (list(stored),))
         for sender, event_id, type_name, timestamp, data in cursor.fetchall():
-            found[sender].append(Event(event_id, type_name, timestamp, json.loads(data)))
+            found[stored[sender]].append(Event(event_id, type_name, timestamp, json.loads(data)))
     return found
 
 

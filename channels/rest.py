@@ -1,4 +1,5 @@
-"""The REST channel: Rasa's RestInput with a required sender, 400s for bad JSON, a size limit and our payload filter."""
+"""The REST channel: Rasa's RestInput with a checked sender kept apart from other channels, 400s for bad JSON,
+a size limit and our payload filter."""
 
 import logging
 import os
@@ -11,7 +12,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 import rasa_fixes  # noqa: F401  (bounds action calls and apologises on failure, also before our model loads)
+from channels.conversation_ids import stored_id
 from channels.inbound import user_text
+from channels.recipients import ChannelRecipient
 from channels.rest_body import MAX_BODY_BYTES, BodyError, parse_body
 from serving.store_errors import StoreRefused
 from serving.store_health import monitored_stores
@@ -21,6 +24,10 @@ logger = logging.getLogger(__name__)
 
 def _error(error: BodyError) -> HTTPResponse:
     return response.json({"error": error.message}, status=error.status)
+
+
+class RestCollector(ChannelRecipient, CollectingOutputChannel):
+    """Collects the replies; their recipient_id is the sender the client sent, not the stored "rest:..." id."""
 
 
 class RestChannel(RestInput):
@@ -59,9 +66,11 @@ class RestChannel(RestInput):
             parsed = parse_body(request.body or b"", self.max_body_bytes)
             if isinstance(parsed, BodyError):
                 return _error(parsed)
-            collector = CollectingOutputChannel()
+            collector = RestCollector()
+            # Prefixed: a REST client naming a Telegram chat id or a Slack user id gets its own conversation.
+            sender = stored_id(self.name(), parsed.sender)
             message = UserMessage(
-                user_text(parsed.text), collector, parsed.sender, input_channel=self.name(), metadata=parsed.metadata
+                user_text(parsed.text), collector, sender, input_channel=self.name(), metadata=parsed.metadata
             )
             try:
                 await on_new_message(message)

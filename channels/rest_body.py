@@ -4,12 +4,12 @@ import json
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Union
 
+from channels.conversation_ids import id_problem
 from channels.inbound import printable
+from channels.metadata_limit import metadata_problem
 
 # A chat message is short; 64 KiB leaves room for long pasted text and metadata, and refuses floods.
 MAX_BODY_BYTES = 64 * 1024
-# The conversation id is a database key (VARCHAR(255) in SQL tracker stores).
-MAX_SENDER_CHARS = 255
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,14 @@ def parse_body(body: bytes, limit: int = MAX_BODY_BYTES) -> Union[RestMessage, B
     if not isinstance(data, dict):
         return BodyError(400, 'The request body must be a JSON object: {"sender": "<conversation id>", "message": "<text>"}.')
     sender, text, metadata = data.get("sender"), data.get("message"), data.get("metadata")
-    if not isinstance(sender, str) or not sender.strip():
-        return BodyError(400, 'The field "sender" is required: a non-empty string that names the conversation.')
-    if len(sender) > MAX_SENDER_CHARS or printable(sender) != sender:
-        return BodyError(400, f'The field "sender" must be at most {MAX_SENDER_CHARS} characters without control characters.')
+    sender_problem = id_problem(sender, 'field "sender"')
+    if sender_problem:
+        return BodyError(400, sender_problem)
     if not isinstance(text, str):
         return BodyError(400, 'The field "message" is required: the text the user typed, as a string.')
     if metadata is not None and not isinstance(metadata, dict):
         return BodyError(400, 'The field "metadata" must be a JSON object when given.')
+    too_large = metadata is not None and metadata_problem(metadata, 'field "metadata"')
+    if too_large:
+        return BodyError(413, too_large)
     return RestMessage(sender, printable(text), metadata)

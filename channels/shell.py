@@ -11,7 +11,9 @@ from rasa.core.channels.rest import QueueOutputChannel
 from sanic.request import Request
 
 from channels.answer_parts import split_answer, wrap_for_terminal
+from channels.conversation_ids import id_problem, stored_id
 from channels.inbound import user_text
+from channels.recipients import ChannelRecipient
 
 # rasa shell serves stock REST (anyone who reaches it picks any sender id) on 0.0.0.0 by default: only this
 # machine's own terminal talks to it, so it listens on loopback.
@@ -24,7 +26,7 @@ def terminal_width() -> int:
     return max(40, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns - 2))
 
 
-class TerminalOutput(QueueOutputChannel):
+class TerminalOutput(ChannelRecipient, QueueOutputChannel):
     """Each answer as parts of at most a screenful, wrapped between words; buttons follow the last part."""
 
     def _parts(self, text: Text) -> List[str]:
@@ -60,8 +62,14 @@ class TerminalInput(CmdlineInput):
         input_channel: Text,
         metadata: Optional[Dict[Text, Any]],
     ) -> None:
-        message = UserMessage(text, TerminalOutput(queue), sender_id, input_channel=input_channel, metadata=metadata)
-        await on_new_message(message)
+        output = TerminalOutput(queue)
+        problem = id_problem(sender_id, "conversation id (--conversation-id)")
+        if problem:
+            await output.send_text_message(str(sender_id), problem)
+        else:
+            # Always the cmdline prefix: the request may name any input_channel, but may not enter its conversations.
+            sender = stored_id(TerminalInput.name(), sender_id)
+            await on_new_message(UserMessage(text, output, sender, input_channel=input_channel, metadata=metadata))
         await queue.put("DONE")
 
 

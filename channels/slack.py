@@ -18,9 +18,12 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.buttons import slack_actions, slack_section
+from channels.conversation_ids import id_problem, stored_id
 from channels.dedupe import Deliveries
 from channels.formatting import SLACK_SECTION_LIMIT, slack_mrkdwn, slack_plain, split_text
 from channels.inbound import user_text
+from channels.metadata_limit import metadata_problem
+from channels.recipients import ChannelRecipient
 from channels.settings import SettingError, optional, secret
 from channels.slack_signature import rejection
 
@@ -29,7 +32,7 @@ logger = logging.getLogger(__name__)
 SLACK_API_URL = "https://slack.com/api/"
 
 
-class SlackOutput(SlackBot):
+class SlackOutput(ChannelRecipient, SlackBot):
     """Posts answers as mrkdwn sections, split below Slack's limit, with the buttons under the last part."""
 
     def __init__(
@@ -182,8 +185,7 @@ class SlackInput(RasaSlackInput):
             return response.text("Already answered.", headers={"X-Slack-No-Retry": "1"})
         text = slack_plain(self._sanitize_user_message(event.get("text", ""), metadata["users"]))
         sender = self._get_conversation_id(event.get("user", ""), metadata.get("out_channel"), metadata.get("thread_id"))
-        self._dispatch(on_new_message, text, sender, metadata)
-        return response.text("")
+        return self._dispatch(on_new_message, text, sender, metadata)
 
     async def _interaction(
         self, request: Request, body: Dict[Text, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -200,8 +202,7 @@ class SlackInput(RasaSlackInput):
         sender = self._get_conversation_id(
             (body.get("user") or {}).get("id"), metadata.get("out_channel"), metadata.get("thread_id")
         )
-        self._dispatch(on_new_message, text, sender, metadata)
-        return response.text("")
+        return self._dispatch(on_new_message, text, sender, metadata)
 
     def _dispatch(
         self,
@@ -209,19 +210,24 @@ class SlackInput(RasaSlackInput):
         text: Text,
         sender: Optional[Text],
         metadata: Dict[Text, Any],
-    ) -> None:
+    ) -> HTTPResponse:
         """Answers in the background: Slack wants its HTTP response within three seconds."""
+        refusal = id_problem(sender, "Slack conversation id") or metadata_problem(metadata, "Slack metadata")
+        if refusal:
+            logger.warning("Refused a Slack message: %s", refusal)
+            return response.text(refusal, status=HTTPStatus.BAD_REQUEST, headers={"X-Slack-No-Retry": "1"})
         thread_id = metadata.get("thread_id") if self.use_threads else None
         message = UserMessage(
             user_text(text),
             self.get_output_channel(metadata.get("out_channel"), thread_id),
-            sender,
+            stored_id(self.name(), str(sender)),  # apart from a REST sender or Telegram chat of the same name
             input_channel=self.name(),
             metadata=metadata,
         )
         task = asyncio.create_task(on_new_message(message))
         self._tasks.add(task)
         task.add_done_callback(self._finished)
+        return response.text("")
 
     def _finished(self, task: "asyncio.Task[Any]") -> None:
         self._tasks.discard(task)

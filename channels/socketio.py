@@ -1,9 +1,10 @@
-"""Socket.io channel for the website widget: only configured page origins, inbound filter, widget Markdown."""
+"""Socket.io channel for the website widget: only configured page origins, server-issued sessions, inbound filter,
+bounded customData, widget Markdown."""
 
 import json
 import logging
 import os
-import uuid
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
@@ -14,21 +15,30 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from channels.conversation_ids import id_problem, stored_id
 from channels.inbound import user_text
+from channels.metadata_limit import metadata_problem
+from channels.recipients import ChannelRecipient
 from channels.rest_body import MAX_BODY_BYTES
 from channels.origins import ORIGINS_VARIABLE, SettingError, allowed_origins
 from channels.webchat_format import webchat_messages
+from channels.webchat_sessions import SessionSecretError, is_issued, issue, session_secret
 
 # Same limit as the REST channel's body (channels/rest_body.py).
 MAX_MESSAGE_BYTES = MAX_BODY_BYTES
 logger = logging.getLogger(__name__)
+NOT_ISSUED = (
+    "This chat session was not started by this assistant, so I cannot continue it: "
+    "reload the page to start a new conversation."
+)
+NOT_SAVED = "I could not save this message; please try again."
 
 
 class WebchatSettingError(RasaException):
     """A socket.io setting from the environment cannot be used; Rasa prints the sentence and stops."""
 
 
-class WebchatOutput(SocketIOOutput):
+class WebchatOutput(ChannelRecipient, SocketIOOutput):
     """Sends each answer as Markdown parts the widget renders; buttons go with the last part."""
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
@@ -72,7 +82,8 @@ class WebsiteSocketIOInput(SocketIOInput):
         channel = super().from_credentials(credentials)
         try:
             channel.allowed_origins = allowed_origins(os.environ)
-        except SettingError as error:
+            channel.session_key = session_secret(os.environ, Path.cwd())
+        except (SettingError, SessionSecretError) as error:
             raise WebchatSettingError(str(error)) from None
         logger.info(
             "The socket.io channel accepts pages from %s (set %s to change).",
@@ -83,18 +94,23 @@ class WebsiteSocketIOInput(SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.allowed_origins: List[str] = allowed_origins({})
+        # Signs the session ids this server issues; from_credentials reads it, blueprint() at the latest.
+        self.session_key: Optional[bytes] = None
 
     def get_output_channel(self) -> Optional[WebchatOutput]:
         return WebchatOutput(self.sio, self.bot_message_evt) if self.sio else None
 
-    def _sender(self, sid: Text, data: Dict[Text, Any]) -> Optional[Text]:
-        if not self.session_persistence:
-            return sid
-        session_id = data.get("session_id")
-        if not session_id or not isinstance(session_id, str):
-            logger.warning("A socket.io message without a session_id was ignored: the widget must request a session first.")
-            return None
-        return session_id
+    def _refusal(self, data: Dict[Text, Any], metadata: Dict[Text, Any]) -> Optional[Text]:
+        """Why the message cannot go to the conversation it names, as a sentence for the user; None if it can."""
+        # Without session persistence the socket id names the conversation: socket.io chose it, not the page.
+        if self.session_persistence:
+            session_id = data.get("session_id")
+            problem = id_problem(session_id, "chat session id")
+            if problem:
+                return f"{problem} Reload the page to start a new conversation."
+            if not is_issued(session_id, self.session_key or b""):
+                return NOT_ISSUED
+        return metadata_problem(metadata, "customData")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Stock Rasa passes [] here, which turns engine.io's origin check off; "*" must be asked for explicitly.
@@ -102,6 +118,12 @@ class WebsiteSocketIOInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origins)
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
+        if self.session_key is None:
+            try:
+                self.session_key = session_secret(os.environ, Path.cwd())
+            except SessionSecretError as error:
+                raise WebchatSettingError(str(error)) from None
+        key = self.session_key
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -116,34 +138,47 @@ class WebsiteSocketIOInput(SocketIOInput):
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict] = None) -> None:
-            data = data if isinstance(data, dict) else {}
-            if not isinstance(data.get("session_id"), str) or not data["session_id"]:
-                data["session_id"] = uuid.uuid4().hex
+            given = data.get("session_id") if isinstance(data, dict) else None
+            # Only ids this deployment issued are joined: a made-up or copied-from-elsewhere id would let a
+            # page read another user's replies live. The widget keeps whatever session_confirm says.
+            session_id = given if is_issued(given, key) else issue(key)
+            if given and session_id != given:
+                logger.info("A socket.io client asked for a session id this server did not issue; it got a new one.")
             if self.session_persistence:
-                await sio.enter_room(sid, data["session_id"], namespace=self.namespace)
-            await sio.emit("session_confirm", data["session_id"], room=sid, namespace=self.namespace)
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any = None) -> None:  # no data: an emit without arguments
             if not isinstance(data, dict) or not isinstance(data.get("message"), str):
                 logger.warning("A socket.io message without text was ignored: %r", data)
                 return
-            sender_id = self._sender(sid, data)
-            if sender_id is None:
+            output = WebchatOutput(sio, self.bot_message_evt)
+            metadata = _metadata(data.get(self.metadata_key))
+            refusal = self._refusal(data, metadata)
+            if refusal:
+                # Said to this socket only: the session id it named is not (or not safely) its conversation.
+                logger.warning("Refused a socket.io message: %s", refusal)
+                await output.send_text_message(sid, refusal)
                 return
+            room = data["session_id"] if self.session_persistence else sid
             if len(data["message"].encode("utf-8", "replace")) > MAX_MESSAGE_BYTES:
                 # A huge message would hold the server for seconds (about 0.6 s of CPU per 1,000 words).
-                await WebchatOutput(sio, self.bot_message_evt).send_text_message(
-                    sender_id, f"That message is too long for me: please ask in fewer than {MAX_MESSAGE_BYTES // 1024} KB of text."
+                await output.send_text_message(
+                    sid, f"That message is too long for me: please ask in fewer than {MAX_MESSAGE_BYTES // 1024} KB of text."
                 )
                 return
             message = UserMessage(
                 user_text(data["message"]),
-                WebchatOutput(sio, self.bot_message_evt),
-                sender_id,
+                output,
+                stored_id(self.name(), room),
                 input_channel=self.name(),
-                metadata=_metadata(data.get(self.metadata_key)),
+                metadata=metadata,
             )
-            await on_new_message(message)
+            try:
+                await on_new_message(message)
+            except Exception:  # noqa: BLE001 - the user must hear something; the log gets the details
+                logger.exception("Could not handle a socket.io message of session %s.", room)
+                await output.send_text_message(sid, NOT_SAVED)
 
         return socketio_webhook

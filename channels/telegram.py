@@ -18,9 +18,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.buttons import telegram_keyboard
+from channels.conversation_ids import id_problem, stored_id
 from channels.dedupe import Deliveries
 from channels.formatting import TELEGRAM_MESSAGE_LIMIT, split_text, telegram_html, utf16_length
 from channels.inbound import user_text
+from channels.recipients import ChannelRecipient
 from channels.settings import SettingError, matching, optional, secret
 from channels.telegram_updates import incoming
 
@@ -32,7 +34,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
-class TelegramOutput(RasaTelegramOutput):
+class TelegramOutput(ChannelRecipient, RasaTelegramOutput):
     """Sends answers as HTML messages, split below Telegram's limit, buttons as one-per-row inline keyboard."""
 
     def __init__(self, access_token: Text, api_url: Text = TELEGRAM_API_URL) -> None:
@@ -205,6 +207,10 @@ class TelegramInput(RasaTelegramInput):
         found = incoming(update)
         if found is None:
             return response.text("Nothing to answer.")
+        problem = id_problem(found.chat_id, "Telegram chat id")
+        if problem:
+            logger.warning("Refused a Telegram update: %s", problem)
+            return response.text(problem, status=HTTPStatus.BAD_REQUEST)
         bot = self.get_output_channel()
         if found.callback_id:
             try:
@@ -220,7 +226,7 @@ class TelegramInput(RasaTelegramInput):
         message = UserMessage(
             user_text(found.text),
             bot,
-            found.chat_id,
+            stored_id(self.name(), found.chat_id),  # apart from a REST sender or Slack user of the same name
             input_channel=self.name(),
             metadata={"telegram_update_id": update.get("update_id")},
         )

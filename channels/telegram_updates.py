@@ -12,9 +12,10 @@ TEXT_ONLY = "I can only read text. Ask me in words, for example “what is a dif
 
 @dataclass(frozen=True)
 class Incoming:
-    """One thing to answer: `text` goes to the assistant; `notice` is sent back instead, when set."""
+    """One thing to answer: `text` goes to the assistant; `notice` is sent back instead, when set. `chat_id` is
+    the chat's number as text; any other JSON value is passed on as it came, for the channel to refuse."""
 
-    chat_id: str
+    chat_id: Any
     text: str = ""
     callback_id: Optional[str] = None
     notice: Optional[str] = None
@@ -28,6 +29,10 @@ def command_text(text: str) -> str:
     return text
 
 
+def _chat_id(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def incoming(update: Dict[str, Any]) -> Optional[Incoming]:
     """The message or button press in `update`; None for edits and anything else with nothing to answer."""
     query = update.get("callback_query")
@@ -35,7 +40,7 @@ def incoming(update: Dict[str, Any]) -> Optional[Incoming]:
         chat = ((query.get("message") or {}).get("chat") or {}).get("id") or (query.get("from") or {}).get("id")
         if chat is None:
             return None
-        return Incoming(str(chat), str(query.get("data") or ""), callback_id=str(query.get("id", "")) or None)
+        return Incoming(_chat_id(chat), str(query.get("data") or ""), callback_id=str(query.get("id", "")) or None)
     message = update.get("message")
     if not isinstance(message, dict):
         # edited_message, channel posts, polls ...: an edit of a question answered already is not answered again.
@@ -44,9 +49,9 @@ def incoming(update: Dict[str, Any]) -> Optional[Incoming]:
     if chat.get("id") is None:
         return None
     if isinstance(message.get("text"), str) and message["text"].strip():
-        return Incoming(str(chat["id"]), command_text(message["text"]))
+        return Incoming(_chat_id(chat["id"]), command_text(message["text"]))
     if chat.get("type") == "private" and _user_content(message):
-        return Incoming(str(chat["id"]), notice=TEXT_ONLY)
+        return Incoming(_chat_id(chat["id"]), notice=TEXT_ONLY)
     return None
 
 

@@ -91,15 +91,17 @@ async def _fuzz_socketio(port: int, count: int, seed: int, origin: str, turns: i
     confirmed = asyncio.Event()
     client = socketio.AsyncClient(reconnection=False)
     client.on("bot_uttered", lambda data: replies.put_nowait(data))
-    client.on("session_confirm", lambda _data: confirmed.set())
+    issued: List[str] = []
+    client.on("session_confirm", lambda data: (issued.append(data), confirmed.set()))
     await client.connect(f"http://127.0.0.1:{port}", headers={"Origin": origin}, transports=["polling"])
     session = ""
 
     async def new_session(number: int) -> str:
         confirmed.clear()
+        # A made-up id, as a hostile page would send: the server answers with an id it issued, used from then on.
         await client.emit("session_request", {"session_id": f"fuzz-sio-{seed}-{number}"})
         await asyncio.wait_for(confirmed.wait(), 20)
-        return f"fuzz-sio-{seed}-{number}"
+        return issued[-1]
 
     async def turn_replies(first_within: float = 60) -> int:
         """Replies to one message: the first within `first_within` s, then any that follow within `tail` s."""

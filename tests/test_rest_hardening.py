@@ -63,7 +63,8 @@ def text_of(replies: List[Dict]) -> str:
 
 def stored_events(workdir: Path, sender: str) -> List[Dict[str, Any]]:
     with sqlite3.connect(workdir / "tracker.db") as db:
-        rows = db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
+        # The REST channel stores its conversations as "rest:<sender>" (channels/conversation_ids.py).
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (f"rest:{sender}",)).fetchall()
     return [json.loads(row[0]) for row in rows]
 
 

@@ -190,3 +190,19 @@ def test_url_verification_challenge_is_answered(slack: Slack) -> None:
     body = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "t"}).encode()
     reply = post(slack.url, body, signed_headers(SECRET, body, JSON_UTF8))
     assert reply.status == 200 and json.loads(reply.body) == {"challenge": "c-123"}
+
+
+def test_hostile_user_ids_and_oversized_metadata_are_refused_with_a_sentence(slack: Slack, kb: KnowledgeBase) -> None:
+    _, channel = new_chat()
+    for user in ["\ud800", "a\x00b", "x" * 10_000, 12345]:
+        reply = slack.send(message_event(user, channel, "what is a GAN?"))
+        assert reply.status == 400 and "Slack conversation id" in reply.body, (user, reply)
+    crowded = message_event("UCROWD", channel, "what is a GAN?")
+    # Every authorised user id goes into the message metadata (for mention clean-up): 2,000 of them is over 16 KB.
+    crowded["authorizations"] = [{"team_id": "T0TEST", "user_id": f"U{n:010d}", "is_bot": False} for n in range(2000)]
+    reply = slack.send(crowded)
+    assert reply.status == 400 and "16384 bytes" in reply.body, reply
+    user, channel = new_chat()
+    slack.send(message_event(user, channel, "what is a GAN?"))
+    [answer] = slack.posts(channel)
+    assert slack_escape(kb.entries["gan"].explanation) in section_text(answer)

@@ -2,6 +2,7 @@
 
 import json
 import random
+import sqlite3
 import time
 import urllib.request
 import uuid
@@ -17,7 +18,7 @@ from explainer.kb import KnowledgeBase
 from explainer.loader import load_knowledge_base
 from explainer.payloads import parse
 from fake_chat_apis import Call, FakeTelegramApi
-from servers import MODEL, ROOT, Assistant, free_port, running_assistant
+from servers import MODEL, ROOT, Assistant, free_port, running_assistant, say
 from slack_requests import Reply, post
 
 pytestmark = [
@@ -240,3 +241,37 @@ def test_a_non_ascii_secret_header_is_refused_with_403(telegram: Telegram) -> No
         reply = post(f"{telegram.base}/webhook", body, {"Content-Type": "application/json", HEADER: value})  # type: ignore[dict-item]
         assert reply.status == 403
     assert telegram.settled(chat) == []
+
+
+def test_a_rest_sender_named_like_a_telegram_chat_gets_its_own_conversation(telegram: Telegram, kb: KnowledgeBase) -> None:
+    chat = new_chat()
+    telegram.send(telegram.message(chat, "what is a diffusion model?"))
+    telegram.replies(chat)
+    # Anyone can POST to the REST channel and name any sender: here, the Telegram user's chat id.
+    rest = say(telegram.assistant.rest_port, str(chat), "explain it more simply")
+    assert rest and {r["recipient_id"] for r in rest} == {str(chat)}
+    assert kb.entries["diffusion_model"].simple not in "\n".join(r.get("text", "") for r in rest)
+    # The Telegram user's conversation is untouched: "it" is still the diffusion model.
+    telegram.send(telegram.message(chat, "explain it more simply"))
+    assert telegram_escape(kb.entries["diffusion_model"].simple) in telegram.replies(chat, 2)[1].params["text"]
+    with sqlite3.connect(telegram.assistant.workdir / "tracker.db") as db:
+        rows = db.execute(
+            "SELECT sender_id, data FROM events WHERE type_name = 'user' AND sender_id LIKE ?", (f"%{chat}",)
+        ).fetchall()
+    channels: Dict[str, set] = {}
+    for sender, data in rows:
+        channels.setdefault(sender, set()).add(json.loads(data)["input_channel"])
+    assert channels == {f"telegram:{chat}": {"telegram"}, f"rest:{chat}": {"rest"}}
+
+
+def test_hostile_chat_ids_are_refused_with_a_sentence_and_the_bot_keeps_answering(
+    telegram: Telegram, kb: KnowledgeBase
+) -> None:
+    for chat_id in ["\ud800", "a\x00b", "x" * 10_000, ["a"], ""]:
+        update = telegram.message(new_chat(), "what is a GAN?")
+        update["message"]["chat"]["id"] = chat_id
+        reply = telegram.send(update)
+        assert reply.status == 400 and "Telegram chat id" in reply.body, (chat_id, reply)
+    chat = new_chat()
+    telegram.send(telegram.message(chat, "what is a GAN?"))
+    assert telegram_escape(kb.entries["gan"].explanation) in telegram.replies(chat)[0].params["text"]
