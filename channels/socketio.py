@@ -23,6 +23,7 @@ from channels.rest_body import MAX_BODY_BYTES
 from channels.origins import ORIGINS_VARIABLE, SettingError, allowed_origins
 from channels.webchat_format import webchat_messages
 from channels.webchat_sessions import SessionSecretError, is_issued, issue, session_secret
+from serving.store_errors import StoreRefused
 
 # Same limit as the REST channel's body (channels/rest_body.py).
 MAX_MESSAGE_BYTES = MAX_BODY_BYTES
@@ -177,6 +178,9 @@ class WebsiteSocketIOInput(SocketIOInput):
             )
             try:
                 await on_new_message(message)
+            except StoreRefused as refused:  # the store says why and what the user can do (a full outage, a bad row)
+                logger.warning("The tracker store refused a socket.io message of session %s: %s", room, refused)
+                await output.send_text_message(sid, refused.user_message)
             except Exception:  # noqa: BLE001 - the user must hear something; the log gets the details
                 logger.exception("Could not handle a socket.io message of session %s.", room)
                 await output.send_text_message(sid, NOT_SAVED)

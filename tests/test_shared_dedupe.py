@@ -13,7 +13,6 @@ import uuid
 from typing import Any, Awaitable, Callable, Dict, List
 
 import pytest
-import redis
 from sanic import Blueprint
 from sanic.compat import Header
 

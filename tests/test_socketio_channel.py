@@ -5,6 +5,7 @@ from typing import Any, List, Tuple
 
 from channels.socketio import NOT_SAVED, WebsiteSocketIOInput
 from channels.webchat_sessions import issue
+from serving.store_errors import ConversationRefused, StoreFull
 
 KEY = b"k" * 32
 
@@ -42,3 +43,13 @@ def test_a_saved_message_goes_to_the_socketio_prefixed_conversation() -> None:
     session = issue(KEY)
     asyncio.run(handle("socket-1", {"message": "hi", "session_id": session, "customData": {"page": "/"}}))
     assert received == [(f"socketio:{session}", {"page": "/"})] and emitted == []
+
+
+def test_a_store_refusal_gets_the_store_s_own_sentence() -> None:
+    for error in (StoreFull, ConversationRefused):
+        async def refusing_store(_message: Any, error: type = error) -> None:
+            raise error("refused")
+
+        handle, emitted = channel_and_emits(refusing_store)
+        asyncio.run(handle("socket-1", {"message": "what is a GAN?", "session_id": issue(KEY)}))
+        assert emitted == [("bot_uttered", {"text": error.user_message}, "socket-1")]
