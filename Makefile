@@ -121,8 +121,10 @@ test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 
 test: install browser nginx services web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
-	@# Where PostgreSQL runs already, the pass above used it: the store tests run once more on throwaway servers.
-	GENAI_TEST_SERVICES=throwaway $(BIN)/python -m pytest -q -k postgresql tests/test_insights_store.py tests/test_sql_reuse.py
+	@# Where PostgreSQL and Redis run already, the pass above used them: the store and dedupe tests run once more
+	@# on throwaway servers (tests/services.py), so that path is exercised on every CI run.
+	GENAI_TEST_SERVICES=throwaway $(BIN)/python -m pytest -q tests/test_insights_store.py tests/test_sql_reuse.py \
+	  tests/test_store_faults.py tests/test_shared_dedupe.py
 
 fuzz: install $(MODEL) ## 10,000 random and hostile messages (REST and socket.io); prints errors and Rasa RSS every 1,000
 	$(BIN)/python tests/fuzz_run.py
