@@ -542,3 +542,59 @@ def log_tracebacks(workdir: Any) -> List[str]:
                 end = next((lines[j] for j in range(start + 1, len(lines)) if lines[j][:1] not in (" ", "\t", "")), "")
                 found.append(f"{name}: {end[:160]}")
     return found
+
+
+def normal_answers(channels: Channels, question: str = "what is a GAN?", timeout: float = 60) -> Dict[str, str]:
+    """The reply text to `question` from a new user on every channel ("" where none came): after a fuzz run,
+    each channel must still answer a normal question."""
+    import asyncio
+
+    import socketio
+
+    from servers import say
+    from slack_requests import message_event, signed_headers
+
+    found: Dict[str, str] = {}
+    try:
+        found["rest"] = "\n".join(r.get("text", "") for r in say(channels.assistant.rest_port, f"after-{uuid.uuid4()}", question))
+    except OSError:
+        found["rest"] = ""
+
+    async def widget() -> str:
+        client = socketio.AsyncClient(reconnection=False)
+        texts: List[str] = []
+        confirmed: "asyncio.Queue[Any]" = asyncio.Queue()
+        client.on("bot_uttered", lambda data: texts.append(str(data.get("text", "")) if isinstance(data, dict) else str(data)))
+        client.on("session_confirm", lambda data: confirmed.put_nowait(data))
+        try:
+            await client.connect(f"http://127.0.0.1:{channels.assistant.rest_port}", headers={"Origin": ORIGIN},
+                                 transports=["polling"])
+            await client.emit("session_request", {})
+            session = await asyncio.wait_for(confirmed.get(), 20)
+            session = session.get("session_id") if isinstance(session, dict) else session
+            await client.emit("user_uttered", {"message": question, "session_id": session})
+            deadline = time.monotonic() + timeout
+            while not texts and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(1)  # the rest of a reply in several parts
+            return "\n".join(texts)
+        except (socketio.exceptions.ConnectionError, asyncio.TimeoutError):
+            return ""
+        finally:
+            await client.disconnect()
+
+    found["socket.io"] = asyncio.run(widget())
+    user, channel = f"UAFTER{uuid.uuid4().hex[:6].upper()}", f"DAFTER{uuid.uuid4().hex[:6].upper()}"
+    body = json.dumps(message_event(user, channel, question)).encode()
+    post(channels.slack_url, body, signed_headers(SLACK_SECRET, body, "application/json"))
+    _wait_until_replied(lambda: channels.slack_api.calls_of("chat.postMessage", channel=channel), timeout)
+    found["slack"] = "\n".join(json.dumps(c.params) for c in channels.slack_api.calls_of("chat.postMessage", channel=channel))
+    chat = random.randint(10**8, 10**10)
+    update = {"update_id": random.randint(10**9, 2 * 10**9), "message": {
+        "message_id": 1, "from": {"id": chat, "is_bot": False, "first_name": "F"}, "chat": {"id": chat, "type": "private"},
+        "date": int(time.time()), "text": question}}
+    post(channels.telegram_url, json.dumps(update).encode(),
+         {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
+    _wait_until_replied(lambda: channels.telegram_api.calls_of("sendMessage", chat_id=chat), timeout)
+    found["telegram"] = "\n".join(str(c.params.get("text", "")) for c in channels.telegram_api.calls_of("sendMessage", chat_id=chat))
+    return found
