@@ -1,7 +1,6 @@
 """The decision guide's scoring, read from knowledge/decision_guide.yml: scenarios, every option, ties, skips."""
 
 import itertools
-import random
 import shutil
 from pathlib import Path
 
@@ -107,27 +106,39 @@ def test_prefill_from_the_first_message(guide: DecisionGuide) -> None:
 
 
 def test_skipped_questions_could_not_change_the_result(guide: DecisionGuide) -> None:
-    """Whenever next_factor skips questions, every way of answering them gives the same outcome."""
-    rng = random.Random(7)
-    skipped_cases = 0
-    for _ in range(400):
-        answers = {}
-        for factor in guide.factors:
-            if rng.random() < 0.6:
-                answers[factor.id] = rng.choice(factor.options).id
-        unanswered = [f for f in guide.factor_ids() if f not in answers]
+    """Exhaustive: for every combination of answered and unanswered factors (every option of each, about 150,000
+    combinations), whenever next_factor skips questions, every way of answering them gives the same outcome."""
+    factors = guide.factors
+    # A state is one index per factor: 0 unanswered, k the k-th option. outcomes[state]: the outcome scored.
+    states = list(itertools.product(*[range(len(f.options) + 1) for f in factors]))
+    outcome_bit = {o: 1 << n for n, o in enumerate(guide.outcomes)}
+
+    def answers_of(state: tuple) -> dict:
+        return {f.id: f.options[i - 1].id for f, i in zip(factors, state) if i}
+
+    # reachable[state]: the outcomes (bits) of the state and of every way of answering its unanswered factors,
+    # filled from the fully answered states up.
+    reachable: dict = {}
+    for state in sorted(states, key=lambda s: s.count(0)):
+        bits = outcome_bit[guide.score(answers_of(state)).outcome.id]
+        for position, index in enumerate(state):
+            if index == 0:
+                for option in range(1, len(factors[position].options) + 1):
+                    bits |= reachable[state[:position] + (option,) + state[position + 1:]]
+        reachable[state] = bits
+    skipped_cases, wrong = 0, []
+    for state in states:
+        answers = answers_of(state)
         asked = guide.next_factor(answers)
-        skippable = [f for f in unanswered if not guide.factor(f).always_ask]
-        if asked is None or guide.factor(asked).always_ask:
-            if not skippable:
-                continue
-            skipped_cases += 1
-            outcome = guide.score(answers).outcome.id
-            choices = [[None] + [o.id for o in guide.factor(f).options] for f in unanswered]
-            for combo in itertools.product(*choices):
-                filled = {**answers, **{f: c for f, c in zip(unanswered, combo) if c}}
-                assert guide.score(filled).outcome.id == outcome
-    assert skipped_cases > 0, "no case exercised skipping"
+        if asked is not None and not guide.factor(asked).always_ask:
+            continue
+        if not any(i == 0 and not f.always_ask for f, i in zip(factors, state)):
+            continue
+        skipped_cases += 1
+        if bin(reachable[state]).count("1") > 1:
+            wrong.append(answers)
+    assert not wrong, f"{len(wrong)} answer sets skip questions that could change the result, e.g. {wrong[:3]}"
+    assert skipped_cases > 1000, "too few cases exercised skipping"
 
 
 def test_strong_early_answers_skip_questions(guide: DecisionGuide) -> None:

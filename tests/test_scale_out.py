@@ -9,7 +9,7 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
-from bench.conversations import GuideUser, SimulatedUser, make_users
+from bench.conversations import SimulatedUser, make_users
 from bench.ledger import audit, read_events
 from bench.load import LoadResult
 from bench.simulate import converse, session
@@ -118,7 +118,6 @@ def test_every_message_is_answered(run: ScaledRun) -> None:
     problems = [p for u in run.users for p in u.problems]
     assert run.result.errors == 0 and not problems, "\n".join(problems[:20])
     assert all(u.finished for u in run.users)
-    assert sum(isinstance(u, GuideUser) for u in run.users) >= USERS // 2 - 1
 
 
 def test_trackers_hold_every_message_once_in_order(run: ScaledRun) -> None:
@@ -126,7 +125,9 @@ def test_trackers_hold_every_message_once_in_order(run: ScaledRun) -> None:
     problems = [p for a in audits for p in a.problems]
     assert not problems, "\n".join(problems[:20])
     assert sum(a.lost for a in audits) == 0 and sum(a.extra for a in audits) == 0
-    assert sum(len(u.exchanges) for u in run.users) == run.result.messages
+    # nginx, not the test's own counter, witnesses each message that reached a Rasa server.
+    webhook_requests = [e for e in log_entries(run.stack.run_dir / "access.log") if "/webhooks/rest/webhook" in e[2]]
+    assert len(webhook_requests) == sum(len(u.exchanges) for u in run.users)
     assert lock_keys(run.env) == 0, "conversation locks were left behind in Redis"
 
 
@@ -142,10 +143,19 @@ def test_conversations_continue_on_the_other_server(run: ScaledRun) -> None:
 
 
 def test_restarted_server_loses_no_conversation(run: ScaledRun) -> None:
-    assert run.pids_before != run.pids_after
-    after_restart = [f"{u.sender}/{e.turn}" for u in run.users for e in u.exchanges if e.turn >= GATE_TURN]
-    assert any(run.served_by[request] == run.restarted for request in after_restart)
-    assert all(u.finished for u in run.users)
+    assert run.pids_before != run.pids_after, "setup: the Rasa server was not restarted"
+    # Conversations begun before the restart that the restarted server answered afterwards: each goes on where
+    # it was (the users' checks of guide progress and follow-ups pass) with every message stored once.
+    continued = [
+        u for u in run.users
+        if any(e.turn < GATE_TURN for e in u.exchanges)
+        and any(e.turn >= GATE_TURN and run.served_by[f"{u.sender}/{e.turn}"] == run.restarted for e in u.exchanges)
+    ]
+    assert continued, "no conversation reached the restarted server after the restart"
+    for user in continued:
+        assert user.finished and not user.problems, user.problems
+        found = audit(user, run.events[user.sender])
+        assert (found.lost, found.extra, found.problems) == (0, 0, []), user.sender
 
 
 def test_restarted_action_server_takes_calls_again(run: ScaledRun) -> None:
