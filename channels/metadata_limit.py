@@ -15,7 +15,10 @@ def metadata_size(metadata: Any) -> int:
 
 def metadata_problem(metadata: Any, what: str = "metadata") -> Optional[str]:
     """A sentence saying the `metadata` is too large and what the limit is; None when it fits."""
-    size = metadata_size(metadata)
+    try:
+        size = metadata_size(metadata)
+    except RecursionError:  # nested deeper than JSON can be written: no size to report, and never storable
+        return f"The {what} sent with this message nests too deeply to store; send a flat JSON object."
     if size <= MAX_METADATA_BYTES:
         return None
     return (

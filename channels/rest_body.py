@@ -35,6 +35,8 @@ def parse_body(body: bytes, limit: int = MAX_BODY_BYTES) -> Union[RestMessage, B
         return BodyError(413, f"The request body is {len(body)} bytes; the limit is {limit} bytes. Send a shorter message.")
     try:
         data = json.loads(body.decode("utf-8"))
+    except RecursionError:
+        return BodyError(400, "The request body nests JSON too deeply to read; send a flat metadata object.")
     except (UnicodeDecodeError, ValueError):
         return BodyError(400, 'The request body is not valid UTF-8 JSON. Send {"sender": "<conversation id>", "message": "<text>"}.')
     if not isinstance(data, dict):

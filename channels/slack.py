@@ -21,7 +21,7 @@ from channels.buttons import slack_actions, slack_section
 from channels.conversation_ids import id_problem, stored_id
 from channels.dedupe import Deliveries
 from channels.formatting import SLACK_SECTION_LIMIT, slack_mrkdwn, slack_plain, split_text
-from channels.inbound import user_text
+from channels.inbound import too_long, user_text
 from channels.metadata_limit import metadata_problem
 from channels.recipients import ChannelRecipient
 from channels.settings import SettingError, optional, secret
@@ -159,6 +159,11 @@ class SlackInput(RasaSlackInput):
 
         return slack_webhook
 
+    @staticmethod
+    def _is_user_message(slack_event: Dict[Text, Any]) -> bool:
+        """Rasa's check, for an `event` that is an object: a signed body with `"event": "x"` raised AttributeError."""
+        return isinstance(slack_event.get("event"), dict) and bool(RasaSlackInput._is_user_message(slack_event))
+
     async def _event(
         self, request: Request, body: Dict[Text, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
@@ -217,17 +222,26 @@ class SlackInput(RasaSlackInput):
             logger.warning("Refused a Slack message: %s", refusal)
             return response.text(refusal, status=HTTPStatus.BAD_REQUEST, headers={"X-Slack-No-Retry": "1"})
         thread_id = metadata.get("thread_id") if self.use_threads else None
+        output = self.get_output_channel(metadata.get("out_channel"), thread_id)
+        sentence = too_long(text)
+        if sentence:
+            self._track(output.send_text_message(str(sender), sentence))
+            return response.text("")
         message = UserMessage(
             user_text(text),
-            self.get_output_channel(metadata.get("out_channel"), thread_id),
+            output,
             stored_id(self.name(), str(sender)),  # apart from a REST sender or Telegram chat of the same name
             input_channel=self.name(),
             metadata=metadata,
         )
-        task = asyncio.create_task(on_new_message(message))
+        self._track(on_new_message(message))
+        return response.text("")
+
+    def _track(self, work: Awaitable[Any]) -> None:
+        """Runs `work` after the HTTP response, keeping a reference until it ends and logging its failure."""
+        task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
-        return response.text("")
 
     def _finished(self, task: "asyncio.Task[Any]") -> None:
         self._tasks.discard(task)
@@ -246,6 +260,6 @@ def _parse(request: Request) -> Optional[Dict[Text, Any]]:
             body = json.loads(form["payload"][0])
         else:
             return None
-    except (ValueError, KeyError, IndexError, UnicodeDecodeError):
+    except (ValueError, KeyError, IndexError, UnicodeDecodeError, RecursionError):
         return None
     return body if isinstance(body, dict) else None

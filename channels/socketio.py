@@ -16,17 +16,14 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels.conversation_ids import id_problem, stored_id
-from channels.inbound import user_text
+from channels.inbound import too_long, user_text
 from channels.metadata_limit import metadata_problem
 from channels.recipients import ChannelRecipient
-from channels.rest_body import MAX_BODY_BYTES
 from channels.origins import ORIGINS_VARIABLE, SettingError, allowed_origins
 from channels.webchat_format import webchat_messages
 from channels.webchat_sessions import SessionSecretError, is_issued, issue, session_secret
 from serving.store_errors import StoreRefused
 
-# Same limit as the REST channel's body (channels/rest_body.py).
-MAX_MESSAGE_BYTES = MAX_BODY_BYTES
 logger = logging.getLogger(__name__)
 NOT_ISSUED = (
     "This chat session was not started by this assistant, so I cannot continue it: "
@@ -67,7 +64,7 @@ def _metadata(value: Any) -> Dict[Text, Any]:
     if isinstance(value, str):
         try:
             parsed = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's parser goes
             parsed = None
         if isinstance(parsed, dict):
             return parsed
@@ -163,10 +160,10 @@ class WebsiteSocketIOInput(SocketIOInput):
                 await output.send_text_message(sid, refusal)
                 return
             room = data["session_id"] if self.session_persistence else sid
-            if len(data["message"].encode("utf-8", "replace")) > MAX_MESSAGE_BYTES:
+            if too_long(data["message"]):
                 # A huge message would hold the server for seconds (about 0.6 s of CPU per 1,000 words).
                 await output.send_text_message(
-                    sid, f"That message is too long for me: please ask in fewer than {MAX_MESSAGE_BYTES // 1024} KB of text."
+                    sid, too_long(data["message"])
                 )
                 return
             message = UserMessage(

@@ -21,7 +21,7 @@ from channels.buttons import telegram_keyboard
 from channels.conversation_ids import id_problem, stored_id
 from channels.dedupe import Deliveries
 from channels.formatting import TELEGRAM_MESSAGE_LIMIT, split_text, telegram_html, utf16_length
-from channels.inbound import user_text
+from channels.inbound import too_long, user_text
 from channels.recipients import ChannelRecipient
 from channels.settings import SettingError, matching, optional, secret
 from channels.telegram_updates import incoming
@@ -187,7 +187,7 @@ class TelegramInput(RasaTelegramInput):
                 return response.text(f"Missing or wrong {SECRET_HEADER} header.", status=HTTPStatus.FORBIDDEN)
             try:
                 update = json.loads(request.body or b"")
-            except ValueError:
+            except (ValueError, RecursionError):
                 return response.text("The body is not a JSON Telegram update.", status=HTTPStatus.BAD_REQUEST)
             if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
                 return response.text("The body is not a Telegram update (no update_id).", status=HTTPStatus.BAD_REQUEST)
@@ -220,8 +220,9 @@ class TelegramInput(RasaTelegramInput):
                 logger.warning("Could not acknowledge a Telegram button press: %s", error)
         if not found.text and not found.notice:
             return response.text("Nothing to answer.")
-        if found.notice:
-            await bot.send_text_message(found.chat_id, found.notice)
+        notice = found.notice or too_long(found.text or "")
+        if notice:
+            await bot.send_text_message(found.chat_id, notice)
             return response.text("success")
         message = UserMessage(
             user_text(found.text),
