@@ -38,9 +38,10 @@ def hold(port: int, turns: int, script: Sequence[str] = scripts.EXPLAINER) -> Li
     return latencies
 
 
-def medians(latencies: Sequence[float], checkpoints: Sequence[int] = CHECKPOINTS) -> Dict[int, float]:
-    """Median seconds per turn over the WINDOW turns up to each checkpoint the conversation reached."""
-    return {n: statistics.median(latencies[max(0, n - WINDOW):n]) for n in checkpoints if n <= len(latencies)}
+def medians(latencies: Sequence[float]) -> Dict[int, float]:
+    """Median seconds per turn over the WINDOW turns up to each checkpoint reached, and up to the last turn."""
+    checkpoints = sorted({n for n in CHECKPOINTS if n <= len(latencies)} | {len(latencies)})
+    return {n: statistics.median(latencies[max(0, n - WINDOW):n]) for n in checkpoints}
 
 
 def measure(turns: int = max(CHECKPOINTS)) -> Dict[int, float]:
@@ -49,8 +50,7 @@ def measure(turns: int = max(CHECKPOINTS)) -> Dict[int, float]:
         with running_assistant(Path(tmp)) as assistant:
             say(assistant.rest_port, "warm-up", "hi")  # the first call loads lazily initialised parts
             latencies = hold(assistant.rest_port, turns)
-    checkpoints = sorted(set(n for n in CHECKPOINTS if n <= turns) | {turns})
-    return medians(latencies, checkpoints)
+    return medians(latencies)
 
 
 def main() -> int:
