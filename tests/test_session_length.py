@@ -47,3 +47,29 @@ def test_a_short_session_is_not_ended_and_a_wrong_limit_says_what_to_set():
     for wrong in ("0", "-5", "fifty", "2.5"):
         with pytest.raises(ValueError, match=f"GENAI_SESSION_MAX_TURNS is '{wrong}': set it to a whole number"):
             session_length.max_turns_from({session_length.ENV_VAR: wrong})
+
+
+def test_the_insights_report_counts_a_continued_session_as_the_same_conversation():
+    from insights.conversations import conversations
+    from insights.store import Event as StoredEvent
+
+    def event(i: int, kind: str, **data) -> StoredEvent:
+        return StoredEvent(i, "alice", kind, 1_780_000_000.0 + i, data.get("intent"), data.get("name"), data)
+
+    def turn(i: int, text: str) -> list:
+        parse = {"intent": {"name": "ask_definition", "confidence": 0.9}, "entities": []}
+        return [event(i, "user", text=text, parse_data=parse, input_channel="rest"),
+                event(i + 1, "action", name="action_explain"), event(i + 2, "bot", text="...")]
+
+    continued = {session_length.CONTINUED_KEY: True}
+    events = ([event(0, "action", name="action_session_start"), event(1, "session_started")] + turn(2, "what is a GAN?")
+              + [event(5, "action", name="action_session_start"), event(6, "session_started", metadata=continued)]
+              + turn(7, "and a VAE?")
+              + [event(10, "action", name="action_session_start"), event(11, "session_started")] + turn(12, "hi again"))
+    assert [[t.text for t in c.turns] for c in conversations(events)] == [["what is a GAN?", "and a VAE?"], ["hi again"]]
+
+
+def test_the_report_and_the_fix_name_the_continued_session_alike():
+    from insights.conversations import CONTINUED_SESSION
+
+    assert CONTINUED_SESSION == session_length.CONTINUED_KEY
