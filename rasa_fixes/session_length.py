@@ -25,31 +25,16 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, Restarted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-ENV_VAR = "GENAI_SESSION_MAX_TURNS"
-DEFAULT_MAX_TURNS = 50
+from serving.settings import DEFAULT_SESSION_MAX_TURNS as DEFAULT_MAX_TURNS
+from serving.settings import SESSION_MAX_TURNS_VAR as ENV_VAR
+from serving.settings import session_max_turns
+
 # Metadata of a SessionStarted that continues the previous session because it grew long (not a new visit).
 CONTINUED_KEY = "continues_long_session"
 
 _original_expired = MessageProcessor._has_session_expired
 _original_start = ActionSessionStart.run
 _max_turns = DEFAULT_MAX_TURNS
-
-
-def max_turns_from(env: Dict[str, str]) -> int:
-    """The configured limit; raises ValueError with a sentence saying what to set if it is not a whole number >= 1."""
-    raw = env.get(ENV_VAR, "").strip()
-    if not raw:
-        return DEFAULT_MAX_TURNS
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(
-            f"{ENV_VAR} is '{raw}': set it to a whole number of user messages of at least 1 after which a "
-            f"conversation continues in a new session (default {DEFAULT_MAX_TURNS}), or unset it."
-        )
-    return value
 
 
 def session_turns(tracker: DialogueStateTracker, limit: int) -> int:
@@ -105,8 +90,8 @@ async def _run_session_start(self: ActionSessionStart, output_channel: Any, nlg:
 
 
 def apply(env: Optional[Dict[str, str]] = None) -> None:
-    """Reads the limit from the environment and patches session expiry and session start."""
+    """Reads the limit from the environment (SettingsError if wrong) and patches session expiry and session start."""
     global _max_turns
-    _max_turns = max_turns_from(dict(os.environ) if env is None else env)
+    _max_turns = session_max_turns(dict(os.environ) if env is None else env)
     MessageProcessor._has_session_expired = _has_session_expired  # type: ignore[assignment]
     ActionSessionStart.run = _run_session_start  # type: ignore[assignment]

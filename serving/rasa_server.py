@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from serving.settings import SettingsError, check_knowledge, knowledge_dir, rasa_run_args, request_limit
+from serving.settings import (
+    SettingsError, check_knowledge, knowledge_dir, rasa_run_args, request_limit, session_max_turns,
+)
 
 RASA = Path(sys.executable).parent / "rasa"
 
@@ -23,6 +25,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         check_knowledge(knowledge_dir(os.environ))
         extra = rasa_run_args(os.environ)
+        session_max_turns(os.environ)
     except SettingsError as err:
         print(err, file=sys.stderr)
         return 2

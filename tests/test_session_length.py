@@ -10,6 +10,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 import components  # noqa: F401  (applies rasa_fixes, as loading our model does)
 from rasa_fixes import session_length
+from serving.settings import SettingsError, session_max_turns
 
 
 def _tracker(turns: int, loop: str = "") -> DialogueStateTracker:
@@ -42,11 +43,11 @@ def test_a_new_session_carries_each_slot_once_with_its_latest_value():
 
 def test_a_short_session_is_not_ended_and_a_wrong_limit_says_what_to_set():
     assert session_length.session_turns(_tracker(2), 50) == 2
-    assert session_length.max_turns_from({}) == session_length.DEFAULT_MAX_TURNS
-    assert session_length.max_turns_from({session_length.ENV_VAR: " 200 "}) == 200
+    assert session_max_turns({}) == session_length.DEFAULT_MAX_TURNS == 50
+    assert session_max_turns({session_length.ENV_VAR: " 200 "}) == 200
     for wrong in ("0", "-5", "fifty", "2.5"):
-        with pytest.raises(ValueError, match=f"GENAI_SESSION_MAX_TURNS is '{wrong}': set it to a whole number"):
-            session_length.max_turns_from({session_length.ENV_VAR: wrong})
+        with pytest.raises(SettingsError, match=f"GENAI_SESSION_MAX_TURNS is '{wrong}': set it to a whole number"):
+            session_max_turns({session_length.ENV_VAR: wrong})
 
 
 def test_the_insights_report_counts_a_continued_session_as_the_same_conversation():
@@ -73,3 +74,18 @@ def test_the_report_and_the_fix_name_the_continued_session_alike():
     from insights.conversations import CONTINUED_SESSION
 
     assert CONTINUED_SESSION == session_length.CONTINUED_KEY
+
+
+def test_the_server_launcher_refuses_a_wrong_limit_with_a_sentence():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "serving.rasa_server", "--port", "1"], cwd=root, capture_output=True, text=True,
+        timeout=120, env={**__import__("os").environ, session_length.ENV_VAR: "many"},
+    )
+    assert result.returncode == 2
+    assert "GENAI_SESSION_MAX_TURNS is 'many': set it to a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
