@@ -72,7 +72,7 @@ def rasa_run_args(env: Mapping[str, str]) -> List[str]:
 
 
 SESSION_MAX_TURNS_VAR = "GENAI_SESSION_MAX_TURNS"
-DEFAULT_SESSION_MAX_TURNS = 50
+DEFAULT_SESSION_MAX_TURNS = 30
 
 
 def session_max_turns(env: Mapping[str, str]) -> int:

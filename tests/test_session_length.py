@@ -43,7 +43,7 @@ def test_a_new_session_carries_each_slot_once_with_its_latest_value():
 
 def test_a_short_session_is_not_ended_and_a_wrong_limit_says_what_to_set():
     assert session_length.session_turns(_tracker(2), 50) == 2
-    assert session_max_turns({}) == session_length.DEFAULT_MAX_TURNS == 50
+    assert session_max_turns({}) == session_length.DEFAULT_MAX_TURNS == 30
     assert session_max_turns({session_length.ENV_VAR: " 200 "}) == 200
     for wrong in ("0", "-5", "fifty", "2.5"):
         with pytest.raises(SettingsError, match=f"GENAI_SESSION_MAX_TURNS is '{wrong}': set it to a whole number"):
