@@ -12,10 +12,9 @@ What: after GENAI_SESSION_MAX_TURNS user messages in one session (default 30: wi
 ten), the next message starts a new session as session expiry does (action_session_start), and the conversation
 continues where it was: every slot is carried over (domain.yml carry_over_slots_to_new_session), an active form
 stays active, and the new SessionStarted says why in its metadata (CONTINUED_KEY) so reports join the sessions
-again. Earlier
-sessions stay stored (retrieve_full_tracker). Carried slots are one SlotSet per slot with its latest value:
-stock Rasa copies every SlotSet of the session, which already carried those of the session before, so each new
-session would start longer than the last.
+again. Earlier sessions stay stored (retrieve_full_tracker). Carried slots are one SlotSet per slot with its
+latest value: stock Rasa copies every SlotSet of the session, which already carried those of the session before,
+so each new session would start longer than the last.
 """
 
 import os
