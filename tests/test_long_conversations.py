@@ -45,7 +45,9 @@ pytestmark = [
 def sessions_of(db: Path, sender: str) -> List[Dict]:
     """Each stored session of `sender`: its user messages and whether its SessionStarted continues the previous one."""
     with sqlite3.connect(db) as connection:
-        rows = connection.execute("SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id", (sender,))
+        # Stored under the sender as given, or with a channel prefix (`rest:<sender>`) where ids are prefixed.
+        rows = connection.execute("SELECT type_name, data FROM events WHERE sender_id = ? OR sender_id LIKE ? "
+                                  "ORDER BY id", (sender, f"%:{sender}"))
         sessions: List[Dict] = []
         for kind, data in rows:
             if kind == "session_started":
