@@ -85,7 +85,7 @@ def test_every_message_of_a_conversation_can_start_a_session(stack: Assistant, k
     assert [s["continued"] for s in sessions] == [False, True]
 
 
-def test_turn_300_costs_what_turn_10_costs(tmp_path: Path) -> None:
+def test_the_last_50_of_300_turns_cost_no_more_than_twice_the_first_50(tmp_path: Path) -> None:
     user = f"long-{uuid.uuid4()}"
     with running_assistant(tmp_path) as assistant:
         say(assistant.rest_port, "warm-up", "hi")
