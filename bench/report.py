@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from bench import long_conversation  # noqa: E402
 from bench.load import LoadResult  # noqa: E402
 from nlu_quality import Scores  # noqa: E402
 
@@ -64,6 +65,15 @@ def speed_table(speed: Dict[str, Dict[str, LoadResult]], rss: Tuple[float, float
                     f"{_ratio(ours[load].throughput, stock[load].throughput)} |")
     rows.append(f"| Rasa server RSS | {rss[0]:.0f} MiB | {rss[1]:.0f} MiB | {_ratio(rss[0], rss[1])} |")
     return "\n".join(["| measure | ours | stock | ratio |", "| --- | --- | --- | --- |"] + rows)
+
+
+def long_table(medians: Dict[int, float]) -> str:
+    """p50 per turn at each checkpoint of one long conversation, and each against the first."""
+    if not medians:
+        return "(not measured: BENCH_LONG_TURNS=0)"
+    first = medians[min(medians)]
+    rows = [f"| {turn:,} | {_ms(seconds)} | {seconds / first:.2f} |" for turn, seconds in sorted(medians.items())]
+    return "\n".join([f"| turn | p50 per turn | / turn {min(medians)} |", "| --- | --- | --- |"] + rows)
 
 
 def write_report(
@@ -146,6 +156,14 @@ Our users hold explainer conversations with follow-ups and a decision guide; the
 hold its greeting-and-mood conversation.
 
 ![latency](latency.png) ![throughput](throughput.png)
+
+## Long conversations
+One user holds one conversation of {max(cost['long'] or [0]):,} turns (our script, repeated) against the server above;
+p50 per turn over the {long_conversation.WINDOW} turns up to each checkpoint (bench/long_conversation.py). A
+session ends after GENAI_SESSION_MAX_TURNS user messages and the next carries the conversation on
+(rasa_fixes/session_length.py), so a late turn should cost what an early one does.
+
+{long_table(cost['long'])}
 
 ## Understanding
 Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent.parent.joinpath('tests', 'nlu').glob('heldout*.yml')))}

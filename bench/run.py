@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench import machine, scripts  # noqa: E402
+from bench import long_conversation, machine, scripts  # noqa: E402
 from bench.load import LoadResult, run_load  # noqa: E402
 from nlu_quality import Scores, score  # noqa: E402
 from servers import RASA, Server, environment, free_port, start_action_server  # noqa: E402
@@ -41,6 +41,8 @@ PIPELINES = [("default (config.yml)", ROOT / "config.yml"),
 # BENCH_PIPELINES=2 compares only the first two (the transformer alone trains for ~7 minutes).
 PIPELINE_COUNT = int(os.environ.get("BENCH_PIPELINES", len(PIPELINES)))
 MAX_MESSAGES_PER_USER = 2000
+# One conversation this long (the last checkpoint of bench/long_conversation.py); BENCH_LONG_TURNS=0 skips it.
+LONG_TURNS = int(os.environ.get("BENCH_LONG_TURNS", max(long_conversation.CHECKPOINTS)))
 
 
 def timed(args: List[str], cwd: Path, env: Dict[str, str]) -> float:
@@ -141,9 +143,13 @@ def main() -> int:
         actions.wait_ready()
         actions_ready = time.monotonic() - actions_started
         ours, our_ready = serve(our_model, ROOT, work, "ours", action_port)
+        long_medians: Dict[int, float] = {}
         try:
             our_speed = measure_speed(ours, scripts.EXPLAINER)
             our_rss, action_rss = machine.rss_mib(ours.process.pid), machine.rss_mib(actions.process.pid)
+            if LONG_TURNS:
+                print(f"Speed: one conversation of {LONG_TURNS} turns ...", flush=True)
+                long_medians = long_conversation.medians(long_conversation.hold(ours.port, LONG_TURNS))  # type: ignore[attr-defined]
         finally:
             ours.stop()
         workers_speed, workers_rss = None, 0.0
@@ -175,9 +181,10 @@ def main() -> int:
             stock.stop()
 
     if SKIP_PIPELINES:
-        from bench.report import speed_table
+        from bench.report import long_table, speed_table
 
         print(speed_table({"ours": our_speed, "stock": stock_speed}, (our_rss, stock_rss)))
+        print(long_table(long_medians))
         return 0
     from bench.report import write_report
 
@@ -186,7 +193,7 @@ def main() -> int:
         {"ours": our_speed, "stock": stock_speed, **({"workers": workers_speed} if workers_speed else {})},
         {"train": (our_train, stock_train), "ready": (our_ready, stock_ready), "rss": (our_rss, stock_rss),
          "action_rss": action_rss, "action_ready": actions_ready, "workers": WORKERS, "workers_rss": workers_rss,
-         "serial_seconds": SERIAL_SECONDS, "load_seconds": LOAD_SECONDS},
+         "serial_seconds": SERIAL_SECONDS, "load_seconds": LOAD_SECONDS, "long": long_medians},
     )
     print(summary)
     return 0

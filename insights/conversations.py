@@ -6,6 +6,9 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from insights.store import Event
 
+# rasa_fixes.session_length.CONTINUED_KEY (not imported: that module imports Rasa, the report does not).
+CONTINUED_SESSION = "continues_long_session"
+
 EXPLAIN_ACTIONS = {"action_explain", "action_compare"}
 FALLBACK_ACTIONS = {"action_default_fallback", "action_ask_rephrase"}
 GUIDE_FORM = "decision_guide_form"
@@ -106,7 +109,8 @@ class _Reader:
     def feed(self, event: Event) -> None:
         kind, data = event.type_name, event.data
         if kind == "session_started":
-            if self.current.turns:
+            # A session that only continues a long one (rasa_fixes/session_length.py) is the same conversation.
+            if self.current.turns and not (data.get("metadata") or {}).get(CONTINUED_SESSION):
                 self.new_session()
         elif kind == "user":
             self._user(event)

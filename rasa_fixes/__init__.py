@@ -3,7 +3,9 @@
 Each module says what it fixes and why; tests/test_rasa_fixes.py checks that behaviour is unchanged.
 """
 
-from rasa_fixes import action_keepalive, action_timeout, action_validation, event_lookup, sql_session, sqlite_tracker
+from rasa_fixes import (
+    action_keepalive, action_timeout, action_validation, event_lookup, session_length, sql_session, sqlite_tracker,
+)
 
 action_keepalive.apply()
 action_timeout.apply()
@@ -11,3 +13,4 @@ action_validation.apply()
 event_lookup.apply()
 sqlite_tracker.apply()
 sql_session.apply()  # after sqlite_tracker: adds timeouts to its engine settings
+session_length.apply()

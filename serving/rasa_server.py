@@ -17,6 +17,7 @@ from serving.settings import (
     knowledge_dir,
     rasa_run_args,
     request_limit,
+    session_max_turns,
 )
 
 RASA = Path(sys.executable).parent / "rasa"
@@ -51,6 +52,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         extra = rasa_run_args(os.environ)
         # What Rasa will run with once our arguments follow the user's: the API exactly as configured.
         check_api_options(rasa_options([*passed, *extra]), os.environ)
+        session_max_turns(os.environ)
     except SettingsError as err:
         print(err, file=sys.stderr)
         return 2

@@ -103,6 +103,27 @@ def rasa_run_args(env: Mapping[str, str]) -> List[str]:
     return args
 
 
+SESSION_MAX_TURNS_VAR = "GENAI_SESSION_MAX_TURNS"
+DEFAULT_SESSION_MAX_TURNS = 30
+
+
+def session_max_turns(env: Mapping[str, str]) -> int:
+    """GENAI_SESSION_MAX_TURNS: user messages after which a conversation goes on in a new session (rasa_fixes/session_length.py)."""
+    raw = env.get(SESSION_MAX_TURNS_VAR, "").strip()
+    if not raw:
+        return DEFAULT_SESSION_MAX_TURNS
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise SettingsError(
+            f"{SESSION_MAX_TURNS_VAR} is '{raw}': set it to a whole number of user messages of at least 1 after which a "
+            f"conversation continues in a new session (default {DEFAULT_SESSION_MAX_TURNS}), or unset it."
+        )
+    return value
+
+
 def request_limit(env: Mapping[str, str]) -> str:
     """SANIC_REQUEST_MAX_SIZE for the server: kept if set, else small unless the API (model upload) is on."""
     return env.get("SANIC_REQUEST_MAX_SIZE") or str(API_MAX_REQUEST_BYTES if api_enabled(env) else DEFAULT_MAX_REQUEST_BYTES)
