@@ -126,7 +126,7 @@ test: install browser nginx services web-install kb-check validate $(MODEL) test
 	GENAI_TEST_SERVICES=throwaway $(BIN)/python -m pytest -q tests/test_insights_store.py tests/test_sql_reuse.py \
 	  tests/test_store_faults.py tests/test_shared_dedupe.py
 
-fuzz: install $(MODEL) ## 10,000 random and hostile messages (REST and socket.io); prints errors and Rasa RSS every 1,000
+fuzz: install $(MODEL) ## 10,000 random and hostile messages on REST, socket.io, Slack and Telegram; prints each channel's answers, refusals, apologies, problems and Rasa RSS
 	$(BIN)/python tests/fuzz_run.py
 
 # The tracker store comes from endpoints.yml unless TRACKER_STORE_URL (any SQLAlchemy URL) is set.
