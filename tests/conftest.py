@@ -50,6 +50,13 @@ def redis_server() -> Iterator[services.Redis]:
 
 
 @pytest.fixture
+def postgres_db(postgres_server: services.Postgres) -> Iterator[str]:
+    """A uniquely named PostgreSQL database, dropped after the test."""
+    with postgres_server.database("genai_test") as name:
+        yield name
+
+
+@pytest.fixture
 def fixture_kb_dir(tmp_path: Path) -> Path:
     """A writable copy of the small fixture knowledge base."""
     target = tmp_path / "knowledge"

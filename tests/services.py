@@ -20,6 +20,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,16 @@ class Postgres:
         """The SQLAlchemy URL of one database of this server."""
         login = self.user + (f":{self.password}" if self.password else "")
         return f"postgresql://{login}@{self.host}:{self.port}/{dbname}"
+
+    @contextmanager
+    def database(self, prefix: str) -> Iterator[str]:
+        """A new, uniquely named database on this server, dropped (with any open connections) afterwards."""
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        self.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield name
+        finally:
+            self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def execute(self, statement: str) -> None:
         """Runs one statement in the `postgres` database outside a transaction (CREATE/DROP DATABASE need that)."""

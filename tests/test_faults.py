@@ -10,9 +10,8 @@ import urllib.request
 import json
 import uuid
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, List, Tuple
 
-import psycopg2
 import pytest
 
 from rasa_fixes.action_timeout import APOLOGY
@@ -93,20 +92,6 @@ def test_action_server_down_or_frozen_gets_an_apology_then_answers(tmp_path: Pat
     finally:
         rasa.stop()
         actions.stop()
-
-
-@pytest.fixture
-def postgres_db(postgres_server: Postgres) -> Iterator[str]:
-    """A uniquely named PostgreSQL database, dropped after the test."""
-    name = f"genai_faults_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(**postgres_server.connection())
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield name
-    finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def postgres_store(port: int, db: str, server: Postgres, extra: str = "") -> str:

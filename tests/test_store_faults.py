@@ -53,17 +53,10 @@ PG: List[Postgres] = []
 
 
 @pytest.fixture
-def postgres_db(postgres_server: Postgres) -> Iterator[str]:
+def postgres_db(postgres_db: str, postgres_server: Postgres) -> str:
+    """conftest's database, with its server noted for the helpers below."""
     PG[:] = [postgres_server]
-    name = f"store_faults_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(**postgres_server.connection())
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield name
-    finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    return postgres_db
 
 
 @pytest.fixture
