@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.common import knowledge, send
-from explainer.guide import UNKNOWN, reads_as_request
+from explainer.guide import CONTROL_WORDS, UNKNOWN, reads_as_request
 from explainer.guide_answers import GuideExplainer, answers_from
 
 FORM = "decision_guide_form"
@@ -105,11 +105,13 @@ class ValidateDecisionGuideForm(FormValidationAction):
             return [SlotSet(requested, chosen[0]), SlotSet(MISSES, None)]
         if intent == "skip_question":
             return [SlotSet(requested, UNKNOWN), SlotSet(MISSES, None)]
+        if intent in CONTROL_WORDS and not CONTROL_WORDS[intent].search(sentence):
+            intent = "inform"  # no word of that control: a misread answer, read as one
         if intent in CONTROLS:
             return []
         names_concept = any(e.get("entity") == "concept" for e in tracker.latest_message.get("entities", []))
-        if intent in DIGRESSIONS and names_concept:
-            return []
+        if intent in DIGRESSIONS and names_concept and reads_as_request(sentence):
+            return []  # "what is a diffusion model?": the rules answer it; a statement naming one is an answer
         option = helper.guide.parse(requested, sentence)
         if option:
             extra = {f: o for f, o in helper.guide.prefill(sentence).items() if f != requested and not answers.get(f)}

@@ -4,6 +4,7 @@ The rules are data (knowledge/decision_guide.yml); this module only reads answer
 and explains which answers drove the result.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -11,10 +12,20 @@ from explainer import text
 
 UNKNOWN = "unknown"
 # First words of a message that asks for something rather than answering the open question.
-_REQUEST_OPENERS = frozenset(
-    "what how why when who whom whose where which is are can could do does did should would will "
-    "explain tell define describe give show list compare".split()
+_QUESTION_OPENERS = frozenset(
+    "what whats how why when who whom whose where which is are can could do does did should would will".split()
 )
+# Imperatives ask for something only in a short message: "explain transformers" is a request, "explain what's
+# wrong and answer questions about it" describes the task the guide asked about.
+_REQUEST_VERBS = frozenset("explain tell define describe give show list compare".split())
+_SHORT_REQUEST_WORDS = 6
+# Control intents (a misread answer may get one) need one of their own words while a question is open:
+# "every week a fresh look" is no request to start over, nor "quiz questions w/ answers" one to stop.
+CONTROL_WORDS = {
+    "stop_guide": re.compile(r"\b(?:stop|quit|exit|cancel|end|enough|leave|abort|done)\b", re.IGNORECASE),
+    "restart_guide": re.compile(r"\b(?:start(?:ing)? (?:over|again|afresh)|restart|reset|from scratch|redo|begin again)\b",
+                                re.IGNORECASE),
+}
 
 
 def reads_as_request(sentence: str) -> bool:
@@ -25,8 +36,10 @@ def reads_as_request(sentence: str) -> bool:
     """
     if sentence.rstrip().endswith("?"):
         return True
-    first = text.words(sentence)[:1]
-    return bool(first) and first[0] in _REQUEST_OPENERS
+    words = text.words(sentence)
+    if not words:
+        return False
+    return words[0] in _QUESTION_OPENERS or (words[0] in _REQUEST_VERBS and len(words) <= _SHORT_REQUEST_WORDS)
 
 
 @dataclass(frozen=True)

@@ -133,3 +133,25 @@ def test_a_read_answer_clears_the_misses() -> None:
     missed = {"requested_slot": "content_type", "guide_misses": {"factor": "content_type", "count": 1}}
     _, slots = run(ValidateDecisionGuideForm(), tracker("mostly images", "inform", missed))
     assert slots["content_type"] == "images" and slots["guide_misses"] is None
+
+
+def test_a_statement_naming_concepts_is_read_as_an_answer_not_answered_as_a_question() -> None:
+    # Seen in the blind scenarios: "summaries and translation" answered the task question, was taken for a
+    # comparison of two concepts, and the same question came back for ever.
+    t = tracker("summaries and translation, accurate, not creative", "ask_comparison", {"requested_slot": "task_complexity"})
+    t.latest_message["entities"] = [{"entity": "concept", "value": "summarization"}, {"entity": "concept", "value": "translation"}]
+    messages, slots = run(ValidateDecisionGuideForm(), t)
+    assert slots.get("task_complexity") or slots.get("guide_misses"), "read as an answer (or a miss that counts)"
+    t = tracker("what is translation?", "ask_definition", {"requested_slot": "task_complexity"})
+    t.latest_message["entities"] = [{"entity": "concept", "value": "translation"}]
+    assert set(run(ValidateDecisionGuideForm(), t)[1]) == {"requested_slot"}, "a question stays a digression"
+
+
+def test_a_control_intent_without_its_words_is_an_answer_attempt() -> None:
+    _, slots = run(ValidateDecisionGuideForm(), tracker("every week a fresh look, different vibes", "restart_guide",
+                                                        {"requested_slot": "task_complexity"}))
+    assert slots.get("task_complexity") or slots.get("guide_misses"), "no silent restart of the whole guide"
+    _, slots = run(ValidateDecisionGuideForm(), tracker("ok let's start over", "restart_guide", {"requested_slot": "task_complexity"}))
+    assert set(slots) == {"requested_slot"}, "a real 'start over' goes to its rule"
+    _, slots = run(ValidateDecisionGuideForm(), tracker("quiz questions w/ answers", "stop_guide", {"requested_slot": "content_type"}))
+    assert slots.get("content_type") or slots.get("guide_misses")
