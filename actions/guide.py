@@ -21,12 +21,11 @@ MAX_MISSES = 2
 CONTROLS = {"why_ask", "stop_guide", "restart_guide", "show_summary", "change_answer", "goodbye", "feedback"}
 # Other questions go to the rules (explain, help, ...) and the form resumes, unless they name an option
 # of the question asked and no concept: "noisy and mostly unlabeled" is an answer whatever its intent.
-# Intents a misread answer tends to get ("complex" as a definition question, "qwzx" as out of scope): a statement
-# with one of them is a failed answer, a question is a digression.
-ANSWER_LIKE = {
-    "inform", "out_of_scope", "ask_definition", "ask_how_it_works", "ask_examples", "ask_uses", "ask_limitations",
-    "ask_history", "ask_comparison", "affirm", "deny",
-}
+# Messages that leave the open question whatever they say: small talk and questions about the bot or the list of
+# topics. With any other intent (a misread answer gets all kinds: "complex" as a definition question, "qwzx" as
+# out of scope, "the wilder the better" as no intent at all), a statement is an answer attempt, a question a
+# digression.
+SOCIAL = {"greet", "thanks", "help", "bot_challenge", "list_topics", "ask_source"}
 DIGRESSIONS = {
     "ask_definition", "ask_how_it_works", "ask_examples", "ask_uses", "ask_limitations", "ask_history",
     "ask_comparison", "tell_more", "explain_simpler", "ask_source", "list_topics", "help", "bot_challenge",
@@ -116,7 +115,7 @@ class ValidateDecisionGuideForm(FormValidationAction):
         if option:
             extra = {f: o for f, o in helper.guide.prefill(sentence).items() if f != requested and not answers.get(f)}
             return [SlotSet(requested, option), SlotSet(MISSES, None)] + [SlotSet(f, o) for f, o in extra.items()]
-        if quiet or intent not in ANSWER_LIKE or reads_as_request(sentence):
+        if quiet or intent in SOCIAL or reads_as_request(sentence):
             return []  # a digression: the rules answer it and the form asks its question again
         misses = misses_of(tracker, requested) + 1
         if misses >= MAX_MISSES:

@@ -155,3 +155,10 @@ def test_a_control_intent_without_its_words_is_an_answer_attempt() -> None:
     assert set(slots) == {"requested_slot"}, "a real 'start over' goes to its rule"
     _, slots = run(ValidateDecisionGuideForm(), tracker("quiz questions w/ answers", "stop_guide", {"requested_slot": "content_type"}))
     assert slots.get("content_type") or slots.get("guide_misses")
+
+
+def test_an_answer_the_classifier_could_not_place_counts_as_a_miss() -> None:
+    asked = {"requested_slot": "resources"}
+    for intent in ("nlu_fallback", "tell_more", "explain_simpler"):
+        _, slots = run(ValidateDecisionGuideForm(), tracker("free tier everything lol", intent, asked))
+        assert slots.get("guide_misses") == {"factor": "resources", "count": 1}, intent
