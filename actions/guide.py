@@ -41,6 +41,20 @@ def current_answers(tracker: Tracker, helper: GuideExplainer) -> Dict[str, Optio
     return answers_from(tracker.slots, helper.guide)
 
 
+def leaves_the_question(intent: str, sentence: str) -> bool:
+    """Whether an unreadable message is a digression the rules answer rather than a failed answer.
+
+    Not a fallback: "please rephrase" helps no more than the guide's own "didn't catch that", and a hedged answer
+    ends with "?" too ("so kind of?"). Small talk only when short or a question: twelve words about quiz questions
+    are no request for the list of topics, whatever the classifier says.
+    """
+    if intent == "nlu_fallback":
+        return False
+    if intent in SOCIAL:
+        return reads_as_request(sentence) or len(sentence.split()) <= 6
+    return reads_as_request(sentence)
+
+
 def misses_of(tracker: Tracker, factor_id: str) -> int:
     """How many answers to `factor_id`'s open question in a row could not be read."""
     misses = tracker.get_slot(MISSES)
@@ -115,7 +129,7 @@ class ValidateDecisionGuideForm(FormValidationAction):
         if option:
             extra = {f: o for f, o in helper.guide.prefill(sentence).items() if f != requested and not answers.get(f)}
             return [SlotSet(requested, option), SlotSet(MISSES, None)] + [SlotSet(f, o) for f, o in extra.items()]
-        if quiet or intent in SOCIAL or reads_as_request(sentence):
+        if quiet or leaves_the_question(intent, sentence):
             return []  # a digression: the rules answer it and the form asks its question again
         misses = misses_of(tracker, requested) + 1
         if misses >= MAX_MISSES:

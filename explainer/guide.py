@@ -19,6 +19,9 @@ _QUESTION_OPENERS = frozenset(
 # wrong and answer questions about it" describes the task the guide asked about.
 _REQUEST_VERBS = frozenset("explain tell define describe give show list compare".split())
 _SHORT_REQUEST_WORDS = 6
+# Words of option phrases that say nothing about the option on their own; negations need their whole phrase
+# ("no budget"), or "not invent things" would read as the one option of each factor that has a "no".
+_FILLER = frozenset("a an the and or of to for with plus in on at by some kind kinds all is are it its no not none nothing".split())
 # Control intents (a misread answer may get one) need one of their own words while a question is open:
 # "every week a fresh look" is no request to start over, nor "quiz questions w/ answers" one to stop.
 CONTROL_WORDS = {
@@ -138,9 +141,30 @@ class DecisionGuide:
         return options.pop() if len(options) == 1 else None
 
     def parse(self, factor_id: str, sentence: str) -> Optional[str]:
-        """The option a reply to this factor's question names ("mostly images" -> images), else None."""
+        """The option a reply to this factor's question names ("mostly images" -> images), else None.
+
+        A whole phrase of an option wins; failing that, the option whose own words (words no other option of the
+        factor uses) the reply holds most of: "synthetic transaction logs" holds "synthetic" of "Synthetic data".
+        """
+        factor = self.factor(factor_id)
         sentence_words = [text.singular(w) for w in text.words(sentence)]
-        return self._choose(self._matches(self.factor(factor_id), sentence_words, set()))
+        return self._choose(self._matches(factor, sentence_words, set())) or self._by_own_words(factor, sentence_words)
+
+    @staticmethod
+    def _by_own_words(factor: Factor, sentence_words: List[str]) -> Optional[str]:
+        """The option with most of its own words in the reply, when exactly one has most."""
+        vocabulary = {
+            o.id: {text.singular(w) for p in (o.id.replace("_", " "), o.label, *o.synonyms) for w in text.words(p)} - _FILLER
+            for o in factor.options
+        }
+        present = set(sentence_words)
+        counts = {}
+        for option_id, own in vocabulary.items():
+            others = set().union(*(v for o, v in vocabulary.items() if o != option_id))
+            counts[option_id] = len((own - others) & present)
+        best = max(counts.values(), default=0)
+        winners = [o for o, n in counts.items() if n == best]
+        return winners[0] if best and len(winners) == 1 else None
 
     def prefill(self, sentence: str) -> Dict[str, str]:
         """Answers a user gave before being asked ("I want to generate images for ads").

@@ -162,3 +162,18 @@ def test_an_answer_the_classifier_could_not_place_counts_as_a_miss() -> None:
     for intent in ("nlu_fallback", "tell_more", "explain_simpler"):
         _, slots = run(ValidateDecisionGuideForm(), tracker("free tier everything lol", intent, asked))
         assert slots.get("guide_misses") == {"factor": "resources", "count": 1}, intent
+
+
+def test_hedged_or_long_answers_misread_as_small_talk_still_count() -> None:
+    asked = {"requested_slot": "privacy"}
+    for text, intent in [("the narrators' voices, we'd need their consent, so kind of?", "nlu_fallback"),
+                         ("the questions have to match what's in the chapter, not invent things", "list_topics")]:
+        _, slots = run(ValidateDecisionGuideForm(), tracker(text, intent, asked))
+        assert slots.get("guide_misses") == {"factor": "privacy", "count": 1}, text
+    _, slots = run(ValidateDecisionGuideForm(), tracker("what topics do you know?", "list_topics", asked))
+    assert set(slots) == {"requested_slot"}, "a real request for the topics is answered by its rule"
+
+
+def test_an_option_s_own_word_inside_a_longer_answer_is_read() -> None:
+    _, slots = run(ValidateDecisionGuideForm(), tracker("synthetic transaction logs", "inform", {"requested_slot": "content_type"}))
+    assert slots["content_type"] == "synthetic_data"
