@@ -41,14 +41,15 @@ def current_answers(tracker: Tracker, helper: GuideExplainer) -> Dict[str, Optio
     return answers_from(tracker.slots, helper.guide)
 
 
-def leaves_the_question(intent: str, sentence: str) -> bool:
+def leaves_the_question(intent: str, sentence: str, names_concept: bool) -> bool:
     """Whether an unreadable message is a digression the rules answer rather than a failed answer.
 
-    Not a fallback: "please rephrase" helps no more than the guide's own "didn't catch that", and a hedged answer
-    ends with "?" too ("so kind of?"). Small talk only when short or a question: twelve words about quiz questions
+    Not a fallback, nor a concept question that names no concept: a hedged answer ends with "?" too ("so kind
+    of?"). Small talk only when short or a question: twelve words about quiz questions
     are no request for the list of topics, whatever the classifier says.
     """
-    if intent == "nlu_fallback":
+    if intent == "nlu_fallback" or (intent.startswith("ask_") and not names_concept):
+        # "Please rephrase" or "which topic do you mean?" help no more than the guide's own "didn't catch that".
         return False
     if intent in SOCIAL:
         return reads_as_request(sentence) or len(sentence.split()) <= 6
@@ -129,7 +130,7 @@ class ValidateDecisionGuideForm(FormValidationAction):
         if option:
             extra = {f: o for f, o in helper.guide.prefill(sentence).items() if f != requested and not answers.get(f)}
             return [SlotSet(requested, option), SlotSet(MISSES, None)] + [SlotSet(f, o) for f, o in extra.items()]
-        if quiet or leaves_the_question(intent, sentence):
+        if quiet or leaves_the_question(intent, sentence, names_concept):
             return []  # a digression: the rules answer it and the form asks its question again
         misses = misses_of(tracker, requested) + 1
         if misses >= MAX_MISSES:

@@ -177,3 +177,8 @@ def test_hedged_or_long_answers_misread_as_small_talk_still_count() -> None:
 def test_an_option_s_own_word_inside_a_longer_answer_is_read() -> None:
     _, slots = run(ValidateDecisionGuideForm(), tracker("synthetic transaction logs", "inform", {"requested_slot": "content_type"}))
     assert slots["content_type"] == "synthetic_data"
+
+
+def test_a_question_that_names_no_concept_is_an_answer_attempt() -> None:
+    _, slots = run(ValidateDecisionGuideForm(), tracker("how would I even know that?", "ask_how_it_works", {"requested_slot": "data_quality"}))
+    assert slots.get("guide_misses") == {"factor": "data_quality", "count": 1}
