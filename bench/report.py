@@ -165,6 +165,13 @@ session ends after GENAI_SESSION_MAX_TURNS user messages and the next carries th
 
 {long_table(cost['long'])}
 
+## Real phrasing and blind guide scenarios
+Questions people asked in public (tests/evaluation/real_phrasing/, labelled before scoring, split by thread) and
+free-text decision guides written by helpers who saw only the chat (tests/evaluation/guide/), scored against the
+server above; sealed halves are totals only (bench/real_phrasing.py, bench/guide_scenarios.py).
+
+{chr(10).join("- " + line for line in cost.get("evaluation", []))}
+
 ## Understanding
 Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent.parent.joinpath('tests', 'nlu').glob('heldout*.yml')))}
 ({default_scores.total} utterances, never used for training). Each pipeline was trained on `data/nlu`

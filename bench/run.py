@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench import long_conversation, machine, scripts  # noqa: E402
+from bench import guide_scenarios, long_conversation, machine, real_phrasing, scripts  # noqa: E402
 from bench.load import LoadResult, run_load  # noqa: E402
 from nlu_quality import Scores, score  # noqa: E402
 from servers import RASA, Server, environment, free_port, start_action_server  # noqa: E402
@@ -125,6 +125,25 @@ def measure_speed(server: Server, script: List[str]) -> Dict[str, LoadResult]:
     return results
 
 
+def evaluate(model: Path, port: int) -> List[str]:
+    """One line per real-phrasing set (intent accuracy) and per blind guide scenario set (outcomes, stuck,
+    questions asked); sealed sets give totals only."""
+    from explainer.loader import load_knowledge_base
+    from servers import say
+
+    lines = [
+        f"{r.name}: {r.total} questions, intent accuracy {r.intent_accuracy:.3f}, asked entry found "
+        f"{r.concept_found}/{r.covered}"
+        for r in real_phrasing.score_sets(model, sorted(real_phrasing.SETS.glob("*.yml")))
+    ]
+    guide = load_knowledge_base(ROOT / "knowledge").guide
+    outcomes = {o.name: o.id for o in guide.outcomes.values()}
+    for path in sorted(guide_scenarios.SETS.glob("*.yml")):
+        runs = [guide_scenarios.run_scenario(lambda u, t: say(port, u, t), s, outcomes) for s in guide_scenarios.load(path)]
+        lines.append(guide_scenarios.summary(f"guide {path.stem}", runs))
+    return lines
+
+
 def main() -> int:
     info = machine.describe()
     print(f"Machine: {info['cores']} cores, {info['memory']}, {info['cpu']}", flush=True)
@@ -145,6 +164,8 @@ def main() -> int:
         ours, our_ready = serve(our_model, ROOT, work, "ours", action_port)
         long_medians: Dict[int, float] = {}
         try:
+            print("Understanding: real phrasing and the blind guide scenarios ...", flush=True)
+            evaluation = evaluate(our_model, ours.port)  # type: ignore[attr-defined]
             our_speed = measure_speed(ours, scripts.EXPLAINER)
             our_rss, action_rss = machine.rss_mib(ours.process.pid), machine.rss_mib(actions.process.pid)
             if LONG_TURNS:
@@ -185,6 +206,7 @@ def main() -> int:
 
         print(speed_table({"ours": our_speed, "stock": stock_speed}, (our_rss, stock_rss)))
         print(long_table(long_medians))
+        print("\n".join(evaluation))
         return 0
     from bench.report import write_report
 
@@ -193,7 +215,8 @@ def main() -> int:
         {"ours": our_speed, "stock": stock_speed, **({"workers": workers_speed} if workers_speed else {})},
         {"train": (our_train, stock_train), "ready": (our_ready, stock_ready), "rss": (our_rss, stock_rss),
          "action_rss": action_rss, "action_ready": actions_ready, "workers": WORKERS, "workers_rss": workers_rss,
-         "serial_seconds": SERIAL_SECONDS, "load_seconds": LOAD_SECONDS, "long": long_medians},
+         "serial_seconds": SERIAL_SECONDS, "load_seconds": LOAD_SECONDS, "long": long_medians,
+         "evaluation": evaluation},
     )
     print(summary)
     return 0
