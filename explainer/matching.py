@@ -9,6 +9,10 @@ from explainer import text
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 MAX_SPAN_TOKENS = 6
 MAX_FUZZY_TOKENS = 3
+# Names reported per message at most, the first ones: no question names more, and a 64 KB message of names
+# (4,346 of them) made an object and an entity per name, enough allocation to set off a full garbage
+# collection of the server's heap (0.2 s) and store thousands of entities with the event.
+MAX_MATCHES = 100
 # Typo search results remembered per span ("how does", "what is" recur in most messages); the cap bounds memory.
 FUZZY_MEMO_SIZE = 20_000
 
@@ -93,7 +97,7 @@ class ConceptIndex:
         matches: List[ConceptMatch] = []
         keys, prefixes = self.keys, self._prefixes
         i = 0
-        while i < len(words):
+        while i < len(words) and len(matches) < MAX_MATCHES:
             # The longest exact span from word i; it cannot grow once its words begin no key.
             best, prefix = 0, ""
             for n in range(1, min(MAX_SPAN_TOKENS, len(words) - i) + 1):
@@ -112,7 +116,7 @@ class ConceptIndex:
             else:
                 i += 1
         i = 0
-        while i < len(words) and starts[i] < text.MAX_FUZZY_CHARS:
+        while i < len(words) and starts[i] < text.MAX_FUZZY_CHARS and len(matches) < 2 * MAX_MATCHES:
             at = None if covered[i] else self._fuzzy_at(words, starts, ends, covered, i, original)
             if at:
                 matches.append(at[0])
@@ -120,7 +124,7 @@ class ConceptIndex:
                 i += at[1]
             else:
                 i += 1
-        return sorted(matches, key=lambda m: m.start)
+        return sorted(matches, key=lambda m: m.start)[:MAX_MATCHES]
 
     def _fuzzy_at(
         self,

@@ -127,3 +127,13 @@ def test_featurizer_marks_concept_tokens_and_counts_concepts(tmp_path: Path) -> 
     assert sequence.features.toarray()[:, 0].tolist() == [1.0, 0.0, 1.0]
     assert messages[1].get_sparse_features("text")[1].features.toarray().tolist() == [[0.0, 0.0, 0.0]]
     assert messages[2].get_sparse_features("text")[1].features.toarray().tolist() == [[1.0, 1.0, 0.0]]
+
+
+def test_a_message_of_names_reports_the_first_hundred() -> None:
+    from explainer.loader import load_knowledge_base
+    from explainer.matching import MAX_MATCHES, ConceptIndex
+
+    index = ConceptIndex(load_knowledge_base(Path(__file__).resolve().parent.parent / "knowledge").names())
+    matches = index.find_in("GAN and VAE, " * 1000)
+    assert len(matches) == MAX_MATCHES == 100
+    assert [m.concept for m in matches[:2]] == ["gan", "vae"] and matches[-1].start < 1000
