@@ -32,14 +32,14 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.10 is required (Rasa 3.6 does not run on 3.11+): install it, or run make with PYTHON=/path/to/python3.10." >&2; exit 1; fi
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==24.3.1
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv with Python 3.10 and the exact pinned packages
+install: $(VENV)/.installed ## Create .venv with Python 3.10 and the exact pinned packages (run time and tests)
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 browser: ## Install Debian's chromium for the browser tests (apt-get, needs root or sudo)
@@ -80,10 +80,11 @@ $(WEB_DEPS): web/package.json web/package-lock.json
 
 web-install: $(WEB_DEPS) ## Install the rasa-webchat widget into web/node_modules (npm ci, from web/package-lock.json)
 
-lock: ## Re-pin requirements.lock from requirements.in (needs the package registry)
-	$(BIN)/python -m pip install -r requirements.in
-	{ echo "# Exact versions of every package, direct and transitive, for Python 3.10 (made by 'make lock')."; \
-	  $(BIN)/python -m pip freeze --all | grep -v '^pip=='; } > requirements.lock
+# The run-time lock gets every package a requirements.in line needs; the dev lock the rest (scripts/split-lock).
+lock: ## Re-pin requirements.lock and requirements-dev.lock from requirements*.in (needs the package registry)
+	$(BIN)/python -m pip install -r requirements.in -r requirements-dev.in
+	$(BIN)/python -m pip freeze --all > .lock-freeze.txt
+	$(BIN)/python scripts/split-lock requirements.in .lock-freeze.txt; status=$$?; rm -f .lock-freeze.txt; exit $$status
 
 kb-check: install ## Validate knowledge/*.yml and say what to fix
 	@$(BIN)/python -m explainer.check knowledge
