@@ -27,7 +27,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install browser nginx services web-install kb-check validate train shell run run-production actions fuzz report test test-unit test-stories bench loadtest clean lock
+.PHONY: help install browser nginx services containers web-install kb-check validate train shell run run-production actions fuzz report test test-unit test-stories bench loadtest clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -70,6 +70,22 @@ services: ## Install Debian's postgresql and redis-server for throwaway test ser
 	    echo "The tests need PostgreSQL's initdb and pg_ctl and Redis's redis-server: install Debian's $$missing as root (apt-get install $$missing), or your system's equivalents." >&2; exit 1; \
 	  fi; \
 	  echo "Installing Debian's $$missing for the throwaway test servers..."; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# tests/test_container_images.py builds the images and runs compose.yaml with Debian's podman (no Docker engine
+# here): runc and podman-compose with it, debootstrap for the local base images, dnsname so that the compose
+# services find each other by name.
+CONTAINER_PACKAGES := podman runc podman-compose debootstrap golang-github-containernetworking-plugin-dnsname
+containers: ## Install Debian's podman, podman-compose and debootstrap for the container image test (apt-get, needs root or sudo)
+	@missing=$$(for p in $(CONTAINER_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	missing=$$(echo $$missing); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; else SUDO=none; fi; \
+	  if [ "$$SUDO" = none ] || ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "The container image test needs Debian's $$missing: install them as root (apt-get install $$missing)." >&2; exit 1; \
+	  fi; \
+	  echo "Installing Debian's $$missing for the container image test..."; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
@@ -120,7 +136,7 @@ test-unit: install services ## Unit tests of the core, actions and NLU component
 test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-test: install browser nginx services web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
+test: install browser nginx services containers web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
 	@# Where PostgreSQL and Redis run already, the pass above used them: the store and dedupe tests run once more
 	@# on throwaway servers (tests/services.py), so that path is exercised on every CI run.
