@@ -203,17 +203,22 @@ def run_in_image(image: str, command: Sequence[str], env: Dict[str, str]) -> str
 
 
 class Stack:
-    """compose.yaml brought up with podman-compose under its own project name and an env file of the test's."""
+    """compose.yaml brought up with podman-compose under its own project name, with the test's settings.
+
+    podman-compose 1.0.3 reads `.env` beside the compose file and lets it override the environment, so the
+    test runs a copy of compose.yaml in its own folder with its own .env: a developer's .env cannot leak in.
+    """
 
     def __init__(self, workdir: Path, env: Dict[str, str], settings: Dict[str, str]) -> None:
         self.project = f"genai-test-{os.getpid()}"
         self.env = dict(env)
-        self.env_file = workdir / "stack.env"
-        self.env_file.write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
+        self.compose_file = workdir / "compose.yaml"
+        shutil.copy2(ROOT / "compose.yaml", self.compose_file)
+        (workdir / ".env").write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
 
     def compose(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-        return _run(["podman-compose", "--env-file", str(self.env_file), "-p", self.project,
-                     "-f", str(ROOT / "compose.yaml"), *args], env=self.env, timeout=timeout, cwd=ROOT)
+        return _run(["podman-compose", "-p", self.project, "-f", str(self.compose_file), *args],
+                    env=self.env, timeout=timeout, cwd=self.compose_file.parent)
 
     def container(self, service: str) -> str:
         # podman-compose names containers <project>_<service>_1.
@@ -223,17 +228,18 @@ class Stack:
         return _run(["podman", *args], env=self.env, timeout=timeout).stdout
 
     def health(self, service: str) -> str:
-        """Runs the image's HEALTHCHECK once (no systemd timer runs it here) and returns podman's verdict."""
-        return subprocess.run(["podman", "healthcheck", "run", self.container(service)], env=self.env,
-                              capture_output=True, text=True).stdout.strip() or "healthy"
+        """Runs the container's health check once (no systemd timer runs it here): "healthy" or why not."""
+        result = subprocess.run(["podman", "healthcheck", "run", self.container(service)], env=self.env,
+                                capture_output=True, text=True, timeout=60)
+        return "healthy" if result.returncode == 0 else (result.stdout + result.stderr).strip() or "unhealthy"
 
     def logs(self, service: str) -> str:
         return subprocess.run(["podman", "logs", "--tail", "60", self.container(service)], env=self.env,
                               capture_output=True, text=True).stdout[-6000:]
 
     def down(self) -> None:
-        subprocess.run(["podman-compose", "--env-file", str(self.env_file), "-p", self.project, "-f",
-                        str(ROOT / "compose.yaml"), "down", "-v"], env=self.env, capture_output=True, cwd=ROOT, timeout=300)
+        subprocess.run(["podman-compose", "-p", self.project, "-f", str(self.compose_file), "down", "-v"],
+                       env=self.env, capture_output=True, cwd=self.compose_file.parent, timeout=300)
 
 
 def main() -> None:

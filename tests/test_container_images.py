@@ -145,7 +145,7 @@ def running(podman: Dict[str, str], tmp_path_factory: pytest.TempPathFactory) ->
     stack = ci.Stack(tmp_path_factory.mktemp("compose"), podman, settings)
     start = time.monotonic()
     try:
-        stack.compose("up", "-d")
+        stack.compose("up", "-d", "--no-build")
         wait_ready(f"http://127.0.0.1:{rasa_port}/webhooks/rest/health")
         ready = RunningStack(stack, rasa_port, web_port, time.monotonic() - start)
         print(f"\ncompose up to Rasa ready: {ready.ready_seconds:.0f} s")
@@ -167,6 +167,12 @@ def test_images_carry_no_test_package_compiler_or_root_user(podman: Dict[str, st
             "[t for t in ('gcc', 'cc', 'g++', 'make') if shutil.which(t)], os.getuid())"
         )], podman)
         assert found.split() == ["[]", "[]", "10001"], f"{image}: test packages, compilers, user id: {found}"
+
+
+def test_every_service_passes_its_health_check(running: RunningStack) -> None:
+    # The Rasa, action server and chat page checks come from the Dockerfile, PostgreSQL's and Redis's from compose.yaml.
+    verdicts = {service: running.stack.health(service) for service in ("rasa", "actions", "chat-page", "postgres", "redis")}
+    assert verdicts == dict.fromkeys(verdicts, "healthy")
 
 
 def test_chat_page_serves_the_widget_pointed_at_the_rasa_server(running: RunningStack) -> None:
