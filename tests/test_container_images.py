@@ -58,7 +58,7 @@ def wait_ready(url: str, timeout: float = READY_TIMEOUT) -> float:
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
-def get(url: str, origin: Optional[str] = None) -> str:
+def get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.read().decode("utf-8")
 
