@@ -14,30 +14,7 @@
 ARG BASE_IMAGE=python:3.10-slim
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- build stages: nothing of these but /opt/venv* and the widget bundle reaches the final images ----------
-
-# The run-time lock only (requirements.lock); tests' packages are in requirements-dev.lock and never here.
-FROM ${BASE_IMAGE} AS rasa-deps
-COPY requirements.lock /tmp/requirements.lock
-RUN --mount=type=secret,id=build_ca \
-    if [ -s /run/secrets/build_ca ]; then export PIP_CERT=/run/secrets/build_ca; fi \
- && python -m venv /opt/venv \
- && /opt/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --quiet pip==24.3.1 \
- && /opt/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --quiet \
-      -r /tmp/requirements.lock \
- && /opt/venv/bin/python -m pip uninstall --yes --quiet pip
-
-# The action server imports rasa-sdk, PyYAML and rapidfuzz only: the same pins (the lock as constraints)
-# without Rasa's TensorFlow, so its image is a fraction of the Rasa one.
-FROM ${BASE_IMAGE} AS actions-deps
-COPY requirements.lock requirements.in /tmp/
-RUN --mount=type=secret,id=build_ca \
-    if [ -s /run/secrets/build_ca ]; then export PIP_CERT=/run/secrets/build_ca; fi \
- && python -m venv /opt/venv \
- && /opt/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --quiet pip==24.3.1 \
- && /opt/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --quiet \
-      -c /tmp/requirements.lock $(grep -E '^(rasa-sdk|PyYAML|rapidfuzz)==' /tmp/requirements.in | cut -d' ' -f1) \
- && /opt/venv/bin/python -m pip uninstall --yes --quiet pip
+# ---- build stage: npm; only the widget bundle reaches the chat-page image ----------------------------------
 
 # The widget from web/package-lock.json (npm ci), as `make web-install` installs it.
 FROM ${NODE_IMAGE} AS web-deps
@@ -47,7 +24,9 @@ RUN --mount=type=secret,id=build_ca \
     if [ -s /run/secrets/build_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/build_ca; fi \
  && npm ci --no-audit --no-fund --loglevel=error
 
-# ---- final stages: the base image, a non-root user, the venv, the code; no compiler, pip or test package ----
+# ---- final stages: the base image, a non-root user, a venv, the code; no compiler, pip or test package ----
+# Each server installs its venv in its own stage (the base image has no compiler, and pip is removed in the same
+# layer): a separate build stage would copy Rasa's 2.8 GB venv once more, which cost minutes in every build.
 
 FROM ${BASE_IMAGE} AS runtime
 RUN useradd --create-home --home-dir /home/genai --uid 10001 --user-group --shell /usr/sbin/nologin genai
@@ -62,7 +41,14 @@ ENV PATH=/opt/venv/bin:$PATH \
 WORKDIR /app
 
 FROM runtime AS rasa
-COPY --from=rasa-deps /opt/venv /opt/venv
+# The run-time lock only (requirements.lock); tests' packages are in requirements-dev.lock and never here.
+COPY requirements.lock /tmp/requirements.lock
+RUN --mount=type=secret,id=build_ca \
+    if [ -s /run/secrets/build_ca ]; then export PIP_CERT=/run/secrets/build_ca; fi \
+ && python -m venv /opt/venv \
+ && /opt/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --quiet pip==24.3.1 \
+ && /opt/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --quiet -r /tmp/requirements.lock \
+ && /opt/venv/bin/python -m pip uninstall --yes --quiet pip && rm /tmp/requirements.lock
 COPY config.yml domain.yml endpoints.yml endpoints.production.yml credentials.yml /app/
 COPY knowledge /app/knowledge
 COPY explainer /app/explainer
@@ -87,7 +73,16 @@ CMD ["--model", "models/genai-explainer.tar.gz", "--port", "5005", \
      "--endpoints", "endpoints.production.yml", "--credentials", "credentials.yml"]
 
 FROM runtime AS actions
-COPY --from=actions-deps /opt/venv /opt/venv
+# The action server imports rasa-sdk, PyYAML and rapidfuzz only: the same pins (the lock as constraints)
+# without Rasa's TensorFlow, so its image is a fraction of the Rasa one.
+COPY requirements.lock requirements.in /tmp/
+RUN --mount=type=secret,id=build_ca \
+    if [ -s /run/secrets/build_ca ]; then export PIP_CERT=/run/secrets/build_ca; fi \
+ && python -m venv /opt/venv \
+ && /opt/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --quiet pip==24.3.1 \
+ && /opt/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --quiet \
+      -c /tmp/requirements.lock $(grep -E '^(rasa-sdk|PyYAML|rapidfuzz)==' /tmp/requirements.in | cut -d' ' -f1) \
+ && /opt/venv/bin/python -m pip uninstall --yes --quiet pip && rm /tmp/requirements.lock /tmp/requirements.in
 COPY knowledge /app/knowledge
 COPY explainer /app/explainer
 COPY actions /app/actions
