@@ -24,7 +24,8 @@ from channels.formatting import SLACK_SECTION_LIMIT, slack_mrkdwn, slack_plain, 
 from channels.inbound import too_long, user_text
 from channels.metadata_limit import metadata_problem
 from channels.recipients import ChannelRecipient
-from channels.settings import SettingError, optional, secret
+from explainer.errors import SettingsError
+from explainer.settings.credentials import optional, secret
 from channels.slack_signature import rejection
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ class SlackInput(RasaSlackInput):
                 credentials, "slack_signing_secret", "SLACK_SIGNING_SECRET", "Slack signing secret")
             # Slack retries an event for about an hour (after 1 min, 5 min, ...): remember deliveries that long.
             handled = Deliveries.from_environment("slack", max_size=50_000, ttl=2 * 3600, env=os.environ)
-        except SettingError as error:
+        except SettingsError as error:
             raise RasaException(str(error)) from None
         return cls(
             token,

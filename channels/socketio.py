@@ -19,10 +19,11 @@ from channels.conversation_ids import id_problem, stored_id
 from channels.inbound import too_long, user_text
 from channels.metadata_limit import metadata_problem
 from channels.recipients import ChannelRecipient
-from channels.origins import ORIGINS_VARIABLE, SettingError, allowed_origins
+from explainer.errors import SettingsError
+from explainer.settings.origins import ORIGINS_VARIABLE, allowed_origins
 from channels.webchat_format import webchat_messages
 from channels.webchat_sessions import SessionSecretError, is_issued, issue, session_secret
-from serving.store_errors import StoreRefused
+from explainer.errors import StoreRefused
 
 logger = logging.getLogger(__name__)
 NOT_ISSUED = (
@@ -81,7 +82,7 @@ class WebsiteSocketIOInput(SocketIOInput):
         try:
             channel.allowed_origins = allowed_origins(os.environ)
             channel.session_key = session_secret(os.environ, Path.cwd())
-        except (SettingError, SessionSecretError) as error:
+        except SettingsError as error:
             raise WebchatSettingError(str(error)) from None
         logger.info(
             "The socket.io channel accepts pages from %s (set %s to change).",
