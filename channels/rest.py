@@ -11,12 +11,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import rasa_fixes  # noqa: F401  (bounds action calls and apologises on failure, also before our model loads)
 from channels.conversation_ids import stored_id
 from channels.inbound import user_text
 from channels.recipients import ChannelRecipient
 from channels.rest_body import MAX_BODY_BYTES, BodyError, parse_body
-from serving.store_errors import StoreRefused
+from explainer.errors import StoreRefused
 from serving.store_health import monitored_stores
 
 logger = logging.getLogger(__name__)
