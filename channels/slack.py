@@ -11,7 +11,6 @@ from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput as RasaSlackInput
-from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -24,6 +23,7 @@ from channels.formatting import SLACK_SECTION_LIMIT, slack_mrkdwn, slack_plain, 
 from channels.inbound import too_long, user_text
 from channels.metadata_limit import metadata_problem
 from channels.recipients import ChannelRecipient
+from channels.settings_refused import refused
 from explainer.errors import SettingsError
 from explainer.settings.credentials import optional, secret
 from channels.slack_signature import rejection
@@ -87,7 +87,7 @@ class SlackInput(RasaSlackInput):
             # Slack retries an event for about an hour (after 1 min, 5 min, ...): remember deliveries that long.
             handled = Deliveries.from_environment("slack", max_size=50_000, ttl=2 * 3600, env=os.environ)
         except SettingsError as error:
-            raise RasaException(str(error)) from None
+            raise refused(error) from None
         return cls(
             token,
             slack_channel=credentials.get("slack_channel"),

@@ -10,6 +10,10 @@ from typing import List
 class GenAIError(Exception):
     """Base of our errors: the message says what went wrong and what to fix, for a person, never a traceback."""
 
+    def report(self) -> str:
+        """What to print for a person (the message; KnowledgeBaseError lists every problem)."""
+        return str(self)
+
 
 class KnowledgeBaseError(GenAIError):
     """The knowledge base is invalid; `problems` lists every sentence that says what to fix."""

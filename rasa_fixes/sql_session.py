@@ -21,10 +21,10 @@ import rasa.core.tracker_store
 from rasa.core.tracker_store import POSTGRESQL_SCHEMA, FailSafeTrackerStore, SQLTrackerStore
 
 from serving.sql_engine import with_timeouts
-from explainer.errors import StoreRefused
+from explainer.errors import GenAIError, StoreRefused
 
 
-class SchemaMissing(ConnectionError):
+class SchemaMissing(GenAIError, ConnectionError):
     """The PostgreSQL schema named by POSTGRESQL_SCHEMA does not exist: no conversation can be stored."""
 
 
