@@ -124,3 +124,24 @@ def knowledge_dir(env: Optional[Mapping[str, str]] = None) -> Path:
     value = (os.environ if env is None else env).get(KNOWLEDGE_DIR_VAR, "").strip()
     return Path(value) if value else DEFAULT_KNOWLEDGE_DIR
 
+
+
+REST_MAX_BODY_VAR = "GENAI_REST_MAX_BODY_BYTES"
+
+
+def rest_max_body_bytes(configured: Any, env: Mapping[str, str]) -> int:
+    """The REST channel's body limit: GENAI_REST_MAX_BODY_BYTES, else credentials.yml `rest: max_body_bytes`
+    (`configured`). A value that is not a whole number of at least 1 is refused with a sentence, not a traceback."""
+    raw = env.get(REST_MAX_BODY_VAR, "").strip()
+    where = REST_MAX_BODY_VAR if raw else "credentials.yml `rest: max_body_bytes`"
+    value = raw if raw else configured
+    try:
+        limit = int(str(value).strip())
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise SettingsError(
+            f"{where} is {value!r}: set it to a whole number of bytes of at least 1 (the largest REST request body "
+            "accepted; credentials.yml uses 65536)."
+        )
+    return limit
