@@ -44,7 +44,7 @@ def test_button_and_free_text_answers() -> None:
     assert slots["content_type"] == "video"
     _, slots = run(ValidateDecisionGuideForm(), tracker("mostly images for ads", "inform", asked))
     assert slots["content_type"] == "images"
-    assert slots.get("application_domain") == "creative_fields", "what the answer also said is kept"
+    assert slots.get("application_domain") == "marketing", "what the answer also said is kept"
 
 
 def test_skip_records_unknown() -> None:
@@ -161,15 +161,19 @@ def test_an_answer_the_classifier_could_not_place_counts_as_a_miss() -> None:
     asked = {"requested_slot": "resources"}
     for intent in ("nlu_fallback", "tell_more", "explain_simpler"):
         _, slots = run(ValidateDecisionGuideForm(), tracker("free tier everything lol", intent, asked))
+        assert slots.get("resources") == "limited", intent
+        _, slots = run(ValidateDecisionGuideForm(), tracker("we'll see how it goes lol", intent, asked))
         assert slots.get("guide_misses") == {"factor": "resources", "count": 1}, intent
 
 
 def test_hedged_or_long_answers_misread_as_small_talk_still_count() -> None:
     asked = {"requested_slot": "privacy"}
-    for text, intent in [("the narrators' voices, we'd need their consent, so kind of?", "nlu_fallback"),
-                         ("the questions have to match what's in the chapter, not invent things", "list_topics")]:
-        _, slots = run(ValidateDecisionGuideForm(), tracker(text, intent, asked))
-        assert slots.get("guide_misses") == {"factor": "privacy", "count": 1}, text
+    _, slots = run(ValidateDecisionGuideForm(), tracker("the narrators' voices, we'd need their consent, so kind of?",
+                                                        "nlu_fallback", asked))
+    assert slots.get("privacy") == "sensitive"
+    _, slots = run(ValidateDecisionGuideForm(), tracker("the questions have to match what's in the chapter, not invent things",
+                                                        "list_topics", asked))
+    assert slots.get("guide_misses") == {"factor": "privacy", "count": 1}
     _, slots = run(ValidateDecisionGuideForm(), tracker("what topics do you know?", "list_topics", asked))
     assert set(slots) == {"requested_slot"}, "a real request for the topics is answered by its rule"
 
