@@ -29,6 +29,12 @@ CONTROL_WORDS = {
     "stop_guide": re.compile(r"\b(?:stop|quit|exit|cancel|end|enough|leave|abort|done)\b", re.IGNORECASE),
     "restart_guide": re.compile(r"\b(?:start(?:ing)? (?:over|again|afresh)|restart|reset|from scratch|redo|begin again)\b",
                                 re.IGNORECASE),
+    # "write the copy, generate the images, then check they actually match" answers the task question; it changes
+    # nothing ("actually, it's video" does).
+    "change_answer": re.compile(
+        r"\b(?:change|changing|correction|instead|what if|suppose|hypothetically|switch|set \w+ to|update|edit|redo|"
+        r"mistake|meant|let's say|let's try|if (?:it|we|the|our) (?:were|was|had)|would it|what about|and if|"
+        r"actually,? (?:it|it's|its|we|we're|the|our)|go back|wait)\b", re.IGNORECASE),
     # "fraud labels are patchy, chargebacks come in weeks later" is no farewell, nor "answer visitors' questions
     # accurately" a rating of the last answer.
     "goodbye": re.compile(r"\b(?:bye|goodbye|see (?:you|ya)|cya|farewell|good night|ciao|that's all)\b", re.IGNORECASE),
@@ -122,6 +128,8 @@ class DecisionGuide:
     factors: Tuple[Factor, ...]
     cautions: Tuple[Caution, ...]
     direct_answers_only: Tuple[str, ...] = ()
+    # Phrases that name no answer in a statement: "LLM or image model?" asks; it does not say the output is images.
+    not_answers: Tuple[str, ...] = ()
     # Words of the guide's own texts (questions, reasons, ...): real words, never corrected as typos.
     known: frozenset = frozenset()
 
@@ -197,7 +205,7 @@ class DecisionGuide:
         the question just asked.
         """
         order = sorted(self.factors, key=lambda f: f.id != first)
-        return read_all(order, sentence, self.direct_answers_only, self.known)
+        return read_all(order, sentence, (*self.direct_answers_only, *self.not_answers), self.known)
 
     def change(self, sentence: str) -> Optional[Tuple[str, str]]:
         """(factor, option) a what-if names ("what if we had little data?" -> data_availability, little).
@@ -318,6 +326,7 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
         factors=factors,
         cautions=cautions,
         direct_answers_only=tuple(raw.get("direct_answers_only", [])),
+        not_answers=tuple(raw.get("not_answers", [])),
         known=frozenset(known_words(
             *(t for f in factors for t in (f.name, f.question, f.why, *(o.reason for o in f.options))),
             *(t for o in outcomes.values() for t in (o.name, o.fits)), *(c.text for c in cautions),

@@ -93,11 +93,14 @@ def corrected(words: List[str], vocabulary: Set[str], known: Set[str] = frozense
 
 def matches(phrases: Dict[str, List[Tuple[str, ...]]], parts: List[List[str]],
             ignored: Sequence[Tuple[str, ...]] = ()) -> List[Tuple[int, int, int, str]]:
-    """(clause, start, end, option) of each option phrase found, longest first, none overlapping, none negated."""
+    """(clause, start, end, option) of each option phrase found, longest first, none overlapping, none negated.
+
+    `ignored` phrases answer nothing: "yes" alone, and "image model" in "LLM or image model?" (its "image" too).
+    """
     found = []
-    for option, option_phrases in phrases.items():
+    for option, option_phrases in [("", list(ignored)), *phrases.items()]:
         for phrase in option_phrases:
-            if phrase in ignored:
+            if option and phrase in ignored:
                 continue
             n = len(phrase)
             for c, words in enumerate(parts):
@@ -114,7 +117,7 @@ def matches(phrases: Dict[str, List[Tuple[str, ...]]], parts: List[List[str]],
         if parts[c][start] not in NEGATIONS and NEGATIONS & set(parts[c][max(0, start - NEGATION_REACH) : start]):
             continue  # "no personal data": the phrase is denied, and "no" answers on its own
         kept.append((c, start, end, option))
-    return kept
+    return [m for m in kept if m[3]]
 
 
 def known_words(*texts: str) -> Set[str]:
