@@ -102,21 +102,28 @@ def classifier(guide: DecisionGuide, data: List[Item], cross_validated: bool) ->
     return read
 
 
+def candidates(vocabulary: Optional[Path] = None) -> List[str]:
+    """One line per candidate, reading with knowledge/decision_guide.yml or the guide YAML at `vocabulary`."""
+    guide = load_knowledge_base(ROOT / "knowledge").guide
+    if vocabulary:
+        guide = build_guide(yaml.safe_load(vocabulary.read_text(encoding="utf-8"))["decision_guide"])
+    data = items(guide)
+    label = f" ({vocabulary})" if vocabulary else ""
+    fallback = classifier(guide, data, cross_validated=True)
+    return [
+        score("vocabulary reader" + label, data, lambda _, f, s: guide.reading(f, s).option),
+        score("exact phrases" + label, data, exact_phrases(guide)),
+        score("classifier (vocabulary)" + label, data, classifier(guide, data, cross_validated=False)),
+        score("classifier (cross-validated)" + label, data, fallback),
+        score("reader, then classifier" + label, data, lambda sc, f, s: guide.reading(f, s).option or fallback(sc, f, s)),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--vocabulary", type=Path, help="another decision_guide.yml to read with")
     args = parser.parse_args()
-    guide = load_knowledge_base(ROOT / "knowledge").guide
-    if args.vocabulary:
-        guide = build_guide(yaml.safe_load(args.vocabulary.read_text(encoding="utf-8"))["decision_guide"])
-    data = items(guide)
-    label = f" ({args.vocabulary})" if args.vocabulary else ""
-    print(score("vocabulary reader" + label, data, lambda _, f, s: guide.reading(f, s).option))
-    print(score("exact phrases" + label, data, exact_phrases(guide)))
-    print(score("classifier (vocabulary)" + label, data, classifier(guide, data, cross_validated=False)))
-    fallback = classifier(guide, data, cross_validated=True)
-    print(score("classifier (cross-validated)" + label, data, fallback))
-    print(score("reader, then classifier" + label, data, lambda sc, f, s: guide.reading(f, s).option or fallback(sc, f, s)))
+    print("\n".join(candidates(args.vocabulary)))
 
 
 if __name__ == "__main__":
