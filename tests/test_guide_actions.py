@@ -18,7 +18,8 @@ def tracker(text: str, intent: str, slots: Optional[Dict[str, Any]] = None, answ
     return Tracker(
         sender_id="guide-test",
         slots=dict(slots or {}),
-        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
+                        "intent_ranking": [{"name": intent, "confidence": 0.9}], "entities": entities},
         events=[],
         paused=False,
         followup_action=None,
