@@ -153,6 +153,11 @@ def main() -> None:
         print(f"- {name}: best passage's entry right {top1}/{labelled}; best threshold {threshold} (right {right}, "
               f"wrong {wrong}, utility {utility}); highest score of a wrong passage {highest_wrong:.3f}; "
               f"{per_question:.2f} ms per question")
+        if "share" in name:
+            for cut in (1.0, 0.6, 0.45, 0.3):
+                right = sum(1 for s, ok in results if s >= cut and ok)
+                wrong = sum(1 for s, ok in results if s >= cut and not ok)
+                print(f"    share >= {cut}: right {right}, wrong {wrong}")
     if args.items:
         index = PassageIndex(kb_passages(kb))
         for item in items:

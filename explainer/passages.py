@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from explainer import text
+from explainer.context import QUESTION_WORDS
 
 # BM25's usual constants: term-frequency saturation and how much a long passage is discounted.
 K1 = 1.2
@@ -30,7 +31,7 @@ STOP_WORDS = frozenset(
     "you your yours about also am any each more most other own same should very much many get got use used "
     "using make made need want really thing things way like know tell explain please anyone someone something "
     "does doesn dont don isn arent aren wont can cant t s ve ll re d m hi hello hey thanks ok okay".split()
-)
+) | QUESTION_WORDS  # the words that ask for an aspect ("how does it work", "examples") name no topic
 # Suffixes stripped (longest first) so "generated", "generating" and "generation" meet at "generat".
 _SUFFIXES = ("ational", "ations", "ation", "ness", "ments", "ment", "ings", "ing", "edly", "ies", "ied", "ers",
              "er", "ed", "ly", "es", "s")
@@ -70,8 +71,8 @@ class Passage:
 
 @dataclass(frozen=True)
 class Hit:
-    """A passage and how well it matches: `score` is BM25, `share` the part of the question's word weight
-    (idf) the passage matches, which unlike BM25 compares across questions of different lengths."""
+    """A passage and how well it matches: `score` is BM25 (which ranks), `share` the part of the question's word
+    weight (idf) the passage contains, from 0 to 1, which unlike BM25 compares across questions."""
 
     passage: Passage
     score: float
@@ -108,8 +109,10 @@ class PassageIndex:
         self.passages = list(passages)
         self.postings: Dict[str, List[Tuple[int, int]]] = defaultdict(list)
         lengths = []
+        self.terms_of: List[frozenset] = []
         for number, passage in enumerate(self.passages):
             counts = Counter(terms(passage.text))
+            self.terms_of.append(frozenset(counts))
             lengths.append(sum(counts.values()))
             for term, count in counts.items():
                 self.postings[term].append((number, count))
@@ -122,10 +125,11 @@ class PassageIndex:
         # matched on "blockchain" alone would otherwise look fully matched.
         self.unknown_idf = max(self.idf.values(), default=1.0)
 
-    def weight(self, question: str) -> float:
-        """The most a passage could score for this question: each distinct word's idf (BM25's factor
-        (K1 + 1) / (count + norm) is 1 for one occurrence in a passage of average length)."""
-        return sum(self.idf.get(t, self.unknown_idf) for t in dict.fromkeys(terms(question[:MAX_QUERY_CHARS])))
+    def share(self, question_terms: Sequence[str], passage: int) -> float:
+        """The part of the question's word weight (idf) the passage contains, from 0 to 1."""
+        total = sum(self.idf.get(t, self.unknown_idf) for t in question_terms)
+        found = sum(self.idf[t] for t in question_terms if t in self.idf and t in self.terms_of[passage])
+        return found / total if total else 0.0
 
     def scores(self, question: str) -> Dict[int, float]:
         """BM25 score of every passage sharing a word with the question (each distinct word counted once)."""
@@ -141,8 +145,8 @@ class PassageIndex:
     def rank(self, question: str, limit: int = 3) -> List[Hit]:
         """The best passages, best first; ties go to the earlier passage."""
         scored = sorted(self.scores(question).items(), key=lambda kv: (-kv[1], kv[0]))
-        weight = self.weight(question) or 1.0
-        return [Hit(self.passages[n], round(s, 4), round(s / weight, 4)) for n, s in scored[:limit]]
+        asked = list(dict.fromkeys(terms(question[:MAX_QUERY_CHARS])))
+        return [Hit(self.passages[n], round(s, 4), round(self.share(asked, n), 4)) for n, s in scored[:limit]]
 
     def entries(self, question: str, limit: int = 3) -> List[Tuple[str, float]]:
         """Entry ids by their best passage's score, best first: the nearest topics to a question."""
