@@ -22,8 +22,9 @@ from explainer.passages import PassageIndex, kb_passages, terms
 ROOT = Path(__file__).resolve().parent.parent
 GROUNDED_INTENTS = {"ask_definition", "ask_how_it_works", "ask_examples", "ask_uses", "ask_limitations",
                     "ask_history", "ask_comparison", "out_of_scope"}
-# A wrong answer costs this many right ones: the issue allows 3 % wrong and asks for 85 % on topic.
-WRONG_COST = 3
+# A wrong answer costs this many right ones: a grounded answer is worth giving when it comes from the right
+# entry at least as often as from a wrong one (ties go to the threshold that answers more).
+WRONG_COST = 1
 
 Ranker = Callable[[str], Optional[Tuple[Tuple[str, ...], float]]]
 
@@ -118,17 +119,16 @@ def outcomes(rank: Ranker, items: Sequence[Dict]) -> List[Tuple[float, Optional[
 
 
 def sweep(results: Sequence[Tuple[float, Optional[bool]]]) -> Tuple[float, int, int, int]:
-    """(threshold, right, wrong, utility) maximising right - WRONG_COST * wrong; the lowest such threshold's
-    midpoint to the next score below it."""
+    """(threshold, right, wrong, utility) maximising right - WRONG_COST * wrong, then right; inf when no
+    threshold answers anything rightly without more wrong answers."""
     best = (float("inf"), 0, 0, 0)
     scores = sorted({s for s, _ in results if s > 0}, reverse=True)
-    for i, cut in enumerate(scores):
+    for cut in scores:
         right = sum(1 for s, ok in results if s >= cut and ok)
         wrong = sum(1 for s, ok in results if s >= cut and not ok)
         utility = right - WRONG_COST * wrong
-        if utility > best[3]:
-            lower = scores[i + 1] if i + 1 < len(scores) else 0.0
-            best = (round((cut + lower) / 2, 3), right, wrong, utility)
+        if (utility, right) > (best[3], best[1]) and utility >= 0:
+            best = (round(cut, 3), right, wrong, utility)
     return best
 
 

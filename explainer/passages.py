@@ -8,6 +8,7 @@ the compute-cost entry about energy. The method and its threshold were chosen on
 coverage set (docs/benchmarks.md, bench/passage_ranking.py).
 """
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -23,6 +24,8 @@ B = 0.75
 # A question is read up to this many characters (messages are capped at 4,096 elsewhere; a question that
 # is about something says so near its start), so ranking costs a bounded number of index look-ups.
 MAX_QUERY_CHARS = 1_000
+# ... and its first this many distinct content words (a question has a dozen or two).
+MAX_QUERY_TERMS = 40
 # Words this short or this common carry no topic.
 STOP_WORDS = frozenset(
     "a an and are as at be been being but by can could did do does doing for from had has have how i if in "
@@ -43,11 +46,19 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
 
 
 def stem(word: str) -> str:
-    """A crude English stem: one common suffix off when at least four letters stay."""
+    """A crude English stem: the plural off ("AIs" -> "ai"), then one common suffix when four letters stay."""
+    word = text.singular(word)
+    if len(word) == 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]  # text.singular keeps three letters: "AIs" would not meet "AI"
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+def question_terms(question: str) -> List[str]:
+    """The distinct content words a question is ranked by, within the bounds above."""
+    return list(dict.fromkeys(terms(question[:MAX_QUERY_CHARS])))[:MAX_QUERY_TERMS]
 
 
 def terms(sentence: str) -> List[str]:
@@ -125,16 +136,16 @@ class PassageIndex:
         # matched on "blockchain" alone would otherwise look fully matched.
         self.unknown_idf = max(self.idf.values(), default=1.0)
 
-    def share(self, question_terms: Sequence[str], passage: int) -> float:
+    def share(self, asked: Sequence[str], passage: int) -> float:
         """The part of the question's word weight (idf) the passage contains, from 0 to 1."""
-        total = sum(self.idf.get(t, self.unknown_idf) for t in question_terms)
-        found = sum(self.idf[t] for t in question_terms if t in self.idf and t in self.terms_of[passage])
+        total = sum(self.idf.get(t, self.unknown_idf) for t in asked)
+        found = sum(self.idf[t] for t in asked if t in self.idf and t in self.terms_of[passage])
         return found / total if total else 0.0
 
     def scores(self, question: str) -> Dict[int, float]:
         """BM25 score of every passage sharing a word with the question (each distinct word counted once)."""
         found: Dict[int, float] = defaultdict(float)
-        for term in dict.fromkeys(terms(question[:MAX_QUERY_CHARS])):
+        for term in question_terms(question):
             idf = self.idf.get(term)
             if idf is None:
                 continue
@@ -144,9 +155,9 @@ class PassageIndex:
 
     def rank(self, question: str, limit: int = 3) -> List[Hit]:
         """The best passages, best first; ties go to the earlier passage."""
-        scored = sorted(self.scores(question).items(), key=lambda kv: (-kv[1], kv[0]))
-        asked = list(dict.fromkeys(terms(question[:MAX_QUERY_CHARS])))
-        return [Hit(self.passages[n], round(s, 4), round(self.share(asked, n), 4)) for n, s in scored[:limit]]
+        scored = heapq.nsmallest(limit, self.scores(question).items(), key=lambda kv: (-kv[1], kv[0]))
+        asked = question_terms(question)
+        return [Hit(self.passages[n], round(s, 4), round(self.share(asked, n), 4)) for n, s in scored]
 
     def entries(self, question: str, limit: int = 3) -> List[Tuple[str, float]]:
         """Entry ids by their best passage's score, best first: the nearest topics to a question."""
