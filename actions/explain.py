@@ -44,7 +44,7 @@ class ActionExplain(Action):
             send(dispatcher, answer)
             return remember(answer)
         if not subject.concepts:
-            answer = bot.which_topic() if aspect in ("more", "simpler") else grounded_or(bot, sentence, bot.which_topic())
+            answer = bot.which_topic() if aspect in ("more", "simpler") else grounded_or(bot, sentence, bot.which_topic(sentence))
             send(dispatcher, answer)
             return remember(answer)
         pair = [c for c in tracker.get_slot("last_concepts") or [] if c in kb.entries]
@@ -79,7 +79,7 @@ class ActionCompare(Action):
             if named:
                 send(dispatcher, bot.compare(named[0], named[0]))
                 return []
-            answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic())
+            answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence))
             send(dispatcher, answer)
             return remember(answer)
         answer = bot.compare(named[0], named[1])

@@ -333,10 +333,12 @@ class Explainer:
         buttons = [b for b in buttons if len(b.payload.encode()) <= MAX_PAYLOAD_BYTES][:MAX_BUTTONS]
         return Answer(text, buttons, [e.id for e in entries], None, "passage")
 
-    def which_topic(self) -> Answer:
+    def which_topic(self, question: str = "") -> Answer:
+        """No topic named: ask which, offering the topics nearest to the question (the ranking grounded answers
+        use), else the featured ones."""
         return Answer(
             "Which topic do you mean? Ask me about a concept, for example one of these.",
-            self._definition_buttons(self.featured()),
+            self._definition_buttons((self.kb.nearest(question) if question else []) or self.featured()),
         )
 
     def rephrase(self, candidates: Sequence[str]) -> Answer:
