@@ -132,16 +132,13 @@ def sweep(results: Sequence[Tuple[float, Optional[bool]]]) -> Tuple[float, int, 
     return best
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--items", action="store_true", help="list each item's best passage (bm25)")
-    args = parser.parse_args()
-    kb = load_knowledge_base(ROOT / "knowledge")
+def summary_lines(kb) -> List[str]:
+    """One line per candidate ranker (and, for ours, the right and wrong answers at a few thresholds)."""
     names = ConceptIndex(kb.names())
     items = [i for i in development_items() if not find_concepts(names, i["text"])]
     labelled = sum(1 for i in items if expected_concepts(i))
-    print(f"{len(items)} development questions naming no entry ({labelled} labelled with an entry, "
-          f"{len(items) - labelled} not covered); {len(kb_passages(kb))} passages")
+    lines = [f"passage ranking: {len(items)} development questions naming no entry ({labelled} labelled with an "
+             f"entry, {len(items) - labelled} not covered); {len(kb_passages(kb))} passages"]
     for name, build in CANDIDATES.items():
         rank = build(kb)
         start = time.perf_counter()
@@ -150,17 +147,28 @@ def main() -> None:
         top1 = sum(1 for _, ok in results if ok)
         threshold, right, wrong, utility = sweep(results)
         highest_wrong = max((s for s, ok in results if not ok), default=0.0)
-        print(f"- {name}: best passage's entry right {top1}/{labelled}; best threshold {threshold} (right {right}, "
-              f"wrong {wrong}, utility {utility}); highest score of a wrong passage {highest_wrong:.3f}; "
-              f"{per_question:.2f} ms per question")
+        lines.append(f"{name}: best passage's entry right {top1}/{labelled}; best threshold {threshold} (right "
+                     f"{right}, wrong {wrong}); highest score of a wrong passage {highest_wrong:.3f}; "
+                     f"{per_question:.2f} ms per question")
         if "share" in name:
             for cut in (1.0, 0.6, 0.45, 0.3):
                 right = sum(1 for s, ok in results if s >= cut and ok)
                 wrong = sum(1 for s, ok in results if s >= cut and not ok)
-                print(f"    share >= {cut}: right {right}, wrong {wrong}")
+                lines.append(f"{name}, share >= {cut}: right {right}, wrong {wrong}")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", action="store_true", help="list each item's best passage (bm25)")
+    args = parser.parse_args()
+    kb = load_knowledge_base(ROOT / "knowledge")
+    for line in summary_lines(kb):
+        print("-", line)
     if args.items:
+        names = ConceptIndex(kb.names())
         index = PassageIndex(kb_passages(kb))
-        for item in items:
+        for item in (i for i in development_items() if not find_concepts(names, i["text"])):
             hit = index.rank(item["text"], 1)
             print(f"  {item['concept']!s:>22} | {hit[0].share if hit else 0:6.3f} "
                   f"{hit[0].passage.entries if hit else ''} | {item['text'][:70]!r}"
