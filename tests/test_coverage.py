@@ -2,8 +2,9 @@
 wrong, read from the entries the reply says it came from. Each half is gated on its own; the sealed half is
 scored, never printed item by item.
 
-Floors just under the figures of 2026-12-04 (docs/benchmarks.md): development right 0.xx, wrong 0.xx; sealed
-right 0.xx, wrong 0.xx. Issue 15's targets (sealed: right >= 0.85, wrong <= 0.03) are further.
+Floors just under the figures of 2026-12-04, before the glossary entries (docs/benchmarks.md): development right
+0.614, wrong 0.105; sealed right 0.603, wrong 0.069. Issue 15's targets (sealed: right >= 0.85, wrong <= 0.03)
+are far; raise the floors as the glossary lands.
 """
 
 import uuid
@@ -19,7 +20,7 @@ pytestmark = [
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 # (least share right, most share wrong) per half.
-FLOORS = {"coverage_development": (0.0, 1.0), "coverage_sealed": (0.0, 1.0)}
+FLOORS = {"coverage_development": (0.58, 0.13), "coverage_sealed": (0.57, 0.09)}
 
 
 @pytest.fixture(scope="module")
