@@ -321,7 +321,7 @@ class Explainer:
             buttons = [Button(f"What is {short_name(entries[0])}?", payload(Intent.ASK_DEFINITION, [entries[0].id]))]
         buttons += [b for b in self._definition_buttons(self.kb.nearest(question)) if b.payload not in
                     {x.payload for x in buttons}]
-        buttons = [b for b in buttons if len(b.payload.encode()) <= MAX_PAYLOAD_BYTES][:MAX_BUTTONS]
+        buttons = [b for b in buttons if fits(b.payload)][:MAX_BUTTONS]
         return Answer(text, buttons, [e.id for e in entries], None, "passage")
 
     def which_topic(self, question: str = "") -> Answer:
