@@ -9,11 +9,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.common import knowledge, send
+from explainer.context import unknown_topic
 from explainer.guide import CONTROL_WORDS, UNKNOWN, reads_as_request
+from explainer.guide_reader import yes_or_no
 from explainer.guide_answers import GuideExplainer, answers_from
 
 FORM = "decision_guide_form"
-# {"factor": id, "count": n}: answers to the open question the guide could not read, so it never asks a third time.
+# {"factor": id, "count": n, "confirm": [option, other]}: answers to the open question the guide could not read, so
+# it never asks a third time, and the option a yes/no confirmation awaits ("Sounds like “Audio” — right?").
 MISSES = "guide_misses"
 # After this many unreadable answers in a row, the factor is noted as "not sure" and the guide moves on.
 MAX_MISSES = 2
@@ -48,6 +51,9 @@ def leaves_the_question(intent: str, sentence: str, names_concept: bool) -> bool
     of?"). Small talk only when short or a question: twelve words about quiz questions
     are no request for the list of topics, whatever the classifier says.
     """
+    if intent.startswith("ask_") and not names_concept and reads_as_request(sentence) and unknown_topic(sentence):
+        # "what is a vector database?": a topic the knowledge base lacks; the rules say it is not covered.
+        return True
     if intent == "nlu_fallback" or (intent.startswith("ask_") and not names_concept):
         # "Please rephrase" or "which topic do you mean?" help no more than the guide's own "didn't catch that".
         return False
@@ -62,6 +68,22 @@ def misses_of(tracker: Tracker, factor_id: str) -> int:
     if isinstance(misses, dict) and misses.get("factor") == factor_id and isinstance(misses.get("count"), int):
         return misses["count"]
     return 0
+
+
+def pending_confirmation(tracker: Tracker, factor_id: str) -> List[str]:
+    """The [option, other] a yes/no confirmation of `factor_id` awaits, else []."""
+    misses = tracker.get_slot(MISSES)
+    if isinstance(misses, dict) and misses.get("factor") == factor_id and isinstance(misses.get("confirm"), list):
+        return misses["confirm"]
+    return []
+
+
+def noted(dispatcher: CollectingDispatcher, helper: GuideExplainer, answers: Dict[str, str]) -> List[Dict]:
+    """Fills `answers` taken from a message and says so ("Noted from your message: ...")."""
+    message = helper.noted(answers)
+    if message:
+        send(dispatcher, message)
+    return [SlotSet(f, o) for f, o in answers.items()]
 
 
 def intent_of(tracker: Tracker) -> str:
@@ -96,8 +118,8 @@ class ValidateDecisionGuideForm(FormValidationAction):
                 dispatcher, tracker, helper, requested, answers, sentence, intent, quiet=True
             )
         if requested is None:
-            # Starting: keep what the first message already said ("images for ads").
-            return [SlotSet(f, o) for f, o in helper.guide.prefill(sentence).items() if not answers.get(f)]
+            # Starting: keep what the first message already said ("images for ads"), and say so.
+            return noted(dispatcher, helper, {f: o for f, o in helper.guide.prefill(sentence).items() if not answers.get(f)})
         return self._extract_answer(dispatcher, tracker, helper, requested, answers, sentence, intent)
 
     def _extract_answer(
@@ -119,6 +141,20 @@ class ValidateDecisionGuideForm(FormValidationAction):
             return [SlotSet(requested, chosen[0]), SlotSet(MISSES, None)]
         if intent == "skip_question":
             return [SlotSet(requested, UNKNOWN), SlotSet(MISSES, None)]
+        confirming = pending_confirmation(tracker, requested)
+        if confirming:
+            said = yes_or_no(sentence)
+            if said is True and factor.option(confirming[0]):
+                return [SlotSet(requested, confirming[0]), SlotSet(MISSES, None)]
+            if said is False and len(confirming) > 1 and factor.option(confirming[1]):
+                # Not the first of two: then perhaps the other one.
+                send(dispatcher, helper.confirm(requested, confirming[1]))
+                return [SlotSet(MISSES, {"factor": requested, "count": misses_of(tracker, requested),
+                                         "confirm": confirming[1:]})]
+            if said is False:
+                # Neither: that answer could not be read after all; the whole question again, or "not sure".
+                return self._missed(dispatcher, helper, requested, misses_of(tracker, requested) + 1, [], quiet=True)
+            # Anything else is read afresh, as a new answer.
         if intent in CONTROL_WORDS and not CONTROL_WORDS[intent].search(sentence):
             intent = "inform"  # no word of that control: a misread answer, read as one
         if intent in CONTROLS:
@@ -126,19 +162,33 @@ class ValidateDecisionGuideForm(FormValidationAction):
         names_concept = any(e.get("entity") == "concept" for e in tracker.latest_message.get("entities", []))
         if intent in DIGRESSIONS and names_concept and reads_as_request(sentence):
             return []  # "what is a diffusion model?": the rules answer it; a statement naming one is an answer
-        option = helper.guide.parse(requested, sentence)
-        if option:
-            extra = {f: o for f, o in helper.guide.prefill(sentence).items() if f != requested and not answers.get(f)}
-            return [SlotSet(requested, option), SlotSet(MISSES, None)] + [SlotSet(f, o) for f, o in extra.items()]
-        if quiet or leaves_the_question(intent, sentence, names_concept):
+        reading = helper.guide.reading(requested, sentence)
+        if not reading.option and (quiet or leaves_the_question(intent, sentence, names_concept)):
             return []  # a digression: the rules answer it and the form asks its question again
-        misses = misses_of(tracker, requested) + 1
+        # Every factor the message states is kept ("no ML people, and budget is tight"), and said so.
+        extra = {f: o for f, o in helper.guide.prefill(sentence, first=requested).items()
+                 if f != requested and not answers.get(f)}
+        if reading.option:
+            return [SlotSet(requested, reading.option), SlotSet(MISSES, None)] + noted(dispatcher, helper, extra)
+        events = noted(dispatcher, helper, extra)
+        misses = misses_of(tracker, requested)
+        if reading.unsure:
+            # Two options fit equally ("spend a little but not crazy"): a yes/no beats the whole question again.
+            send(dispatcher, helper.confirm(requested, reading.candidates[0]))
+            return events + [SlotSet(MISSES, {"factor": requested, "count": misses, "confirm": list(reading.candidates)})]
+        return self._missed(dispatcher, helper, requested, misses + 1, events)
+
+    @staticmethod
+    def _missed(dispatcher: CollectingDispatcher, helper: GuideExplainer, requested: str, misses: int, events: List[Dict],
+                quiet: bool = False) -> List[Dict]:
+        """An answer to `requested` that could not be read: ask once more, or note "not sure" and move on."""
         if misses >= MAX_MISSES:
             # A third identical question would leave the user stuck: note "not sure", say so, go on.
             send(dispatcher, helper.noted_unknown(requested))
-            return [SlotSet(requested, UNKNOWN), SlotSet(MISSES, None), SlotSet("guide_stop_pending", False)]
-        send(dispatcher, helper.not_understood(requested))
-        return [SlotSet(MISSES, {"factor": requested, "count": misses}), SlotSet("guide_stop_pending", False)]
+            return events + [SlotSet(requested, UNKNOWN), SlotSet(MISSES, None), SlotSet("guide_stop_pending", False)]
+        if not quiet:
+            send(dispatcher, helper.not_understood(requested))
+        return events + [SlotSet(MISSES, {"factor": requested, "count": misses}), SlotSet("guide_stop_pending", False)]
 
 
 class ActionAskFactor(Action, metaclass=ABCMeta):
@@ -154,6 +204,8 @@ class ActionAskFactor(Action, metaclass=ABCMeta):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         helper = guide()
+        if pending_confirmation(tracker, self.factor_id):
+            return []  # "Sounds like “Audio” — right?" is the question this turn
         send(dispatcher, helper.question(self.factor_id, current_answers(tracker, helper)))
         return []
 
