@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import explainer, first_entity, mentioned_concepts, remember, send
+from actions.common import explainer, first_entity, grounded_or, mentioned_concepts, remember, send
 from actions.feedback import offer_feedback
 from explainer.context import names_only, unknown_topic
 from explainer.names import Action as ActionName, Entity, Response, Slot
@@ -65,9 +65,17 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        topic = unknown_topic(tracker.latest_message.get("text") or "")
+        sentence = tracker.latest_message.get("text") or ""
+        bot = explainer()
+        grounded = bot.grounded(sentence)
+        if grounded:
+            # Read as out of scope, yet the knowledge base's own text covers it well ("why does AI need so
+            # much electricity").
+            send(dispatcher, grounded)
+            return remember(grounded)
+        topic = unknown_topic(sentence)
         if topic:
-            send(dispatcher, explainer().unknown(topic))
+            send(dispatcher, bot.unknown(topic, sentence))
         else:
             dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
         return []

@@ -184,7 +184,10 @@ session ends after GENAI_SESSION_MAX_TURNS user messages and the next carries th
 ## Real phrasing and blind guide scenarios
 Questions people asked in public (tests/evaluation/real_phrasing/, labelled before scoring, split by thread) and
 free-text decision guides written by helpers who saw only the chat (tests/evaluation/guide/), scored against the
-server above; sealed halves are totals only (bench/real_phrasing.py, bench/guide_scenarios.py).
+server above; the coverage halves end to end, each reply judged by the entry it says it came from
+(bench/coverage.py: right = on topic, or declined when not covered); and the rankers of grounded answers compared
+on development questions that name no entry (bench/passage_ranking.py). Sealed halves are totals only
+(bench/real_phrasing.py, bench/guide_scenarios.py, bench/coverage.py).
 
 {chr(10).join("- " + line for line in cost.get("evaluation", []))}
 
