@@ -76,6 +76,22 @@ def long_table(medians: Dict[int, float]) -> str:
     return "\n".join([f"| turn | p50 per turn | / turn {min(medians)} |", "| --- | --- | --- |"] + rows)
 
 
+# Sections of docs/benchmarks.md that `make bench` does not measure (they come from other runs, each saying its
+# command): kept word for word when the rest of the file is rewritten.
+KEPT_SECTIONS = ("## Container images",)
+
+
+def kept_sections(old: str) -> str:
+    """The KEPT_SECTIONS of an existing docs/benchmarks.md, each up to the next `## ` heading."""
+    kept = []
+    for heading in KEPT_SECTIONS:
+        start = old.find("\n" + heading)
+        if start >= 0:
+            end = old.find("\n## ", start + 1)
+            kept.append(old[start + 1 : end if end >= 0 else len(old)].rstrip() + "\n")
+    return "".join("\n" + section for section in kept)
+
+
 def write_report(
     docs: Path,
     info: Dict[str, str],
@@ -200,5 +216,7 @@ Most confused intents (default pipeline):
 
 {chr(10).join(confused)}
 """
-    (docs / "benchmarks.md").write_text(text, encoding="utf-8")
+    target = docs / "benchmarks.md"
+    old = target.read_text(encoding="utf-8") if target.exists() else ""
+    target.write_text(text + kept_sections(old), encoding="utf-8")
     return "\n".join(table)
