@@ -3,7 +3,7 @@
 No Docker engine and no public image registry here, so the base images are made locally: a Debian root
 filesystem from debootstrap, plus this machine's Python 3.10 (the `BASE_IMAGE` build argument, standing in for
 python:3.10-slim) or Node.js (`NODE_IMAGE`), and PostgreSQL and Redis from Debian's packages. Everything is
-cached in .cache/containers/ (GENAI_CONTAINER_CACHE): the root filesystem, the copies of Python and Node.js,
+cached in ~/.cache/genai-explainer/containers/ (GENAI_CONTAINER_CACHE): the root filesystem, the copies of Python and Node.js,
 and podman's own image storage with its layer cache, so a rerun rebuilds only what changed.
 
 podman's settings come from a CONTAINERS_CONF file written here, never from /etc: runc with the cgroupfs
@@ -25,7 +25,10 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = Path(os.environ.get("GENAI_CONTAINER_CACHE", ROOT / ".cache" / "containers")).resolve()
+# Per user, not per clone: the base images depend on this machine (its Python 3.10), not on the project's
+# files, so a fresh clone reuses them and only rebuilds the project's own layers.
+_USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "genai-explainer" / "containers"
+CACHE = Path(os.environ.get("GENAI_CONTAINER_CACHE") or _USER_CACHE).resolve()
 CONTAINERFILES = Path(__file__).resolve().parent / "containers"
 DEBIAN_MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian")
 
