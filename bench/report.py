@@ -173,7 +173,7 @@ server above; sealed halves are totals only (bench/real_phrasing.py, bench/guide
 {chr(10).join("- " + line for line in cost.get("evaluation", []))}
 
 ## Understanding
-Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent.parent.joinpath('tests', 'nlu').glob('heldout*.yml')))}
+Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent.parent.joinpath('tests', 'nlu').glob('*.yml')))}
 ({default_scores.total} utterances, never used for training). Each pipeline was trained on `data/nlu`
 from an empty cache.
 
