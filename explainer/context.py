@@ -96,7 +96,7 @@ def unknown_topic(sentence: str) -> Optional[str]:
 # to set the context window of a model?" is the topic, "context window".
 _NO_TOPIC_WORDS = QUESTION_WORDS | {
     "anyway", "anyways", "way", "ways", "set", "get", "make", "need", "needs", "possible", "chance", "help",
-    "model", "models", "ai", "this", "that", "it", "its", "one", "someone", "anyone", "people", "here", "also",
+    "model", "models", "ai", "this", "that", "these", "those", "it", "its", "one", "someone", "anyone", "people", "here", "also",
     "much", "many", "most", "maximum", "max", "very", "too", "not", "no", "yes", "if", "own", "your", "their",
     "instead", "why", "while", "into", "over", "via", "using", "run", "running", "support", "supports",
     "want", "try", "tried", "have", "has", "had", "am", "im", "say", "said", "think", "mind", "sure", "kind",
