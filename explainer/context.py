@@ -116,16 +116,21 @@ def asks_why_about_topic(sentence: str) -> bool:
     words = text.words(sentence)
     return bool(words) and words[0] == "why" and not set(words) & _GUIDE_QUESTION_WORDS
 MAX_TOPIC_WORDS = 4
+# A topic is quoted back in the answer: a "word" longer than any real term is not one, and a first sentence is
+# read only this far, so a 64 KB message costs no more than a short one.
+MAX_TOPIC_WORD_CHARS = 40
+MAX_TOPIC_SENTENCE_CHARS = 300
+_FIRST_SENTENCE = re.compile(r"[^?.!]*")
 
 
 def topic_words(sentence: str) -> Optional[str]:
     """The words of a question that are left once question and filler words are gone, when they are few enough
     to be a topic: "why RAG?" -> "rag"; None for "why?" or for a long statement. Only the first sentence counts:
     people ask first and explain after."""
-    first = next((part for part in re.split(r"[?.!]", sentence) if part.strip()), "")
-    content = [w for w in text.words(first) if w not in _NO_TOPIC_WORDS and not w.isdigit()]
+    first = _FIRST_SENTENCE.match(sentence.lstrip("?.! \t\n")).group()
+    content = [w for w in text.words(first[:MAX_TOPIC_SENTENCE_CHARS]) if w not in _NO_TOPIC_WORDS and not w.isdigit()]
     content = list(dict.fromkeys(content))
-    if not content or len(content) > MAX_TOPIC_WORDS:
+    if not content or len(content) > MAX_TOPIC_WORDS or any(len(w) > MAX_TOPIC_WORD_CHARS for w in content):
         return None
     return " ".join(content)
 

@@ -63,3 +63,9 @@ def test_fallback_question_about_an_unknown_topic_says_not_covered() -> None:
     text = text_of(ActionAskRephrase(), make_tracker("Is there anyway to set context window of model?", "nlu_fallback"))
     assert NOT_COVERED in text and "context window" in text
     assert "rephrase" in text_of(ActionAskRephrase(), make_tracker("zxqv", "nlu_fallback"))
+
+
+def test_a_huge_word_is_no_topic_to_quote_back() -> None:
+    # The topic is quoted in the answer: a 60 KB "word" would be echoed whole.
+    assert topic_words("is " + "a" * 60_000 + "?") is None
+    assert topic_words("why " + "x? " * 20_000) == "x"
