@@ -11,12 +11,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import rasa_fixes  # noqa: F401  (bounds action calls and apologises on failure, also before our model loads)
 from channels.conversation_ids import stored_id
 from channels.inbound import user_text
 from channels.recipients import ChannelRecipient
 from channels.rest_body import MAX_BODY_BYTES, BodyError, parse_body
-from serving.store_errors import StoreRefused
+from channels.settings_refused import refused
+from explainer.errors import SettingsError, StoreRefused
+from explainer.settings.environment import rest_max_body_bytes
 from serving.store_health import monitored_stores
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,10 @@ class RestChannel(RestInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "RestChannel":
         """credentials.yml `rest: {max_body_bytes: ...}`; env GENAI_REST_MAX_BODY_BYTES overrides."""
         configured = (credentials or {}).get("max_body_bytes", MAX_BODY_BYTES)
-        return cls(int(os.environ.get("GENAI_REST_MAX_BODY_BYTES", configured)))
+        try:
+            return cls(rest_max_body_bytes(configured, os.environ))
+        except SettingsError as error:
+            raise refused(error) from None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Routes: liveness, health (tracker store state) and the message webhook."""

@@ -1,11 +1,12 @@
 """Turns knowledge-base entries into short answers with follow-up buttons (plain text, no channel markup)."""
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 from explainer.kb import Entry, KnowledgeBase
+from explainer.names import Intent
+from explainer.payloads import fits, payload
 
 ASPECTS = ("definition", "how_it_works", "examples", "uses", "limitations", "history", "more", "simpler", "source")
 # "Tell me more" walks this order from the aspect shown last.
@@ -14,8 +15,6 @@ MAX_BUTTONS = 3
 MAX_LISTED = 6
 # A comparison shows this many aspects at first; "tell me more" shows the rest.
 FIRST_ASPECTS = 4
-# Telegram drops buttons whose callback data exceeds 64 bytes; keep every payload within that.
-MAX_PAYLOAD_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -30,14 +29,6 @@ class Answer:
     buttons: List[Button] = field(default_factory=list)
     concepts: List[str] = field(default_factory=list)
     aspect: Optional[str] = None
-
-
-def payload(intent: str, concepts: Sequence[str] = (), **entities: str) -> str:
-    """A button payload in Rasa's `/intent{entities}` form, compact to fit chat platforms' limits."""
-    data = dict(entities)
-    if concepts:
-        data["concept"] = concepts[0] if len(concepts) == 1 else list(concepts)
-    return f"/{intent}{json.dumps(data, separators=(',', ':'))}" if data else f"/{intent}"
 
 
 def short_name(entry: Entry) -> str:
@@ -160,20 +151,20 @@ class Explainer:
         related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
         if related:
             first = related[0]
-            buttons.append(Button(f"What is {short_name(first)}?", payload("ask_definition", [first.id])))
+            buttons.append(Button(f"What is {short_name(first)}?", payload(Intent.ASK_DEFINITION, [first.id])))
         if aspect != "examples" and self.kb.examples_of(entry.id):
-            buttons.append(Button(f"Examples of {short_name(entry)}", payload("ask_examples", [entry.id])))
+            buttons.append(Button(f"Examples of {short_name(entry)}", payload(Intent.ASK_EXAMPLES, [entry.id])))
         elif aspect != "how_it_works":
             # For a challenge, how_it_works holds its cause.
             title = "Why does it happen?" if entry.category == "challenge" else f"How does {short_name(entry)} work?"
-            buttons.append(Button(title, payload("ask_how_it_works", [entry.id])))
+            buttons.append(Button(title, payload(Intent.ASK_HOW_IT_WORKS, [entry.id])))
         partners = related[1:] + related[:1]
         for partner in partners:
-            compare = payload("ask_comparison", [entry.id, partner.id])
-            if len(compare.encode()) <= MAX_PAYLOAD_BYTES:
+            compare = payload(Intent.ASK_COMPARISON, [entry.id, partner.id])
+            if fits(compare):
                 buttons.append(Button(f"{short_name(entry)} vs {short_name(partner)}", compare))
                 break
-        return [b for b in buttons if len(b.payload.encode()) <= MAX_PAYLOAD_BYTES][:MAX_BUTTONS]
+        return [b for b in buttons if fits(b.payload)][:MAX_BUTTONS]
 
     # -- two concepts ---------------------------------------------------------------------------
 
@@ -203,16 +194,16 @@ class Explainer:
                     f"• Used for: {short_name(ea)}: {join_words(ea.uses[:2])}; {short_name(eb)}: {join_words(eb.uses[:2])}."
                 )
         buttons = [
-            Button(f"How does {short_name(ea)} work?", payload("ask_how_it_works", [a])),
-            Button(f"How does {short_name(eb)} work?", payload("ask_how_it_works", [b])),
+            Button(f"How does {short_name(ea)} work?", payload(Intent.ASK_HOW_IT_WORKS, [a])),
+            Button(f"How does {short_name(eb)} work?", payload(Intent.ASK_HOW_IT_WORKS, [b])),
         ]
         extra = next((r for r in ea.related if r not in (a, b) and r in self.kb.entries), None)
         guided = self.kb.guide and any({a, b} & set(o.families) for o in self.kb.guide.outcomes.values())
         if guided:
             # Comparing model families is often a step toward choosing one: offer the decision guide.
-            buttons.append(Button("Which fits my project?", payload("start_guide")))
+            buttons.append(Button("Which fits my project?", payload(Intent.START_GUIDE)))
         elif extra:
-            buttons.append(Button(f"What is {short_name(self.kb.entries[extra])}?", payload("ask_definition", [extra])))
+            buttons.append(Button(f"What is {short_name(self.kb.entries[extra])}?", payload(Intent.ASK_DEFINITION, [extra])))
         return Answer("\n".join(lines), buttons, [a, b], "comparison")
 
     def compare_more(self, a: str, b: str) -> Answer:
@@ -224,7 +215,7 @@ class Explainer:
         else:
             lines = [f"• {short_name(self.kb.entries[c])}: {self.kb.entries[c].how_it_works}" for c in (a, b)]
         buttons = [
-            Button(f"What is {short_name(self.kb.entries[c])}?", payload("ask_definition", [c])) for c in (a, b)
+            Button(f"What is {short_name(self.kb.entries[c])}?", payload(Intent.ASK_DEFINITION, [c])) for c in (a, b)
         ]
         return Answer("\n".join(lines), buttons, [a, b], "comparison_more")
 
@@ -262,13 +253,13 @@ class Explainer:
             if members:
                 lines.append(f"• {cat.plural} ({len(members)}): {_listing(members)}")
         buttons = [
-            Button(cat.plural, payload("list_topics", category=cat.id)) for cat in list(self.kb.categories.values())[:3]
+            Button(cat.plural, payload(Intent.LIST_TOPICS, category=cat.id)) for cat in list(self.kb.categories.values())[:3]
         ]
         return Answer("\n".join(lines), buttons)
 
     def _definition_buttons(self, ids: Sequence[str]) -> List[Button]:
         return [
-            Button(f"What is {short_name(self.kb.entries[i])}?", payload("ask_definition", [i]))
+            Button(f"What is {short_name(self.kb.entries[i])}?", payload(Intent.ASK_DEFINITION, [i]))
             for i in ids[:MAX_BUTTONS]
         ]
 

@@ -7,7 +7,7 @@ from rapidfuzz import fuzz, process
 
 from explainer import text
 from explainer.guide import DecisionGuide
-from explainer.settings import FeedbackSettings
+from explainer.settings.feedback import FeedbackSettings
 
 
 @dataclass(frozen=True)
