@@ -39,8 +39,10 @@ class ActionExplain(Action):
         if aspect == "simpler" and mentioned_concepts(tracker, kb) and not wants_simpler(sentence):
             # "explain transformers" / "can you explain GANs" ask for the explanation, not the simple version.
             aspect = "definition"
-        subject = resolve(sentence, mentioned_concepts(tracker, kb), last_concept(tracker, kb))
-        if subject.unknown and aspect not in ("more", "simpler"):
+        previous = last_concept(tracker, kb)
+        subject = resolve(sentence, mentioned_concepts(tracker, kb), previous)
+        # "tell me more" / "simpler" refer back to the last topic; with none yet, a topic they name is the question.
+        if subject.unknown and (aspect not in ("more", "simpler") or not previous):
             answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence))
             send(dispatcher, answer)
             return remember(answer)

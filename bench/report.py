@@ -201,7 +201,7 @@ scenarios above are the fair test.
 {chr(10).join("- " + line for line in guide_reading.candidates())}
 
 ## Understanding
-Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent.parent.joinpath('tests', 'nlu').glob('heldout*.yml')))}
+Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent.parent.joinpath('tests', 'nlu').glob('*.yml')))}
 ({default_scores.total} utterances, never used for training). Each pipeline was trained on `data/nlu`
 from an empty cache.
 

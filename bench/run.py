@@ -24,7 +24,7 @@ from nlu_quality import Scores, score  # noqa: E402
 from servers import RASA, Server, environment, free_port, start_action_server  # noqa: E402
 from services import Redis, ServiceError, redis_server  # noqa: E402
 
-HELDOUT = sorted((ROOT / "tests" / "nlu").glob("heldout*.yml"))
+HELDOUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 MODEL = ROOT / "models" / "genai-explainer.tar.gz"
 DOCS = ROOT / "docs"
 SERIAL_SECONDS = float(os.environ.get("BENCH_SERIAL_SECONDS", 45))
