@@ -75,7 +75,7 @@ class ClosestConcept:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.index = ConceptIndex(kb.names())
+        self.index = ConceptIndex(kb.names(), kb.written_names())
         self.name_words: Dict[str, Set[str]] = {}
         self.entry_words: Dict[str, Set[str]] = {}
         for entry in kb.entries.values():
