@@ -102,10 +102,10 @@ actions: install ## Run the action server in the foreground (127.0.0.1 unless AC
 	$(BIN)/python -m serving.actions --port $(ACTION_PORT)
 
 shell: install $(MODEL) ## Chat in the terminal (starts and stops the action server; Rasa listens on 127.0.0.1 only)
-	@scripts/with-action-server $(ACTION_PORT) $(BIN)/python -m channels.shell --model $(MODEL) --port $(RASA_PORT) --endpoints $(ENDPOINTS)
+	@scripts/with-action-server $(ACTION_PORT) $(BIN)/python -m serving.shell --model $(MODEL) --port $(RASA_PORT) --endpoints $(ENDPOINTS)
 
 run: install web-install $(MODEL) ## REST + socket.io on RASA_PORT, chat page on WEB_PORT, action server; API off (SECURITY.md)
-	@$(BIN)/python -m channels.check_env $(CREDENTIALS)
+	@$(BIN)/python -m serving.check_credentials $(CREDENTIALS)
 	@WEB_PORT=$(WEB_PORT) WEBCHAT_SOCKET_URL=http://localhost:$(RASA_PORT) WEBCHAT_ALLOWED_ORIGINS="$(WEBCHAT_ALLOWED_ORIGINS)" \
 	  scripts/with-action-server $(ACTION_PORT) scripts/with-web-page \
 	  $(BIN)/python -m serving.rasa_server --model $(MODEL) --port $(RASA_PORT) --credentials $(CREDENTIALS)

@@ -6,13 +6,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import STORE
+from actions.knowledge import knowledge
 from explainer.answers import Answer, Explainer
 from explainer.kb import KnowledgeBase
-
-
-def knowledge() -> KnowledgeBase:
-    return STORE.current()
+from explainer.names import Entity, Slot
 
 
 def explainer() -> Explainer:
@@ -21,18 +18,30 @@ def explainer() -> Explainer:
 
 def mentioned_concepts(tracker: Tracker, kb: KnowledgeBase) -> List[str]:
     """Known concept ids the latest message names, in order, without repeats."""
-    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "concept"]
-    return list(dict.fromkeys(v for v in values if v in kb.entries))
+    return list(dict.fromkeys(v for v in tracker.get_latest_entity_values(Entity.CONCEPT) if v in kb.entries))
 
 
 def last_concept(tracker: Tracker, kb: KnowledgeBase) -> Optional[str]:
-    value = tracker.get_slot("concept")
+    value = tracker.get_slot(Slot.CONCEPT)
     return value if value in kb.entries else None
+
+
+# The bot message's metadata key naming the entries an answer comes from ({"kind", "entries"}): kept with the
+# event in the tracker (the insights report reads it), returned by the REST channel (bench/coverage.py reads
+# it), ignored by the chat channels, so users never see it.
+ANSWERED_FROM = "answered_from"
 
 
 def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     buttons = [{"title": b.title, "payload": b.payload} for b in answer.buttons]
-    dispatcher.utter_message(text=answer.text, buttons=buttons)
+    extra = {ANSWERED_FROM: answer.answered_from()} if answer.kind else {}
+    dispatcher.utter_message(text=answer.text, buttons=buttons, **extra)
+
+
+def grounded_or(bot: Explainer, question: str, otherwise: Answer) -> Answer:
+    """For a concept question that names no entry: the knowledge base's closest passage when it matches well
+    enough (explainer/passages.py), else `otherwise` (the not-covered answer or "which topic?")."""
+    return bot.grounded(question) or otherwise
 
 
 def remember(answer: Answer) -> List[Dict[str, Any]]:
@@ -40,8 +49,18 @@ def remember(answer: Answer) -> List[Dict[str, Any]]:
     if not answer.concepts:
         return []
     compared = answer.aspect in ("comparison", "comparison_more")
-    events = [SlotSet("concept", answer.concepts[-1] if compared else answer.concepts[0])]
-    events.append(SlotSet("last_concepts", list(answer.concepts)))
+    events = [SlotSet(Slot.CONCEPT, answer.concepts[-1] if compared else answer.concepts[0])]
+    events.append(SlotSet(Slot.LAST_CONCEPTS, list(answer.concepts)))
     if answer.aspect:
-        events.append(SlotSet("last_aspect", answer.aspect))
+        events.append(SlotSet(Slot.LAST_ASPECT, answer.aspect))
     return events
+
+
+def intent_of(tracker: Tracker) -> str:
+    """The intent of the latest message as classified, nlu_fallback included ("" if it has none)."""
+    return tracker.get_intent_of_latest_message(skip_fallback_intent=False) or ""
+
+
+def first_entity(tracker: Tracker, entity: str) -> Optional[str]:
+    """The value of the first `entity` in the latest message, or None."""
+    return next(tracker.get_latest_entity_values(entity), None)

@@ -5,19 +5,20 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import explainer, last_concept, mentioned_concepts, remember, send
+from actions.common import explainer, grounded_or, intent_of, last_concept, mentioned_concepts, remember, send
 from actions.feedback import offer_feedback
 from explainer.context import asks_origin, focus, resolve, wants_simpler
+from explainer.names import Action as ActionName, Intent, Slot
 
 ASPECT_OF_INTENT = {
-    "ask_definition": "definition",
-    "ask_how_it_works": "how_it_works",
-    "ask_examples": "examples",
-    "ask_uses": "uses",
-    "ask_limitations": "limitations",
-    "ask_history": "history",
-    "tell_more": "more",
-    "explain_simpler": "simpler",
+    Intent.ASK_DEFINITION: "definition",
+    Intent.ASK_HOW_IT_WORKS: "how_it_works",
+    Intent.ASK_EXAMPLES: "examples",
+    Intent.ASK_USES: "uses",
+    Intent.ASK_LIMITATIONS: "limitations",
+    Intent.ASK_HISTORY: "history",
+    Intent.TELL_MORE: "more",
+    Intent.EXPLAIN_SIMPLER: "simpler",
 }
 
 
@@ -25,14 +26,14 @@ class ActionExplain(Action):
     """Answers what/how/examples/uses/limitations/history/more/simpler about the concept asked."""
 
     def name(self) -> Text:
-        return "action_explain"
+        return ActionName.EXPLAIN
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         bot = explainer()
         kb = bot.kb
-        intent = tracker.latest_message.get("intent", {}).get("name")
+        intent = intent_of(tracker)
         aspect = ASPECT_OF_INTENT.get(intent, "definition")
         sentence = tracker.latest_message.get("text") or ""
         if aspect == "simpler" and mentioned_concepts(tracker, kb) and not wants_simpler(sentence):
@@ -40,18 +41,20 @@ class ActionExplain(Action):
             aspect = "definition"
         subject = resolve(sentence, mentioned_concepts(tracker, kb), last_concept(tracker, kb))
         if subject.unknown and aspect not in ("more", "simpler"):
-            send(dispatcher, bot.unknown(subject.unknown))
-            return []
+            answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence))
+            send(dispatcher, answer)
+            return remember(answer)
         if not subject.concepts:
-            send(dispatcher, bot.which_topic())
-            return []
-        pair = [c for c in tracker.get_slot("last_concepts") or [] if c in kb.entries]
-        if aspect == "more" and subject.follow_up and tracker.get_slot("last_aspect") == "comparison" and len(pair) == 2:
+            answer = bot.which_topic() if aspect in ("more", "simpler") else grounded_or(bot, sentence, bot.which_topic(sentence))
+            send(dispatcher, answer)
+            return remember(answer)
+        pair = [c for c in tracker.get_slot(Slot.LAST_CONCEPTS) or [] if c in kb.entries]
+        if aspect == "more" and subject.follow_up and tracker.get_slot(Slot.LAST_ASPECT) == "comparison" and len(pair) == 2:
             answer = bot.compare_more(pair[0], pair[1])
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = focus(subject.concepts, [kb.entries[c].category for c in subject.concepts])
-        answer = bot.explain(concept, aspect, tracker.get_slot("last_aspect"))
+        answer = bot.explain(concept, aspect, tracker.get_slot(Slot.LAST_ASPECT))
         send(dispatcher, answer)
         return remember(answer) + offer_feedback(dispatcher, tracker, answer)
 
@@ -60,7 +63,7 @@ class ActionCompare(Action):
     """Compares two concepts, or the last one discussed with the one named ("how is it different from a GAN?")."""
 
     def name(self) -> Text:
-        return "action_compare"
+        return ActionName.COMPARE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -72,14 +75,14 @@ class ActionCompare(Action):
         if len(named) == 1 and previous and previous != named[0]:
             named = [previous, named[0]]
         if len(named) < 2:
-            subject = resolve(tracker.latest_message.get("text") or "", named, None)
-            if subject.unknown:
-                send(dispatcher, bot.unknown(subject.unknown))
-            elif named:
+            sentence = tracker.latest_message.get("text") or ""
+            subject = resolve(sentence, named, None)
+            if named:
                 send(dispatcher, bot.compare(named[0], named[0]))
-            else:
-                send(dispatcher, bot.which_topic())
-            return []
+                return []
+            answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence))
+            send(dispatcher, answer)
+            return remember(answer)
         answer = bot.compare(named[0], named[1])
         send(dispatcher, answer)
         return remember(answer) + offer_feedback(dispatcher, tracker, answer)
@@ -89,7 +92,7 @@ class ActionShowSource(Action):
     """Names the article(s) behind the last answer."""
 
     def name(self) -> Text:
-        return "action_show_source"
+        return ActionName.SHOW_SOURCE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -100,9 +103,9 @@ class ActionShowSource(Action):
             # "Where do hallucinations come from?" asks for the causes (a challenge's limitations) or the origin
             # (anything else's history), not for the article behind the last answer.
             aspect = "limitations" if bot.kb.entries[named[0]].category == "challenge" else "history"
-            answer = bot.explain(named[0], aspect, tracker.get_slot("last_aspect"))
+            answer = bot.explain(named[0], aspect, tracker.get_slot(Slot.LAST_ASPECT))
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
-        recent = [c for c in tracker.get_slot("last_concepts") or [] if c in bot.kb.entries]
+        recent = [c for c in tracker.get_slot(Slot.LAST_CONCEPTS) or [] if c in bot.kb.entries]
         send(dispatcher, bot.sources(named or recent))
         return []

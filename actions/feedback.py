@@ -6,15 +6,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import knowledge, send
+from actions.common import first_entity, knowledge, send
 from explainer import feedback
 from explainer.answers import Answer
+from explainer.names import Action as ActionName, Entity, Slot
 
 # Slots (domain.yml): the conversation's feedback bookkeeping, and the rating recorded for the report.
-STATE_SLOT = "feedback_state"
-GIVEN_SLOT = "feedback_given"
-# Featurized, so rules can read a typed yes/no as the answer to the question just asked.
-PENDING_SLOT = "feedback_pending"
+STATE_SLOT = Slot.FEEDBACK_STATE
+GIVEN_SLOT = Slot.FEEDBACK_GIVEN
+PENDING_SLOT = Slot.FEEDBACK_PENDING
 
 
 def offer_feedback(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Answer) -> List[Dict[Text, Any]]:
@@ -35,20 +35,17 @@ class ActionRecordFeedback(Action):
     """Records yes/no for the answer the buttons were offered under (else the latest answer) and thanks."""
 
     def name(self) -> Text:
-        return "action_record_feedback"
+        return ActionName.RECORD_FEEDBACK
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        entity = next(
-            (e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "helpful"),
-            None,
-        )
+        entity = first_entity(tracker, Entity.HELPFUL)
         helpful = feedback.value_of(entity, tracker.latest_message.get("text") or "")
         state = feedback.new_state(tracker.get_slot(STATE_SLOT))
         target = state["pending"]
-        if not target and state["answers"] and tracker.get_slot("last_concepts"):
-            target = feedback.rated(tracker.get_slot("last_concepts"), tracker.get_slot("last_aspect"), state["answers"])
+        if not target and state["answers"] and tracker.get_slot(Slot.LAST_CONCEPTS):
+            target = feedback.rated(tracker.get_slot(Slot.LAST_CONCEPTS), tracker.get_slot(Slot.LAST_ASPECT), state["answers"])
         if not target:
             dispatcher.utter_message(text=feedback.NOTHING_TO_RATE)
             return [SlotSet(PENDING_SLOT, False)]

@@ -8,28 +8,36 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.common import knowledge, send
+from actions.common import first_entity, intent_of, knowledge, send
+from explainer.context import unknown_topic
 from explainer.guide import CONTROL_WORDS, UNKNOWN, reads_as_request
+from explainer.guide_reader import yes_or_no
 from explainer.guide_answers import GuideExplainer, answers_from
+from explainer.kb import KnowledgeBase
+from explainer.names import Action as ActionName, Entity, Form, Intent, Rasa, Response, Slot
 
-FORM = "decision_guide_form"
-# {"factor": id, "count": n}: answers to the open question the guide could not read, so it never asks a third time.
-MISSES = "guide_misses"
+FORM = Form.DECISION_GUIDE
+# {"factor": id, "count": n, "confirm": [option, other]}: answers to the open question the guide could not read, so
+# it never asks a third time, and the option a yes/no confirmation awaits ("Sounds like “Audio” — right?").
+MISSES = Slot.GUIDE_MISSES
 # After this many unreadable answers in a row, the factor is noted as "not sure" and the guide moves on.
 MAX_MISSES = 2
 # Messages that steer the guide itself: never read as answers.
-CONTROLS = {"why_ask", "stop_guide", "restart_guide", "show_summary", "change_answer", "goodbye", "feedback"}
+CONTROLS = {
+    Intent.WHY_ASK, Intent.STOP_GUIDE, Intent.RESTART_GUIDE, Intent.SHOW_SUMMARY, Intent.CHANGE_ANSWER, Intent.GOODBYE,
+    Intent.FEEDBACK,
+}
 # Other questions go to the rules (explain, help, ...) and the form resumes, unless they name an option
 # of the question asked and no concept: "noisy and mostly unlabeled" is an answer whatever its intent.
 # Messages that leave the open question whatever they say: small talk and questions about the bot or the list of
 # topics. With any other intent (a misread answer gets all kinds: "complex" as a definition question, "qwzx" as
 # out of scope, "the wilder the better" as no intent at all), a statement is an answer attempt, a question a
 # digression.
-SOCIAL = {"greet", "thanks", "help", "bot_challenge", "list_topics", "ask_source"}
+SOCIAL = {Intent.GREET, Intent.THANKS, Intent.HELP, Intent.BOT_CHALLENGE, Intent.LIST_TOPICS, Intent.ASK_SOURCE}
 DIGRESSIONS = {
-    "ask_definition", "ask_how_it_works", "ask_examples", "ask_uses", "ask_limitations", "ask_history",
-    "ask_comparison", "tell_more", "explain_simpler", "ask_source", "list_topics", "help", "bot_challenge",
-    "greet", "thanks",
+    Intent.ASK_DEFINITION, Intent.ASK_HOW_IT_WORKS, Intent.ASK_EXAMPLES, Intent.ASK_USES, Intent.ASK_LIMITATIONS,
+    Intent.ASK_HISTORY, Intent.ASK_COMPARISON, Intent.TELL_MORE, Intent.EXPLAIN_SIMPLER, Intent.ASK_SOURCE,
+    Intent.LIST_TOPICS, Intent.HELP, Intent.BOT_CHALLENGE, Intent.GREET, Intent.THANKS,
 }
 
 
@@ -48,7 +56,10 @@ def leaves_the_question(intent: str, sentence: str, names_concept: bool) -> bool
     of?"). Small talk only when short or a question: twelve words about quiz questions
     are no request for the list of topics, whatever the classifier says.
     """
-    if intent == "nlu_fallback" or (intent.startswith("ask_") and not names_concept):
+    if intent.startswith("ask_") and not names_concept and reads_as_request(sentence) and unknown_topic(sentence):
+        # "what is a vector database?": a topic the knowledge base lacks; the rules say it is not covered.
+        return True
+    if intent == Rasa.NLU_FALLBACK or (intent.startswith("ask_") and not names_concept):
         # "Please rephrase" or "which topic do you mean?" help no more than the guide's own "didn't catch that".
         return False
     if intent in SOCIAL:
@@ -64,15 +75,27 @@ def misses_of(tracker: Tracker, factor_id: str) -> int:
     return 0
 
 
-def intent_of(tracker: Tracker) -> str:
-    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+def pending_confirmation(tracker: Tracker, factor_id: str) -> List[str]:
+    """The [option, other] a yes/no confirmation of `factor_id` awaits, else []."""
+    misses = tracker.get_slot(MISSES)
+    if isinstance(misses, dict) and misses.get("factor") == factor_id and isinstance(misses.get("confirm"), list):
+        return misses["confirm"]
+    return []
+
+
+def noted(dispatcher: CollectingDispatcher, helper: GuideExplainer, answers: Dict[str, str]) -> List[Dict]:
+    """Fills `answers` taken from a message and says so ("Noted from your message: ...")."""
+    message = helper.noted(answers)
+    if message:
+        send(dispatcher, message)
+    return [SlotSet(f, o) for f, o in answers.items()]
 
 
 class ValidateDecisionGuideForm(FormValidationAction):
     """Reads answers from buttons and free text, fills what the user already said, skips decided questions."""
 
     def name(self) -> Text:
-        return "validate_decision_guide_form"
+        return ActionName.VALIDATE_GUIDE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -81,23 +104,23 @@ class ValidateDecisionGuideForm(FormValidationAction):
         events = self._extract(dispatcher, tracker, helper)
         tracker.add_slots(events)
         next_factor = helper.guide.next_factor(current_answers(tracker, helper))
-        return events + [SlotSet("requested_slot", next_factor)]
+        return events + [SlotSet(Rasa.REQUESTED_SLOT, next_factor)]
 
     def _extract(self, dispatcher: CollectingDispatcher, tracker: Tracker, helper: GuideExplainer) -> List[Dict]:
         sentence = tracker.latest_message.get("text") or ""
         intent = intent_of(tracker)
-        requested = tracker.get_slot("requested_slot")
+        requested = tracker.get_slot(Rasa.REQUESTED_SLOT)
         answers = current_answers(tracker, helper)
-        if tracker.get_slot("guide_stop_pending"):
-            if intent == "affirm":
+        if tracker.get_slot(Slot.GUIDE_STOP_PENDING):
+            if intent == Intent.AFFIRM:
                 return []  # the stop rule takes it from here
             dispatcher.utter_message(text="OK, let's continue.")
-            return [SlotSet("guide_stop_pending", False)] + self._extract_answer(
+            return [SlotSet(Slot.GUIDE_STOP_PENDING, False)] + self._extract_answer(
                 dispatcher, tracker, helper, requested, answers, sentence, intent, quiet=True
             )
         if requested is None:
-            # Starting: keep what the first message already said ("images for ads").
-            return [SlotSet(f, o) for f, o in helper.guide.prefill(sentence).items() if not answers.get(f)]
+            # Starting: keep what the first message already said ("images for ads"), and say so.
+            return noted(dispatcher, helper, {f: o for f, o in helper.guide.prefill(sentence).items() if not answers.get(f)})
         return self._extract_answer(dispatcher, tracker, helper, requested, answers, sentence, intent)
 
     def _extract_answer(
@@ -114,31 +137,59 @@ class ValidateDecisionGuideForm(FormValidationAction):
         if not requested:
             return []
         factor = helper.guide.factor(requested)
-        chosen = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "guide_answer"]
-        if chosen and factor.option(str(chosen[0])):
-            return [SlotSet(requested, chosen[0]), SlotSet(MISSES, None)]
-        if intent == "skip_question":
+        chosen = first_entity(tracker, Entity.GUIDE_ANSWER)
+        if chosen and factor.option(str(chosen)):
+            return [SlotSet(requested, chosen), SlotSet(MISSES, None)]
+        if intent == Intent.SKIP_QUESTION:
             return [SlotSet(requested, UNKNOWN), SlotSet(MISSES, None)]
+        confirming = pending_confirmation(tracker, requested)
+        if confirming:
+            said = yes_or_no(sentence)
+            if said is True and factor.option(confirming[0]):
+                return [SlotSet(requested, confirming[0]), SlotSet(MISSES, None)]
+            if said is False and len(confirming) > 1 and factor.option(confirming[1]):
+                # Not the first of two: then perhaps the other one.
+                send(dispatcher, helper.confirm(requested, confirming[1]))
+                return [SlotSet(MISSES, {"factor": requested, "count": misses_of(tracker, requested),
+                                         "confirm": confirming[1:]})]
+            if said is False:
+                # Neither: that answer could not be read after all; the whole question again, or "not sure".
+                return self._missed(dispatcher, helper, requested, misses_of(tracker, requested) + 1, [], quiet=True)
+            # Anything else is read afresh, as a new answer.
         if intent in CONTROL_WORDS and not CONTROL_WORDS[intent].search(sentence):
-            intent = "inform"  # no word of that control: a misread answer, read as one
+            intent = Intent.INFORM  # no word of that control: a misread answer, read as one
         if intent in CONTROLS:
             return []
-        names_concept = any(e.get("entity") == "concept" for e in tracker.latest_message.get("entities", []))
+        names_concept = any(e.get("entity") == Entity.CONCEPT for e in tracker.latest_message.get("entities", []))
         if intent in DIGRESSIONS and names_concept and reads_as_request(sentence):
             return []  # "what is a diffusion model?": the rules answer it; a statement naming one is an answer
-        option = helper.guide.parse(requested, sentence)
-        if option:
-            extra = {f: o for f, o in helper.guide.prefill(sentence).items() if f != requested and not answers.get(f)}
-            return [SlotSet(requested, option), SlotSet(MISSES, None)] + [SlotSet(f, o) for f, o in extra.items()]
-        if quiet or leaves_the_question(intent, sentence, names_concept):
+        reading = helper.guide.reading(requested, sentence)
+        if not reading.option and (quiet or leaves_the_question(intent, sentence, names_concept)):
             return []  # a digression: the rules answer it and the form asks its question again
-        misses = misses_of(tracker, requested) + 1
+        # Every factor the message states is kept ("no ML people, and budget is tight"), and said so.
+        extra = {f: o for f, o in helper.guide.prefill(sentence, first=requested).items()
+                 if f != requested and not answers.get(f)}
+        if reading.option:
+            return [SlotSet(requested, reading.option), SlotSet(MISSES, None)] + noted(dispatcher, helper, extra)
+        events = noted(dispatcher, helper, extra)
+        misses = misses_of(tracker, requested)
+        if reading.unsure:
+            # Two options fit equally ("spend a little but not crazy"): a yes/no beats the whole question again.
+            send(dispatcher, helper.confirm(requested, reading.candidates[0]))
+            return events + [SlotSet(MISSES, {"factor": requested, "count": misses, "confirm": list(reading.candidates)})]
+        return self._missed(dispatcher, helper, requested, misses + 1, events)
+
+    @staticmethod
+    def _missed(dispatcher: CollectingDispatcher, helper: GuideExplainer, requested: str, misses: int, events: List[Dict],
+                quiet: bool = False) -> List[Dict]:
+        """An answer to `requested` that could not be read: ask once more, or note "not sure" and move on."""
         if misses >= MAX_MISSES:
             # A third identical question would leave the user stuck: note "not sure", say so, go on.
             send(dispatcher, helper.noted_unknown(requested))
-            return [SlotSet(requested, UNKNOWN), SlotSet(MISSES, None), SlotSet("guide_stop_pending", False)]
-        send(dispatcher, helper.not_understood(requested))
-        return [SlotSet(MISSES, {"factor": requested, "count": misses}), SlotSet("guide_stop_pending", False)]
+            return events + [SlotSet(requested, UNKNOWN), SlotSet(MISSES, None), SlotSet(Slot.GUIDE_STOP_PENDING, False)]
+        if not quiet:
+            send(dispatcher, helper.not_understood(requested))
+        return events + [SlotSet(MISSES, {"factor": requested, "count": misses}), SlotSet(Slot.GUIDE_STOP_PENDING, False)]
 
 
 class ActionAskFactor(Action, metaclass=ABCMeta):
@@ -154,6 +205,8 @@ class ActionAskFactor(Action, metaclass=ABCMeta):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         helper = guide()
+        if pending_confirmation(tracker, self.factor_id):
+            return []  # "Sounds like “Audio” — right?" is the question this turn
         send(dispatcher, helper.question(self.factor_id, current_answers(tracker, helper)))
         return []
 
@@ -162,19 +215,34 @@ def _ask_action(factor_id: str) -> type:
     return type(
         f"ActionAsk_{factor_id}",
         (ActionAskFactor,),
-        {"factor_id": factor_id, "name": lambda self: f"action_ask_{self.factor_id}", "__module__": __name__},
+        {
+            "factor_id": factor_id,
+            "name": lambda self: f"{ActionName.ASK_FACTOR_PREFIX}{self.factor_id}",
+            "__module__": __name__,
+        },
     )
 
 
-# One ask action per factor of the guide, so a factor added in YAML gets its question action too.
-ASK_ACTIONS = [_ask_action(factor_id) for factor_id in knowledge().guide.factor_ids()] if knowledge().guide else []
+def make_ask_actions(kb: KnowledgeBase) -> List[type]:
+    """The question actions of the decision guide, one per factor of knowledge/decision_guide.yml, in its order.
+
+    For a factor with id F it makes the class `ActionAsk_F` (a subclass of ActionAskFactor, in this module) whose
+    name() is `action_ask_F`, the action Rasa's form runs to ask slot F. A factor added in YAML gets its action
+    here, with no Python edit; a knowledge base without a guide makes none.
+    """
+    return [_ask_action(factor_id) for factor_id in kb.guide.factor_ids()] if kb.guide else []
+
+
+# Made when this module is imported, because rasa-sdk registers the Action subclasses that exist after importing
+# the `actions` package; this is the first use of the knowledge store (KnowledgeBaseError if it is invalid).
+ASK_ACTIONS = make_ask_actions(knowledge())
 
 
 class ActionRecommend(Action):
     """Scores the answers and recommends llm, generative_model or hybrid with the reasons."""
 
     def name(self) -> Text:
-        return "action_recommend"
+        return ActionName.RECOMMEND
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -182,14 +250,14 @@ class ActionRecommend(Action):
         helper = guide()
         result = helper.guide.score(current_answers(tracker, helper))
         send(dispatcher, helper.result(result))
-        return [SlotSet("recommendation", result.outcome.id)]
+        return [SlotSet(Slot.RECOMMENDATION, result.outcome.id)]
 
 
 class ActionChangeAnswer(Action):
     """"What if we had little data?": changes one stored answer and scores again without the form."""
 
     def name(self) -> Text:
-        return "action_change_answer"
+        return ActionName.CHANGE_ANSWER
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -204,20 +272,20 @@ class ActionChangeAnswer(Action):
         answers[factor_id] = option_id
         result = helper.guide.score(answers)
         send(dispatcher, helper.result(result, helper.changed_sentence(factor_id, option_id)))
-        return [SlotSet(factor_id, option_id), SlotSet("recommendation", result.outcome.id)]
+        return [SlotSet(factor_id, option_id), SlotSet(Slot.RECOMMENDATION, result.outcome.id)]
 
 
 class ActionShowSummary(Action):
     """Lists the answers given so far and the recommendation."""
 
     def name(self) -> Text:
-        return "action_show_summary"
+        return ActionName.SHOW_SUMMARY
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         helper = guide()
-        send(dispatcher, helper.summary(current_answers(tracker, helper), tracker.get_slot("recommendation")))
+        send(dispatcher, helper.summary(current_answers(tracker, helper), tracker.get_slot(Slot.RECOMMENDATION)))
         return []
 
 
@@ -225,17 +293,17 @@ class ActionExplainFactor(Action):
     """"Why do you ask?": explains the factor of the current question."""
 
     def name(self) -> Text:
-        return "action_explain_factor"
+        return ActionName.EXPLAIN_FACTOR
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         helper = guide()
-        factor_id = tracker.get_slot("requested_slot")
+        factor_id = tracker.get_slot(Rasa.REQUESTED_SLOT)
         if factor_id in helper.guide.factor_ids():
             send(dispatcher, helper.why(factor_id))
         else:
-            dispatcher.utter_message(response="utter_guide_intro")
+            dispatcher.utter_message(response=Response.GUIDE_INTRO)
         return []
 
 
@@ -243,33 +311,33 @@ class ActionConfirmStopGuide(Action):
     """"Stop": asks to confirm before leaving the guide."""
 
     def name(self) -> Text:
-        return "action_confirm_stop_guide"
+        return ActionName.CONFIRM_STOP_GUIDE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_ask_stop_guide")
-        return [SlotSet("guide_stop_pending", True)]
+        dispatcher.utter_message(response=Response.ASK_STOP_GUIDE)
+        return [SlotSet(Slot.GUIDE_STOP_PENDING, True)]
 
 
 class ActionStopGuide(Action):
     """Leaves the guide; the answers stay for "summary" or a later restart."""
 
     def name(self) -> Text:
-        return "action_stop_guide"
+        return ActionName.STOP_GUIDE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_guide_stopped")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("guide_stop_pending", False)]
+        dispatcher.utter_message(response=Response.GUIDE_STOPPED)
+        return [ActiveLoop(None), SlotSet(Rasa.REQUESTED_SLOT, None), SlotSet(Slot.GUIDE_STOP_PENDING, False)]
 
 
 class ActionRestartGuide(Action):
     """"Start over": clears the answers so the form asks from the first question."""
 
     def name(self) -> Text:
-        return "action_restart_guide"
+        return ActionName.RESTART_GUIDE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -278,6 +346,6 @@ class ActionRestartGuide(Action):
         dispatcher.utter_message(text="Starting the guide over.")
         events = [SlotSet(f, None) for f in helper.guide.factor_ids()]
         return events + [
-            SlotSet("recommendation", None), SlotSet("guide_stop_pending", False), SlotSet(MISSES, None),
-            SlotSet("requested_slot", None),
+            SlotSet(Slot.RECOMMENDATION, None), SlotSet(Slot.GUIDE_STOP_PENDING, False), SlotSet(MISSES, None),
+            SlotSet(Rasa.REQUESTED_SLOT, None),
         ]

@@ -1,20 +1,26 @@
-"""The action server's one knowledge store: validated at start-up, reloaded when a YAML file changes."""
+"""The action server's one knowledge store, loaded on first use and reloaded when a YAML file changes.
 
-import logging
-import os
-import sys
-from pathlib import Path
+Importing this module reads nothing: `python -m serving.actions` loads the store before it serves (and stops with
+a sentence if the knowledge base is invalid); tests and tools load it when they first ask.
+"""
 
-from explainer.errors import KnowledgeBaseError
+from typing import Optional
+
+from explainer.kb import KnowledgeBase
+from explainer.settings.environment import knowledge_dir
 from explainer.store import KnowledgeStore
 
-logger = logging.getLogger(__name__)
+_store: Optional[KnowledgeStore] = None
 
-KNOWLEDGE_DIR = Path(os.environ.get("GENAI_KNOWLEDGE_DIR", Path(__file__).resolve().parent.parent / "knowledge"))
 
-try:
-    STORE = KnowledgeStore(KNOWLEDGE_DIR)
-except KnowledgeBaseError as err:
-    # Refuse to serve half a knowledge base: say what to fix and stop the action server.
-    print(f"The action server cannot start: {KNOWLEDGE_DIR} is invalid.\n{err.report()}", file=sys.stderr)
-    sys.exit(1)
+def store() -> KnowledgeStore:
+    """The store of GENAI_KNOWLEDGE_DIR, loaded on the first call (KnowledgeBaseError if it is invalid)."""
+    global _store
+    if _store is None:
+        _store = KnowledgeStore(knowledge_dir())
+    return _store
+
+
+def knowledge() -> KnowledgeBase:
+    """The current knowledge base (reloaded if a file changed; the last good one if the edit is invalid)."""
+    return store().current()

@@ -5,25 +5,23 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import explainer, mentioned_concepts, remember, send
+from actions.common import explainer, first_entity, grounded_or, mentioned_concepts, remember, send
 from actions.feedback import offer_feedback
 from explainer.context import names_only, unknown_topic
+from explainer.names import Action as ActionName, Entity, Response, Slot
 
 
 class ActionListTopics(Action):
     """Lists what the bot can explain, overall or in the category asked for."""
 
     def name(self) -> Text:
-        return "action_list_topics"
+        return ActionName.LIST_TOPICS
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         bot = explainer()
-        category = next(
-            (e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "category"),
-            None,
-        )
+        category = first_entity(tracker, Entity.CATEGORY)
         if category not in bot.kb.categories:
             category = bot.kb.category_named(tracker.latest_message.get("text") or "")
         send(dispatcher, bot.topics(category))
@@ -33,14 +31,14 @@ class ActionListTopics(Action):
 def concept_spans(tracker: Tracker) -> List[tuple]:
     """(start, end) of every concept name in the latest message."""
     entities = tracker.latest_message.get("entities", [])
-    return [(e.get("start"), e.get("end")) for e in entities if e.get("entity") == "concept"]
+    return [(e.get("start"), e.get("end")) for e in entities if e.get("entity") == Entity.CONCEPT]
 
 
 class ActionAskRephrase(Action):
     """Low NLU confidence: ask to rephrase, offering the likeliest topics as buttons."""
 
     def name(self) -> Text:
-        return "action_ask_rephrase"
+        return ActionName.ASK_REPHRASE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
@@ -49,7 +47,7 @@ class ActionAskRephrase(Action):
         candidates = mentioned_concepts(tracker, bot.kb)
         if len(candidates) == 1 and names_only(tracker.latest_message.get("text") or "", concept_spans(tracker)):
             # A bare term ("stable diffusion") is how people ask what something is in a search box.
-            answer = bot.explain(candidates[0], "definition", tracker.get_slot("last_aspect"))
+            answer = bot.explain(candidates[0], "definition", tracker.get_slot(Slot.LAST_ASPECT))
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         if not candidates:
@@ -62,14 +60,22 @@ class ActionOutOfScope(Action):
     """Outside generative AI: name the topic asked about when there is one, and say what the bot covers."""
 
     def name(self) -> Text:
-        return "action_out_of_scope"
+        return ActionName.OUT_OF_SCOPE
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        topic = unknown_topic(tracker.latest_message.get("text") or "")
+        sentence = tracker.latest_message.get("text") or ""
+        bot = explainer()
+        grounded = bot.grounded(sentence)
+        if grounded:
+            # Read as out of scope, yet the knowledge base's own text covers it well ("why does AI need so
+            # much electricity").
+            send(dispatcher, grounded)
+            return remember(grounded)
+        topic = unknown_topic(sentence)
         if topic:
-            send(dispatcher, explainer().unknown(topic))
+            send(dispatcher, bot.unknown(topic, sentence))
         else:
-            dispatcher.utter_message(response="utter_out_of_scope")
+            dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
         return []

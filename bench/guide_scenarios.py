@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "evaluation" / "guide"
 QUESTION = re.compile(r"Question \d+ of \d+ — ([^:]+):")
 RECOMMENDATION = re.compile(r"Recommendation: (.+?)\.\n")
-# Bounds a scenario: eight questions, each asked at most twice, plus the opening and a few replies.
-MAX_TURNS = 24
+# "Sounds like “Audio or music” for content type — right?": a yes/no check of one option of the open question.
+CONFIRMATION = re.compile(r"Sounds like “(.+?)” for (.+?) — right\?")
+# Bounds a scenario: eight questions, each asked at most twice and confirmed once, plus the opening and a few replies.
+MAX_TURNS = 32
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Run:
     expected: str
     outcome: Optional[str] = None
     asked: List[str] = field(default_factory=list)
+    confirmations: int = 0
     stuck: Optional[str] = None
     last_reply: str = ""
 
@@ -70,6 +73,14 @@ def run_scenario(say: Callable[[str, str], List[Dict[str, Any]]], scenario: Dict
             result.outcome = outcomes.get(found.group(1).strip(), found.group(1).strip())
             break
         asked = QUESTION.search(reply)
+        confirm = CONFIRMATION.search(reply)
+        if confirm and not asked:
+            # Answered truthfully from the option the scenario's user means; a confirmation is no repeat.
+            result.confirmations += 1
+            factor = next((f for f in scenario["answers"] if f.lower() == confirm.group(2).strip().lower()), "")
+            intended = scenario["answers"].get(factor, {}).get("intended")
+            reply = "\n".join(r.get("text", "") for r in say(user, "yes" if intended == confirm.group(1) else "no"))
+            continue
         if not asked:
             break
         factor = asked.group(1).strip()
@@ -87,8 +98,10 @@ def summary(name: str, runs: List[Run]) -> str:
     stuck = sum(1 for r in runs if r.stuck)
     unfinished = sum(1 for r in runs if r.outcome is None and not r.stuck)
     questions = sum(len(r.asked) for r in runs) / len(runs) if runs else 0.0
+    confirmations = sum(r.confirmations for r in runs) / len(runs) if runs else 0.0
     return (f"{name}: {len(runs)} scenarios, expected outcome reached {reached} ({reached / len(runs):.2f}), "
-            f"stuck {stuck}, ended without a result {unfinished}, questions asked per guide {questions:.1f}")
+            f"stuck {stuck}, ended without a result {unfinished}, questions asked per guide {questions:.1f}, "
+            f"confirmations per guide {confirmations:.1f}")
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from bench import long_conversation  # noqa: E402
+from bench import guide_reading, long_conversation  # noqa: E402
 from bench.load import LoadResult  # noqa: E402
 from nlu_quality import Scores  # noqa: E402
 
@@ -168,9 +168,21 @@ session ends after GENAI_SESSION_MAX_TURNS user messages and the next carries th
 ## Real phrasing and blind guide scenarios
 Questions people asked in public (tests/evaluation/real_phrasing/, labelled before scoring, split by thread) and
 free-text decision guides written by helpers who saw only the chat (tests/evaluation/guide/), scored against the
-server above; sealed halves are totals only (bench/real_phrasing.py, bench/guide_scenarios.py).
+server above; the coverage halves end to end, each reply judged by the entry it says it came from
+(bench/coverage.py: right = on topic, or declined when not covered); and the rankers of grounded answers compared
+on development questions that name no entry (bench/passage_ranking.py). Sealed halves are totals only
+(bench/real_phrasing.py, bench/guide_scenarios.py, bench/coverage.py).
 
 {chr(10).join("- " + line for line in cost.get("evaluation", []))}
+
+## Guide answer reading: candidates
+Each development scenario's answers (320: what its user types for each factor, and the option meant) read by
+each candidate technique, without servers (`python -m bench.guide_reading`). "Unread" answers are asked again
+or confirmed; "wrong" ones fill a factor silently, so they cost more. The vocabulary in
+knowledge/decision_guide.yml was extended from these answers, so its figures are in-sample; the sealed
+scenarios above are the fair test.
+
+{chr(10).join("- " + line for line in guide_reading.candidates())}
 
 ## Understanding
 Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent.parent.joinpath('tests', 'nlu').glob('heldout*.yml')))}

@@ -2,8 +2,11 @@
 
 from typing import Any, Dict, List, Mapping, Sequence
 
-# Telegram refuses callback_data over 64 bytes; Slack truncates button labels after 75 characters.
-TELEGRAM_CALLBACK_BYTES = 64
+from explainer.payloads import MAX_PAYLOAD_BYTES
+
+# Telegram refuses callback_data over 64 bytes, the limit every payload we build keeps (explainer/payloads.py).
+TELEGRAM_CALLBACK_BYTES = MAX_PAYLOAD_BYTES
+# Slack truncates button labels after 75 characters.
 SLACK_BUTTON_TEXT = 75
 SLACK_BUTTON_VALUE = 2000
 # Slack allows at most 25 elements in one actions block.

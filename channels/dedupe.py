@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, List, Mapping, Optional
 
-from channels.settings import SettingError
+from explainer.errors import SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def redis_settings(env: Mapping[str, str]) -> Optional[RedisSettings]:
     for name, default in (("REDIS_PORT", "6379"), ("REDIS_DB", "0")):
         text = env.get(name, "").strip() or default
         if not text.isdigit():
-            raise SettingError(f"The environment variable {name} must be a whole number, not {text!r}.")
+            raise SettingsError(f"The environment variable {name} must be a whole number, not {text!r}.")
         numbers[name] = int(text)
     return RedisSettings(
         host, numbers["REDIS_PORT"], numbers["REDIS_DB"], env.get("REDIS_PASSWORD") or None,

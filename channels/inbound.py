@@ -1,14 +1,12 @@
 """What every channel does to a user's text before Rasa sees it: only our button payloads stay payloads."""
 
-import os
 import re
-from pathlib import Path
 from typing import Optional
 
 from explainer.payloads import as_user_text
+from explainer.settings.environment import knowledge_dir
 from explainer.store import KnowledgeStore
 
-_KNOWLEDGE_DIR = Path(os.environ.get("GENAI_KNOWLEDGE_DIR", Path(__file__).resolve().parent.parent / "knowledge"))
 _store: Optional[KnowledgeStore] = None
 # The longest text any channel passes on (REST and socket.io bodies have the same limit): longer ones get
 # too_long()'s sentence instead of an answer.
@@ -35,5 +33,5 @@ def user_text(text: str) -> str:
     """The text to hand to Rasa: a typed `/intent{...}` that no button of ours carries is read as words."""
     global _store
     if _store is None:
-        _store = KnowledgeStore(_KNOWLEDGE_DIR)
+        _store = KnowledgeStore(knowledge_dir())
     return as_user_text(_store.current(), printable(text))

@@ -11,12 +11,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-import rasa_fixes  # noqa: F401  (bounds action calls and apologises on failure, also before our model loads)
 from channels.conversation_ids import stored_id
 from channels.inbound import user_text
 from channels.recipients import ChannelRecipient
 from channels.rest_body import MAX_BODY_BYTES, BodyError, parse_body
-from serving.store_errors import StoreRefused
+from channels.settings_refused import refused
+from explainer.errors import SettingsError, StoreRefused
+from explainer.settings.environment import rest_max_body_bytes
 from serving.store_health import monitored_stores
 
 logger = logging.getLogger(__name__)
@@ -26,8 +27,23 @@ def _error(error: BodyError) -> HTTPResponse:
     return response.json({"error": error.message}, status=error.status)
 
 
+# actions/common.py ANSWERED_FROM (not imported: the Rasa server does not load the action server's modules).
+ANSWERED_FROM = "answered_from"
+
+
 class RestCollector(ChannelRecipient, CollectingOutputChannel):
-    """Collects the replies; their recipient_id is the sender the client sent, not the stored "rest:..." id."""
+    """Collects the replies; their recipient_id is the sender the client sent, not the stored "rest:..." id.
+
+    A reply built from the knowledge base carries `answered_from` ({"kind", "entries"}), which Rasa's own
+    collector drops: REST clients and bench/coverage.py read which entry a reply came from."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        answered_from = message.get(ANSWERED_FROM)
+        before = len(self.messages)
+        await super().send_response(recipient_id, message)
+        if isinstance(answered_from, dict):
+            for reply in self.messages[before:]:
+                reply[ANSWERED_FROM] = answered_from
 
 
 class RestChannel(RestInput):
@@ -44,7 +60,10 @@ class RestChannel(RestInput):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "RestChannel":
         """credentials.yml `rest: {max_body_bytes: ...}`; env GENAI_REST_MAX_BODY_BYTES overrides."""
         configured = (credentials or {}).get("max_body_bytes", MAX_BODY_BYTES)
-        return cls(int(os.environ.get("GENAI_REST_MAX_BODY_BYTES", configured)))
+        try:
+            return cls(rest_max_body_bytes(configured, os.environ))
+        except SettingsError as error:
+            raise refused(error) from None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Routes: liveness, health (tracker store state) and the message webhook."""

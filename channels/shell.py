@@ -1,7 +1,7 @@
-"""`rasa shell` with our terminal channel: typed text through the inbound filter, long answers in wrapped parts."""
+"""The terminal channel of `rasa shell` (started by `python -m serving.shell`): typed text through the inbound filter,
+long answers in wrapped parts."""
 
 import shutil
-import sys
 from asyncio import Queue
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -15,9 +15,6 @@ from channels.conversation_ids import id_problem, stored_id
 from channels.inbound import user_text
 from channels.recipients import ChannelRecipient
 
-# rasa shell serves stock REST (anyone who reaches it picks any sender id) on 0.0.0.0 by default: only this
-# machine's own terminal talks to it, so it listens on loopback.
-LOOPBACK = "127.0.0.1"
 # Lines longer than this are hard to read even on a wide terminal.
 MAX_WIDTH = 100
 
@@ -72,18 +69,3 @@ class TerminalInput(CmdlineInput):
             await on_new_message(UserMessage(text, output, sender, input_channel=input_channel, metadata=metadata))
         await queue.put("DONE")
 
-
-def main() -> None:
-    """Runs `rasa shell` with the given arguments, using TerminalInput as its "cmdline" channel."""
-    from rasa.__main__ import main as rasa_main
-    from rasa.core.channels import BUILTIN_CHANNELS
-
-    # rasa shell always asks for the built-in "cmdline" channel; this is where Rasa looks it up.
-    BUILTIN_CHANNELS["cmdline"] = TerminalInput
-    # First, so that an explicit --interface given by the user still wins (argparse keeps the last value).
-    sys.argv = ["rasa", "shell", "--interface", LOOPBACK, *sys.argv[1:]]
-    rasa_main()
-
-
-if __name__ == "__main__":
-    main()

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput as RasaSlackInput
-from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -24,7 +23,9 @@ from channels.formatting import SLACK_SECTION_LIMIT, slack_mrkdwn, slack_plain, 
 from channels.inbound import too_long, user_text
 from channels.metadata_limit import metadata_problem
 from channels.recipients import ChannelRecipient
-from channels.settings import SettingError, optional, secret
+from channels.settings_refused import refused
+from explainer.errors import SettingsError
+from explainer.settings.credentials import optional, secret
 from channels.slack_signature import rejection
 
 logger = logging.getLogger(__name__)
@@ -85,8 +86,8 @@ class SlackInput(RasaSlackInput):
                 credentials, "slack_signing_secret", "SLACK_SIGNING_SECRET", "Slack signing secret")
             # Slack retries an event for about an hour (after 1 min, 5 min, ...): remember deliveries that long.
             handled = Deliveries.from_environment("slack", max_size=50_000, ttl=2 * 3600, env=os.environ)
-        except SettingError as error:
-            raise RasaException(str(error)) from None
+        except SettingsError as error:
+            raise refused(error) from None
         return cls(
             token,
             slack_channel=credentials.get("slack_channel"),

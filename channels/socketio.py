@@ -9,7 +9,6 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
-from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -19,10 +18,12 @@ from channels.conversation_ids import id_problem, stored_id
 from channels.inbound import too_long, user_text
 from channels.metadata_limit import metadata_problem
 from channels.recipients import ChannelRecipient
-from channels.origins import ORIGINS_VARIABLE, SettingError, allowed_origins
+from channels.settings_refused import refused
+from explainer.errors import SettingsError
+from explainer.settings.origins import ORIGINS_VARIABLE, allowed_origins
 from channels.webchat_format import webchat_messages
 from channels.webchat_sessions import SessionSecretError, is_issued, issue, session_secret
-from serving.store_errors import StoreRefused
+from explainer.errors import StoreRefused
 
 logger = logging.getLogger(__name__)
 NOT_ISSUED = (
@@ -30,10 +31,6 @@ NOT_ISSUED = (
     "reload the page to start a new conversation."
 )
 NOT_SAVED = "I could not save this message; please try again."
-
-
-class WebchatSettingError(RasaException):
-    """A socket.io setting from the environment cannot be used; Rasa prints the sentence and stops."""
 
 
 class WebchatOutput(ChannelRecipient, SocketIOOutput):
@@ -81,8 +78,8 @@ class WebsiteSocketIOInput(SocketIOInput):
         try:
             channel.allowed_origins = allowed_origins(os.environ)
             channel.session_key = session_secret(os.environ, Path.cwd())
-        except (SettingError, SessionSecretError) as error:
-            raise WebchatSettingError(str(error)) from None
+        except SettingsError as error:
+            raise refused(error) from None
         logger.info(
             "The socket.io channel accepts pages from %s (set %s to change).",
             ", ".join(channel.allowed_origins), ORIGINS_VARIABLE,
@@ -120,7 +117,7 @@ class WebsiteSocketIOInput(SocketIOInput):
             try:
                 self.session_key = session_secret(os.environ, Path.cwd())
             except SessionSecretError as error:
-                raise WebchatSettingError(str(error)) from None
+                raise refused(error) from None
         key = self.session_key
 
         @socketio_webhook.route("/", methods=["GET"])

@@ -12,7 +12,6 @@ from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput, TelegramOutput as RasaTelegramOutput
-from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -23,7 +22,9 @@ from channels.dedupe import Deliveries
 from channels.formatting import TELEGRAM_MESSAGE_LIMIT, split_text, telegram_html, utf16_length
 from channels.inbound import too_long, user_text
 from channels.recipients import ChannelRecipient
-from channels.settings import SettingError, matching, optional, secret
+from channels.settings_refused import refused
+from explainer.errors import SettingsError
+from explainer.settings.credentials import matching, optional, secret
 from channels.telegram_updates import incoming
 
 logger = logging.getLogger(__name__)
@@ -92,8 +93,8 @@ class TelegramInput(RasaTelegramInput):
                 credentials, "webhook_url", "TELEGRAM_WEBHOOK_URL", "Telegram webhook URL")
             # Telegram redelivers an update until it gets a 200: remember update ids for a day.
             handled = Deliveries.from_environment("telegram", max_size=50_000, ttl=24 * 3600, env=os.environ)
-        except SettingError as error:
-            raise RasaException(str(error)) from None
+        except SettingsError as error:
+            raise refused(error) from None
         api_url = optional(credentials, "api_url", TELEGRAM_API_URL) or TELEGRAM_API_URL
         return cls(
             token, credentials.get("verify"), webhook_url, secret_token=secret_token, api_url=api_url, handled=handled

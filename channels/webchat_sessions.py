@@ -9,6 +9,8 @@ import secrets
 from pathlib import Path
 from typing import Any, Mapping
 
+from explainer.errors import SettingsError
+
 SECRET_VARIABLE = "WEBCHAT_SESSION_SECRET"
 # Without the variable the key is generated once and kept here (in the server's working directory, beside
 # tracker.db): the local profile works with no setup and issued ids survive restarts.
@@ -18,7 +20,7 @@ MIN_SECRET_CHARS = 32
 _SESSION_ID = re.compile(r"[0-9a-f]{32}\.[0-9a-f]{32}")
 
 
-class SessionSecretError(ValueError):
+class SessionSecretError(SettingsError):
     """The signing key cannot be read or made; the message says what to set."""
 
 

@@ -1,5 +1,9 @@
-"""Custom Rasa NLU components of GenAI Explainer (thin adapters over the `explainer` core)."""
+"""Custom Rasa NLU components of GenAI Explainer (thin adapters over the `explainer` core).
 
-# Rasa imports this package in every process that loads our model (rasa run, shell, test), so the
-# fixes to Rasa internals are applied here, before the first message is handled.
-import rasa_fixes  # noqa: E402,F401
+Rasa's own commands (`rasa run`, `rasa shell`, `rasa test`) import this package when they load our model's
+pipeline, before the first message is handled, so this is the one place that installs the fixes to Rasa internals.
+"""
+
+import rasa_fixes
+
+rasa_fixes.apply()

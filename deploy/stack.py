@@ -12,6 +12,7 @@ from deploy.profile import render_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv" / "bin" / "rasa"
+PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL = ROOT / "models" / "genai-explainer.tar.gz"
 ENDPOINTS = ROOT / "endpoints.production.yml"
 CREDENTIALS = ROOT / "credentials.yml"
@@ -118,7 +119,8 @@ class LocalStack:
 
     def _action_server(self, port: int) -> Process:
         self.starts += 1  # a restarted server writes a new log beside the old one
-        return Process(f"action server on port {port}", [str(RASA), "run", "actions", "--port", str(port)],
+        # Our action server (serving/actions.py): checks the knowledge base first, loopback, errors not echoed.
+        return Process(f"action server on port {port}", [str(PYTHON), "-m", "serving.actions", "--port", str(port)],
                        self.run_dir / f"actions-{port}-{self.starts}.log", self.env, ROOT,
                        f"http://127.0.0.1:{port}/health")
 

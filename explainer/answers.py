@@ -1,11 +1,13 @@
 """Turns knowledge-base entries into short answers with follow-up buttons (plain text, no channel markup)."""
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 from explainer.kb import Entry, KnowledgeBase
+from explainer.names import Intent
+from explainer.passages import THRESHOLD
+from explainer.payloads import fits, payload
 
 ASPECTS = ("definition", "how_it_works", "examples", "uses", "limitations", "history", "more", "simpler", "source")
 # "Tell me more" walks this order from the aspect shown last.
@@ -14,8 +16,6 @@ MAX_BUTTONS = 3
 MAX_LISTED = 6
 # A comparison shows this many aspects at first; "tell me more" shows the rest.
 FIRST_ASPECTS = 4
-# Telegram drops buttons whose callback data exceeds 64 bytes; keep every payload within that.
-MAX_PAYLOAD_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -30,14 +30,13 @@ class Answer:
     buttons: List[Button] = field(default_factory=list)
     concepts: List[str] = field(default_factory=list)
     aspect: Optional[str] = None
+    # What the answer is made of, for machines (channels pass it on; bench/coverage.py reads it): "entry",
+    # "comparison", "passage" (a grounded answer), "not_covered", or "" for everything else.
+    kind: str = ""
 
-
-def payload(intent: str, concepts: Sequence[str] = (), **entities: str) -> str:
-    """A button payload in Rasa's `/intent{entities}` form, compact to fit chat platforms' limits."""
-    data = dict(entities)
-    if concepts:
-        data["concept"] = concepts[0] if len(concepts) == 1 else list(concepts)
-    return f"/{intent}{json.dumps(data, separators=(',', ':'))}" if data else f"/{intent}"
+    def answered_from(self) -> dict:
+        """{"kind", "entries"}: which knowledge-base entries the answer comes from."""
+        return {"kind": self.kind, "entries": list(self.concepts) if self.kind else []}
 
 
 def short_name(entry: Entry) -> str:
@@ -86,7 +85,7 @@ class Explainer:
             return self.sources([concept])
         else:
             text = self._aspect_text(entry, aspect)
-        return Answer(text, self.suggestions(entry, aspect), [concept], aspect)
+        return Answer(text, self.suggestions(entry, aspect), [concept], aspect, "entry")
 
     @staticmethod
     def _deeper(last_aspect: Optional[str]) -> str:
@@ -160,20 +159,20 @@ class Explainer:
         related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
         if related:
             first = related[0]
-            buttons.append(Button(f"What is {short_name(first)}?", payload("ask_definition", [first.id])))
+            buttons.append(Button(f"What is {short_name(first)}?", payload(Intent.ASK_DEFINITION, [first.id])))
         if aspect != "examples" and self.kb.examples_of(entry.id):
-            buttons.append(Button(f"Examples of {short_name(entry)}", payload("ask_examples", [entry.id])))
+            buttons.append(Button(f"Examples of {short_name(entry)}", payload(Intent.ASK_EXAMPLES, [entry.id])))
         elif aspect != "how_it_works":
             # For a challenge, how_it_works holds its cause.
             title = "Why does it happen?" if entry.category == "challenge" else f"How does {short_name(entry)} work?"
-            buttons.append(Button(title, payload("ask_how_it_works", [entry.id])))
+            buttons.append(Button(title, payload(Intent.ASK_HOW_IT_WORKS, [entry.id])))
         partners = related[1:] + related[:1]
         for partner in partners:
-            compare = payload("ask_comparison", [entry.id, partner.id])
-            if len(compare.encode()) <= MAX_PAYLOAD_BYTES:
+            compare = payload(Intent.ASK_COMPARISON, [entry.id, partner.id])
+            if fits(compare):
                 buttons.append(Button(f"{short_name(entry)} vs {short_name(partner)}", compare))
                 break
-        return [b for b in buttons if len(b.payload.encode()) <= MAX_PAYLOAD_BYTES][:MAX_BUTTONS]
+        return [b for b in buttons if fits(b.payload)][:MAX_BUTTONS]
 
     # -- two concepts ---------------------------------------------------------------------------
 
@@ -185,6 +184,7 @@ class Explainer:
                 self.suggestions(ea, "comparison"),
                 [a],
                 "comparison",
+                "entry",
             )
         found = self.kb.comparison(a, b)
         if found:
@@ -203,17 +203,17 @@ class Explainer:
                     f"• Used for: {short_name(ea)}: {join_words(ea.uses[:2])}; {short_name(eb)}: {join_words(eb.uses[:2])}."
                 )
         buttons = [
-            Button(f"How does {short_name(ea)} work?", payload("ask_how_it_works", [a])),
-            Button(f"How does {short_name(eb)} work?", payload("ask_how_it_works", [b])),
+            Button(f"How does {short_name(ea)} work?", payload(Intent.ASK_HOW_IT_WORKS, [a])),
+            Button(f"How does {short_name(eb)} work?", payload(Intent.ASK_HOW_IT_WORKS, [b])),
         ]
         extra = next((r for r in ea.related if r not in (a, b) and r in self.kb.entries), None)
         guided = self.kb.guide and any({a, b} & set(o.families) for o in self.kb.guide.outcomes.values())
         if guided:
             # Comparing model families is often a step toward choosing one: offer the decision guide.
-            buttons.append(Button("Which fits my project?", payload("start_guide")))
+            buttons.append(Button("Which fits my project?", payload(Intent.START_GUIDE)))
         elif extra:
-            buttons.append(Button(f"What is {short_name(self.kb.entries[extra])}?", payload("ask_definition", [extra])))
-        return Answer("\n".join(lines), buttons, [a, b], "comparison")
+            buttons.append(Button(f"What is {short_name(self.kb.entries[extra])}?", payload(Intent.ASK_DEFINITION, [extra])))
+        return Answer("\n".join(lines), buttons, [a, b], "comparison", "comparison")
 
     def compare_more(self, a: str, b: str) -> Answer:
         """The aspects of the article's comparison that the first answer left out, or each entry in depth."""
@@ -224,9 +224,9 @@ class Explainer:
         else:
             lines = [f"• {short_name(self.kb.entries[c])}: {self.kb.entries[c].how_it_works}" for c in (a, b)]
         buttons = [
-            Button(f"What is {short_name(self.kb.entries[c])}?", payload("ask_definition", [c])) for c in (a, b)
+            Button(f"What is {short_name(self.kb.entries[c])}?", payload(Intent.ASK_DEFINITION, [c])) for c in (a, b)
         ]
-        return Answer("\n".join(lines), buttons, [a, b], "comparison_more")
+        return Answer("\n".join(lines), buttons, [a, b], "comparison_more", "comparison")
 
     def _relation(self, ea: Entry, eb: Entry) -> str:
         for first, second in ((ea, eb), (eb, ea)):
@@ -262,13 +262,13 @@ class Explainer:
             if members:
                 lines.append(f"• {cat.plural} ({len(members)}): {_listing(members)}")
         buttons = [
-            Button(cat.plural, payload("list_topics", category=cat.id)) for cat in list(self.kb.categories.values())[:3]
+            Button(cat.plural, payload(Intent.LIST_TOPICS, category=cat.id)) for cat in list(self.kb.categories.values())[:3]
         ]
         return Answer("\n".join(lines), buttons)
 
     def _definition_buttons(self, ids: Sequence[str]) -> List[Button]:
         return [
-            Button(f"What is {short_name(self.kb.entries[i])}?", payload("ask_definition", [i]))
+            Button(f"What is {short_name(self.kb.entries[i])}?", payload(Intent.ASK_DEFINITION, [i]))
             for i in ids[:MAX_BUTTONS]
         ]
 
@@ -284,19 +284,52 @@ class Explainer:
             lines.append(f"“{src.title}”{by} ({src.publisher}): {src.url}")
         about = join_words([short_name(self.kb.entries[c]) for c in concepts]) or "everything I say"
         head = f"What I said about {about} comes from:" if concepts else "Everything I know comes from:"
-        return Answer("\n".join([head] + lines), [], list(concepts), "source")
+        return Answer("\n".join([head] + lines), [], list(concepts), "source", "entry" if concepts else "")
 
-    def unknown(self, phrase: str) -> Answer:
-        """A topic the knowledge base does not cover: say so and offer the nearest known ones."""
-        near = self.kb.suggest(phrase)
+    def unknown(self, phrase: str, question: Optional[str] = None) -> Answer:
+        """A topic the knowledge base does not cover: say so and offer the nearest known ones (ranked against
+        the whole question when there is one, as grounded answers are)."""
+        near = self.kb.nearest(question or phrase)
         offer = "The closest topics I know are below." if near else "Here are some topics to start with."
         text = f"“{phrase}” isn't something I cover: I explain generative AI and large language models. {offer}"
-        return Answer(text, self._definition_buttons(near or self.featured()))
+        return Answer(text, self._definition_buttons(near or self.featured()), kind="not_covered")
 
-    def which_topic(self) -> Answer:
+    def grounded(self, question: str, threshold: float = THRESHOLD) -> Optional[Answer]:
+        """For a question that names no entry: the knowledge base's closest passage, named as such with its entry
+        and source, when it matches well enough (explainer/passages.py); None otherwise."""
+        hit = self.kb.passages().grounded(question, threshold)
+        if hit is None:
+            return None
+        passage = hit.passage
+        entries = [self.kb.entries[e] for e in passage.entries]
+        where = " and ".join(e.name for e in entries)
+        if passage.field == "comparison":
+            where = f"the comparison of {where}"
+        cited = "; ".join(f"“{s.title}” ({s.publisher})" for s in self.kb.source_list(passage.sources))
+        said = _sentence(passage.text)
+        if passage.field == "uses":
+            said = f"{short_name(entries[0])} is used for {passage.text.strip().rstrip('.')}."
+        elif passage.field == "limitations":
+            said = f"A limitation of {short_name(entries[0])}: {said}"
+        text = f"The closest thing I have is in {where}: {said}"
+        if cited:
+            text += f" (source: {cited})"
+        if len(entries) == 2:
+            buttons = [Button(f"{short_name(entries[0])} vs {short_name(entries[1])}",
+                              payload(Intent.ASK_COMPARISON, [e.id for e in entries]))]
+        else:
+            buttons = [Button(f"What is {short_name(entries[0])}?", payload(Intent.ASK_DEFINITION, [entries[0].id]))]
+        buttons += [b for b in self._definition_buttons(self.kb.nearest(question)) if b.payload not in
+                    {x.payload for x in buttons}]
+        buttons = [b for b in buttons if len(b.payload.encode()) <= MAX_PAYLOAD_BYTES][:MAX_BUTTONS]
+        return Answer(text, buttons, [e.id for e in entries], None, "passage")
+
+    def which_topic(self, question: str = "") -> Answer:
+        """No topic named: ask which, offering the topics nearest to the question (the ranking grounded answers
+        use), else the featured ones."""
         return Answer(
             "Which topic do you mean? Ask me about a concept, for example one of these.",
-            self._definition_buttons(self.featured()),
+            self._definition_buttons((self.kb.nearest(question) if question else []) or self.featured()),
         )
 
     def rephrase(self, candidates: Sequence[str]) -> Answer:

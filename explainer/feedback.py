@@ -3,8 +3,10 @@
 from typing import Any, Dict, List, Optional, Sequence
 
 from explainer import text
-from explainer.answers import Answer, Button, payload
-from explainer.settings import FeedbackSettings
+from explainer.answers import Answer, Button
+from explainer.names import Intent
+from explainer.payloads import payload
+from explainer.settings.feedback import FeedbackSettings
 
 QUESTION = "Was this helpful?"
 YES, NO = "yes", "no"
@@ -15,7 +17,7 @@ NEGATIVE_WORDS = {"not", "no", "nope", "didn", "didnt", "doesn", "doesnt", "isn"
 
 def feedback_buttons() -> List[Button]:
     """The two buttons; their payloads are the ones explainer/payloads.py accepts as ours."""
-    return [Button("Yes", payload("feedback", helpful=YES)), Button("No", payload("feedback", helpful=NO))]
+    return [Button("Yes", payload(Intent.FEEDBACK, helpful=YES)), Button("No", payload(Intent.FEEDBACK, helpful=NO))]
 
 
 def new_state(state: Optional[Dict[str, Any]]) -> Dict[str, Any]:
@@ -64,7 +66,7 @@ def thanks(helpful: str, concepts: Sequence[str]) -> Answer:
     """The reply to a rating; a "no" offers the simpler explanation of a single concept."""
     if helpful == YES:
         return Answer("Thanks for the feedback! Ask me anything else about generative AI.")
-    buttons = [Button("Explain it more simply", payload("explain_simpler", concepts[:1]))] if len(concepts) == 1 else []
+    buttons = [Button("Explain it more simply", payload(Intent.EXPLAIN_SIMPLER, concepts[:1]))] if len(concepts) == 1 else []
     return Answer(
         "Thanks for telling me. I've noted it so this answer can be improved. "
         "You can ask me to explain it more simply, or ask in other words.",

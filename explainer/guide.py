@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from explainer import text
+from explainer.guide_reader import Reading, known_words, read, read_all
 
 UNKNOWN = "unknown"
 # First words of a message that asks for something rather than answering the open question.
@@ -28,6 +29,17 @@ CONTROL_WORDS = {
     "stop_guide": re.compile(r"\b(?:stop|quit|exit|cancel|end|enough|leave|abort|done)\b", re.IGNORECASE),
     "restart_guide": re.compile(r"\b(?:start(?:ing)? (?:over|again|afresh)|restart|reset|from scratch|redo|begin again)\b",
                                 re.IGNORECASE),
+    # "write the copy, generate the images, then check they actually match" answers the task question; it changes
+    # nothing ("actually, it's video" does).
+    "change_answer": re.compile(
+        r"\b(?:change|changing|correction|instead|what if|suppose|hypothetically|switch|set \w+ to|update|edit|redo|"
+        r"mistake|meant|let's say|let's try|if (?:it|we|the|our) (?:were|was|had)|would it|what about|and if|"
+        r"actually,? (?:it|it's|its|we|we're|the|our)|go back|wait)\b", re.IGNORECASE),
+    # "fraud labels are patchy, chargebacks come in weeks later" is no farewell, nor "answer visitors' questions
+    # accurately" a rating of the last answer.
+    "goodbye": re.compile(r"\b(?:bye|goodbye|see (?:you|ya)|cya|farewell|good night|ciao|that's all)\b", re.IGNORECASE),
+    "feedback": re.compile(r"\b(?:helpful|unhelpful|useful|useless|thanks?|thank you|great answer|good answer|bad answer)\b",
+                           re.IGNORECASE),
 }
 
 
@@ -52,6 +64,10 @@ class Option:
     synonyms: Tuple[str, ...]
     weights: Mapping[str, int]
     reason: str
+    # Groups of option ids: a reply naming an option of every group means this one ("text" + "images" = mixed).
+    combines: Tuple[Tuple[str, ...], ...] = ()
+    # Options this one wins over when both are named ("synthetic ... images" is synthetic data).
+    outranks: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,10 @@ class Factor:
     why: str
     options: Tuple[Option, ...]
     always_ask: bool = False
+    # The option a reply listing several steps means (task complexity: "several steps").
+    steps_option: Optional[str] = None
+    # {"option", "below", "units"}: a stated count under `below` (in one of `units`, if given) means `option`.
+    few: Optional[Mapping[str, Any]] = None
 
     def option(self, option_id: str) -> Optional[Option]:
         return next((o for o in self.options if o.id == option_id), None)
@@ -108,6 +128,10 @@ class DecisionGuide:
     factors: Tuple[Factor, ...]
     cautions: Tuple[Caution, ...]
     direct_answers_only: Tuple[str, ...] = ()
+    # Phrases that name no answer in a statement: "LLM or image model?" asks; it does not say the output is images.
+    not_answers: Tuple[str, ...] = ()
+    # Words of the guide's own texts (questions, reasons, ...): real words, never corrected as typos.
+    known: frozenset = frozenset()
 
     def factor(self, factor_id: str) -> Factor:
         return next(f for f in self.factors if f.id == factor_id)
@@ -140,15 +164,22 @@ class DecisionGuide:
         options = {o for start, end, o in matches if end - start == longest}
         return options.pop() if len(options) == 1 else None
 
-    def parse(self, factor_id: str, sentence: str) -> Optional[str]:
-        """The option a reply to this factor's question names ("mostly images" -> images), else None.
+    def reading(self, factor_id: str, sentence: str) -> Reading:
+        """What a reply to this factor's question says: an option, two it could equally be, or nothing.
 
-        A whole phrase of an option wins; failing that, the option whose own words (words no other option of the
-        factor uses) the reply holds most of: "synthetic transaction logs" holds "synthetic" of "Synthetic data".
+        The vocabulary reader first (explainer/guide_reader.py); failing that, the option whose own words
+        (words no other option of the factor uses) the reply holds most of.
         """
         factor = self.factor(factor_id)
+        found = read(factor, sentence, self.known)
+        if found.option or found.candidates:
+            return found
         sentence_words = [text.singular(w) for w in text.words(sentence)]
-        return self._choose(self._matches(factor, sentence_words, set())) or self._by_own_words(factor, sentence_words)
+        return Reading(self._by_own_words(factor, sentence_words))
+
+    def parse(self, factor_id: str, sentence: str) -> Optional[str]:
+        """The option a reply to this factor's question names ("mostly images" -> images), else None."""
+        return self.reading(factor_id, sentence).option
 
     @staticmethod
     def _by_own_words(factor: Factor, sentence_words: List[str]) -> Optional[str]:
@@ -166,32 +197,15 @@ class DecisionGuide:
         winners = [o for o, n in counts.items() if n == best]
         return winners[0] if best and len(winners) == 1 else None
 
-    def prefill(self, sentence: str) -> Dict[str, str]:
-        """Answers a user gave before being asked ("I want to generate images for ads").
+    def prefill(self, sentence: str, first: Optional[str] = None) -> Dict[str, str]:
+        """Answers a user gave before being asked ("I want to generate images for ads"), for every factor.
 
-        Each word answers one factor at most: the longest phrase claims it, then the earlier factor
-        ("images" is content, not data). Generic replies such as "yes" or "lots" are ignored here.
+        Each word answers one factor at most (see guide_reader.read_all), the `first` factor (the question
+        open) before the others. Generic replies such as "yes" or "lots" are ignored here: they answer only
+        the question just asked.
         """
-        sentence_words = [text.singular(w) for w in text.words(sentence)]
-        ignored = {" ".join(text.singular(w) for w in text.words(a)) for a in self.direct_answers_only}
-        candidates = []
-        for rank, factor in enumerate(self.factors):
-            for start, end, option in self._matches(factor, sentence_words, ignored):
-                candidates.append((-(end - start), rank, start, end, factor.id, option))
-        claimed: set = set()
-        kept: Dict[str, List[Tuple[int, int, str]]] = {}
-        for _, _, start, end, factor_id, option in sorted(candidates):
-            span = set(range(start, end))
-            if span & claimed and not any(start == s and end == e for s, e, _ in kept.get(factor_id, [])):
-                continue
-            claimed |= span
-            kept.setdefault(factor_id, []).append((start, end, option))
-        answers = {}
-        for factor_id, matches in kept.items():
-            option = self._choose(matches)
-            if option:
-                answers[factor_id] = option
-        return answers
+        order = sorted(self.factors, key=lambda f: f.id != first)
+        return read_all(order, sentence, (*self.direct_answers_only, *self.not_answers), self.known)
 
     def change(self, sentence: str) -> Optional[Tuple[str, str]]:
         """(factor, option) a what-if names ("what if we had little data?" -> data_availability, little).
@@ -290,8 +304,11 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
             question=f["question"],
             why=f["why"],
             always_ask=bool(f.get("always_ask", False)),
+            steps_option=f.get("steps_option"),
+            few=dict(f["few"]) if f.get("few") else None,
             options=tuple(
-                Option(o["id"], o["label"], tuple(o["synonyms"]), dict(o["weights"]), o["reason"])
+                Option(o["id"], o["label"], tuple(o["synonyms"]), dict(o["weights"]), o["reason"],
+                       tuple(tuple(g) for g in o.get("combines") or ()), tuple(o.get("outranks") or ()))
                 for o in f["options"]
             ),
         )
@@ -309,4 +326,9 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
         factors=factors,
         cautions=cautions,
         direct_answers_only=tuple(raw.get("direct_answers_only", [])),
+        not_answers=tuple(raw.get("not_answers", [])),
+        known=frozenset(known_words(
+            *(t for f in factors for t in (f.name, f.question, f.why, *(o.reason for o in f.options))),
+            *(t for o in outcomes.values() for t in (o.name, o.fits)), *(c.text for c in cautions),
+        )),
     )

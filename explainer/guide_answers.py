@@ -32,6 +32,21 @@ class GuideExplainer:
         labels = ", ".join(o.label for o in self.guide.factor(factor_id).options)
         return Answer(f"Sorry, I didn't catch that. Pick one of: {labels} — or say “skip”.")
 
+    def confirm(self, factor_id: str, option_id: str) -> Answer:
+        """A yes/no check when a reply could mean two options: cheaper for the user than the whole question."""
+        factor = self.guide.factor(factor_id)
+        label = factor.option(option_id).label
+        return Answer(
+            f"Sounds like “{label}” for {factor.name.lower()} — right?",
+            [Button("Yes", payload("inform", guide_answer=option_id)), Button("No", payload("deny"))],
+        )
+
+    def noted(self, answers: Mapping[str, str]) -> Optional[Answer]:
+        """Says which answers were taken from the user's message, so none is filled silently."""
+        parts = [f"{self.guide.factor(f).name.lower()} — {self.guide.factor(f).option(o).label}"
+                 for f, o in answers.items() if self.guide.factor(f).option(o)]
+        return Answer("Noted from your message: " + "; ".join(parts) + ".") if parts else None
+
     def noted_unknown(self, factor_id: str) -> Answer:
         name = self.guide.factor(factor_id).name.lower()
         return Answer(

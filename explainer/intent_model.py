@@ -16,6 +16,8 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from explainer.errors import GenAIError
+
 # Stands in for every knowledge-base name, so "how does a X work" reads the same whatever X is: a concept
 # added to knowledge/ is understood without new training sentences.
 CONCEPT_TOKEN = " xconceptx "
@@ -27,7 +29,7 @@ MAX_CALIBRATION_FOLDS = 5
 Span = Tuple[int, int, str]
 
 
-class TooFewExamples(ValueError):
+class TooFewExamples(GenAIError, ValueError):
     """An intent has too few training sentences to be learned."""
 
 

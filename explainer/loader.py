@@ -7,7 +7,7 @@ import yaml
 
 from explainer.errors import KnowledgeBaseError
 from explainer.guide import DecisionGuide, build_guide
-from explainer.settings import FeedbackSettings, build_feedback
+from explainer.settings.feedback import FeedbackSettings, build_feedback
 from explainer.kb import Aspect, Category, Comparison, Entry, KnowledgeBase, Source
 from explainer.validate import LINE, Problems, validate_documents
 

@@ -4,7 +4,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from explainer import text
-from explainer.settings import check_feedback
+from explainer.settings.feedback import check_feedback
 from explainer.validate_guide import LINE, check_guide
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -61,6 +61,7 @@ def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> No
         phrases: Dict[str, str] = {}
         for option in factor.get("options") or []:
             _check_option(where, option, outcome_ids, options, phrases, add)
+        _check_reading_rules(where, factor, options, add)
 
     for caution in guide.get("cautions") or []:
         where = f"{label}: caution '{caution.get('concept')}'{_at(caution)}"
@@ -78,6 +79,23 @@ def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> No
             for value in values or []:
                 if value not in allowed:
                     add(f"{where}: field 'when': '{key}' has no option '{value}'.")
+
+
+def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add) -> None:
+    """The answer-reading rules (explainer/guide_reader.py) name options of their own factor."""
+    if factor.get("steps_option") is not None and factor["steps_option"] not in options:
+        add(f"{where}: field 'steps_option': unknown option '{factor['steps_option']}'.")
+    few = factor.get("few")
+    if few is not None:
+        if not isinstance(few, dict) or few.get("option") not in options or not isinstance(few.get("below"), int):
+            add(f"{where}: field 'few' must be {{option: <an option id>, below: <a whole number>, units: [optional words]}}.")
+    for option in factor.get("options") or []:
+        if not isinstance(option, dict):
+            continue
+        named = [o for group in option.get("combines") or [] for o in (group if isinstance(group, list) else [group])]
+        for ref in named + list(option.get("outranks") or []):
+            if ref not in options:
+                add(f"{where}: option '{option.get('id')}'{_at(option)}: unknown option '{ref}' in 'combines' or 'outranks'.")
 
 
 def _check_option(where: str, option: Any, outcome_ids: list, seen: set, phrases: Dict[str, str], add) -> None:

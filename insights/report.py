@@ -9,12 +9,12 @@ from typing import List, Optional
 
 import sqlalchemy as sa
 
-from explainer.errors import KnowledgeBaseError
+from explainer.errors import GenAIError
 from explainer.loader import load_knowledge_base
 from insights import page
 from insights.conversations import conversations
 from insights.figures import LOW_CONFIDENCE, Filters, compute
-from insights.store import URL_VARIABLE, ReportError, read_events, resolve_url
+from insights.store import URL_VARIABLE, read_events, resolve_url
 
 
 def _day(value: str) -> date:
@@ -48,8 +48,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         kb = load_knowledge_base(args.knowledge)
         url = resolve_url(args.endpoints, args.db_url)
         found = conversations(read_events(url))
-    except (ReportError, KnowledgeBaseError) as err:
-        print(err.report() if isinstance(err, KnowledgeBaseError) else err, file=sys.stderr)
+    except GenAIError as err:  # ReportError, KnowledgeBaseError: what to fix, no traceback
+        print(err.report(), file=sys.stderr)
         return 1
     filters = Filters(args.since, args.until, args.channel)
     figures = compute(found, kb, filters, redacted=not args.no_redact, low_confidence=args.low_confidence)

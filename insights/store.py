@@ -10,12 +10,14 @@ from typing import Any, Dict, List, Optional, Union
 import sqlalchemy as sa
 import yaml
 
+from explainer.errors import GenAIError
+
 # Overrides endpoints.yml: any SQLAlchemy URL, e.g. postgresql://postgres@127.0.0.1:5432/rasa.
 URL_VARIABLE = "TRACKER_STORE_URL"
 _ENV_REFERENCE = re.compile(r"\$\{([^}]+)\}")
 
 
-class ReportError(Exception):
+class ReportError(GenAIError):
     """A problem the owner can fix (missing file, bad setting, unreachable database); the message says how."""
 
 

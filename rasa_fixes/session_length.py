@@ -26,9 +26,9 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, Restarted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from serving.settings import DEFAULT_SESSION_MAX_TURNS as DEFAULT_MAX_TURNS
-from serving.settings import SESSION_MAX_TURNS_VAR as ENV_VAR
-from serving.settings import session_max_turns
+from explainer.settings.environment import DEFAULT_SESSION_MAX_TURNS as DEFAULT_MAX_TURNS
+from explainer.settings.environment import SESSION_MAX_TURNS_VAR as ENV_VAR
+from explainer.settings.environment import session_max_turns
 
 # Metadata of a SessionStarted that continues the previous session because it grew long (not a new visit).
 CONTINUED_KEY = "continues_long_session"

@@ -9,7 +9,7 @@ error, raised as SchemaMissing (the store is unusable, not the process); any oth
 
 Rasa's FailSafeTrackerStore catches every error of the store: a conversation whose retrieval failed silently
 started afresh, and a failed save went to an in-memory store that is never read. Our stores raise StoreRefused
-(serving/store_errors.py) when the user must be told; those now pass through to the channel.
+(explainer/errors.py) when the user must be told; those now pass through to the channel.
 
 The engines of Rasa's SQL tracker store get the connect timeouts of serving/sql_timeouts.py.
 """
@@ -20,11 +20,11 @@ from typing import Any, Dict, Generator
 import rasa.core.tracker_store
 from rasa.core.tracker_store import POSTGRESQL_SCHEMA, FailSafeTrackerStore, SQLTrackerStore
 
-from serving.sql_timeouts import connect_args
-from serving.store_errors import StoreRefused
+from serving.sql_engine import with_timeouts
+from explainer.errors import GenAIError, StoreRefused
 
 
-class SchemaMissing(ConnectionError):
+class SchemaMissing(GenAIError, ConnectionError):
     """The PostgreSQL schema named by POSTGRESQL_SCHEMA does not exist: no conversation can be stored."""
 
 
@@ -56,9 +56,7 @@ def _passing_refusals(stock: Any) -> Any:
 
 def _with_timeouts(stock: Any) -> Any:
     def engine_kwargs(url: Any) -> Dict[str, Any]:
-        kwargs = stock(url)
-        kwargs["connect_args"] = {**connect_args(url), **kwargs.get("connect_args", {})}
-        return kwargs
+        return with_timeouts(url, stock(url))
 
     engine_kwargs._with_timeouts = True  # type: ignore[attr-defined]
     return engine_kwargs

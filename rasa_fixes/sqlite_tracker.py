@@ -18,8 +18,8 @@ from typing import Any, Dict
 import rasa.core.tracker_store
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import QueuePool
 
+from serving.sql_engine import with_sqlite_pool
 from serving.sql_timeouts import TIMEOUT_SECONDS
 
 _kept_open: Dict[str, sqlite3.Connection] = {}
@@ -50,10 +50,7 @@ _stock_engine_kwargs = rasa.core.tracker_store.create_engine_kwargs
 
 def _engine_kwargs(url: Any) -> Dict[str, Any]:
     """Stock engine settings, plus a connection pool for SQLite files."""
-    kwargs = _stock_engine_kwargs(url)
-    if str(url).startswith("sqlite") and ":memory:" not in str(url) and str(url) != "sqlite://":
-        kwargs.update(poolclass=QueuePool, pool_size=2, connect_args={"check_same_thread": False})
-    return kwargs
+    return with_sqlite_pool(url, _stock_engine_kwargs(url))
 
 
 def apply() -> None:

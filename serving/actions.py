@@ -18,6 +18,10 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.knowledge import store
+from explainer.errors import KnowledgeBaseError
+from explainer.settings.environment import knowledge_dir
+
 logger = logging.getLogger("serving.actions")
 
 DEFAULT_HOST = "127.0.0.1"
@@ -42,16 +46,24 @@ def build_app(cors_origins: Optional[List[str]] = None) -> Sanic:
     return app
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="GenAI Explainer action server (loopback by default)")
     parser.add_argument("--host", default=os.environ.get("ACTION_SERVER_HOST", DEFAULT_HOST))
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", DEFAULT_PORT)))
     args = parser.parse_args(argv)
     origins = [o.strip() for o in os.environ.get("ACTION_SERVER_CORS", "").split(",") if o.strip()]
+    try:
+        # Loaded before the app imports the actions (whose guide questions are made from it), so an invalid
+        # knowledge base is a list of sentences, not a traceback.
+        store()
+    except KnowledgeBaseError as err:
+        print(f"The action server cannot start: {knowledge_dir()} is invalid.\n{err.report()}", file=sys.stderr)
+        return 1
     utils.configure_colored_logging("INFO")
     app = build_app(origins)
     logger.info("Action server listening on http://%s:%s", args.host, args.port)
     app.run(args.host, args.port, workers=1, access_log=False)
+    return 0
 
 
 if __name__ == "__main__":

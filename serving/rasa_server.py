@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from serving.settings import (
-    SettingsError,
+from explainer.errors import KnowledgeBaseError, SettingsError
+from explainer.loader import load_knowledge_base
+from explainer.settings.environment import (
     check_api_options,
     check_command_line,
-    check_knowledge,
     knowledge_dir,
     rasa_run_args,
     request_limit,
@@ -42,6 +42,14 @@ def rasa_options(args: List[str]) -> Dict[str, Any]:
     if options.get("func") is not rasa.cli.run.run:
         raise SettingsError("serving.rasa_server runs the Rasa server only: start the action server with `make actions`.")
     return options
+
+
+def check_knowledge(directory: Path) -> None:
+    """Raises with every problem when the knowledge base cannot be served."""
+    try:
+        load_knowledge_base(directory)
+    except KnowledgeBaseError as err:
+        raise SettingsError(f"The Rasa server cannot start: {directory} is invalid.\n{err.report()}") from err
 
 
 def main(argv: Optional[List[str]] = None) -> int:

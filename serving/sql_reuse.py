@@ -19,13 +19,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Iterable, Optional, Text, TypeVar
 
-import rasa.core.tracker_store
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from serving.store_errors import ConversationRefused, StoreRefused
+from serving.sql_engine import engine_kwargs, is_sqlite_file
+from explainer.errors import ConversationRefused, StoreRefused
 from serving.store_health import StoreHealth, reason
 
 logger = logging.getLogger(__name__)
@@ -56,11 +56,13 @@ class ReusingSQLTrackerStore(SQLTrackerStore):
         self, *args: Any, reused_conversations: int = 100, report_health: bool = True, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        if kwargs.get("login_db") and self.engine.dialect.name == "postgresql":
-            # Rasa rebuilds the engine for `db` without its engine settings (pool, timeouts): build it again.
+        if self.engine.dialect.name == "postgresql" or is_sqlite_file(self.engine.url):
+            # Built again with our settings (pool, timeouts): Rasa builds this store before it loads the model, so
+            # before rasa_fixes are applied, and rebuilds the engine for `login_db` without any settings. (Not an
+            # in-memory database: its tables would go with the first engine.)
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(url, **rasa.core.tracker_store.create_engine_kwargs(url))
+            self.engine = sa.create_engine(url, **engine_kwargs(url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.health = StoreHealth(repr(self.engine.url), self._probe)
         self._standalone = bool(report_health)

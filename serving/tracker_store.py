@@ -28,7 +28,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from serving.sql_reuse import ReusingSQLTrackerStore, is_outage
 from serving.sql_timeouts import connect_args
-from serving.store_errors import ConversationRefused, StoreFull, StoreRefused
+from explainer.errors import ConversationRefused, StoreFull, StoreRefused
 from serving.store_health import StoreHealth, monitored_stores, reason  # noqa: F401  (monitored_stores: old name)
 
 logger = logging.getLogger(__name__)

@@ -89,6 +89,8 @@ def make_tracker(
         latest_message={
             "text": text,
             "intent": {"name": intent, "confidence": 0.99},
+            # Rasa's parse data ranks the intents too; rasa-sdk's get_intent_of_latest_message reads the ranking.
+            "intent_ranking": [{"name": intent, "confidence": 0.99}],
             "entities": concept_entities(*concepts),
         },
         events=[],

@@ -25,9 +25,9 @@ def rasa_run(credentials: Path, tmp_path: Path, **variables: str) -> Outcome:
 
 
 def check_env(credentials: Path, **variables: str) -> Outcome:
-    """`python -m channels.check_env`, which `make run` calls before starting the servers."""
+    """`python -m serving.check_credentials`, which `make run` calls before starting the servers."""
     env = {k: v for k, v in environment(**variables).items() if k not in SECRET_VARIABLES or k in variables}
-    args = [str(ROOT / ".venv" / "bin" / "python"), "-m", "channels.check_env", str(credentials)]
+    args = [str(ROOT / ".venv" / "bin" / "python"), "-m", "serving.check_credentials", str(credentials)]
     done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     return Outcome(done.returncode, done.stdout + done.stderr)
 

@@ -1,16 +1,17 @@
 """The action server refuses to start on an invalid knowledge base, and says what to fix."""
 
 import subprocess
+import sys
 from pathlib import Path
 
-from servers import RASA, ROOT, environment, free_port
+from servers import ROOT, environment, free_port
 
 
 def test_invalid_knowledge_base_stops_the_action_server(fixture_kb_dir: Path) -> None:
     path = fixture_kb_dir / "entries.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("    simple: It draws what you ask.\n", ""), encoding="utf-8")
     result = subprocess.run(
-        [str(RASA), "run", "actions", "--port", str(free_port())],
+        [sys.executable, "-m", "serving.actions", "--port", str(free_port())],
         cwd=ROOT,
         env=environment(GENAI_KNOWLEDGE_DIR=str(fixture_kb_dir)),
         capture_output=True,

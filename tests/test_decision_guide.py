@@ -100,8 +100,9 @@ def test_free_text_replies(guide: DecisionGuide, factor: str, reply: str, option
 
 def test_prefill_from_the_first_message(guide: DecisionGuide) -> None:
     assert guide.prefill("LLM or something else for generating product images?")["content_type"] == "images"
+    # Ads are marketing, as the blind development scenarios label "advertising" and "promoting our sneaker drops".
     assert guide.prefill("I want to generate images for ads") == {
-        "content_type": "images", "application_domain": "creative_fields"}
+        "content_type": "images", "application_domain": "marketing"}
     assert "privacy" not in guide.prefill("yes, should I use an LLM?")
 
 

@@ -134,3 +134,36 @@ def test_guide_resumes_after_a_server_restart(stack, guide: DecisionGuide, tmp_p
         assert f"Question {number} of" in text_of(resumed)
     finally:
         server.stop()
+
+
+def test_an_opening_that_states_factors_notes_them_and_skips_their_questions(stack, guide: DecisionGuide) -> None:
+    port = stack.rest_port
+    user = f"guide-{uuid.uuid4()}"
+    replies = say(port, user, "we're two people with no ML background and a few thousand support emails, budget is tight. "
+                              "which model should we use?")
+    said = text_of(replies)
+    assert "Noted from your message:" in said and "development expertise — Little or none" in said
+    assert asked_factor(replies, guide) not in ("content_type", "data_availability", "resources", "expertise")
+
+
+def test_a_topic_not_covered_inside_the_guide_gets_the_not_covered_answer_then_the_question(stack, guide: DecisionGuide) -> None:
+    port = stack.rest_port
+    user = f"guide-{uuid.uuid4()}"
+    first = asked_factor(say(port, user, "should I use an LLM?"), guide)
+    replies = say(port, user, "what is a vector database?")
+    assert "isn't something I cover" in text_of(replies)
+    assert "why I ask" not in text_of(replies).lower()
+    assert asked_factor(replies, guide) == first
+
+
+def test_an_answer_between_two_options_is_confirmed_with_yes_or_no(stack, guide: DecisionGuide) -> None:
+    port = stack.rest_port
+    user = f"guide-{uuid.uuid4()}"
+    assert asked_factor(say(port, user, "should I use an LLM?"), guide) == "content_type"
+    confirm = text_of(say(port, user, "python scripts or maybe video clips"))
+    assert confirm.startswith("Sounds like “") and not QUESTION.search(confirm), confirm
+    offered = re.search(r"“(.+?)”", confirm).group(1)
+    answered = say(port, user, "yes")
+    assert asked_factor(answered, guide) != "content_type"
+    summary = text_of(say(port, user, "show my answers"))
+    assert f"Content type: {offered}" in summary

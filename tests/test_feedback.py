@@ -11,7 +11,7 @@ from conftest import make_tracker
 from explainer import feedback
 from explainer.answers import Answer
 from explainer.payloads import is_button_payload
-from explainer.settings import FeedbackSettings
+from explainer.settings.feedback import FeedbackSettings
 
 
 def answer(*concepts: str, aspect: str = "definition") -> Answer:

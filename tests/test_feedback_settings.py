@@ -6,7 +6,7 @@ import pytest
 
 from explainer.errors import KnowledgeBaseError
 from explainer.loader import load_knowledge_base
-from explainer.settings import DEFAULT_ASK_EVERY
+from explainer.settings.feedback import DEFAULT_ASK_EVERY
 
 
 def write_settings(folder: Path, body: str) -> None:

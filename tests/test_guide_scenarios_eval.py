@@ -4,10 +4,11 @@ The scenarios' writers saw only what a user sees in the chat (the eight question
 helpers read the expected outcome from the novita.ai article's guide independently, and only the scenarios they
 agreed on are kept. Each set is gated on its own. Sealed sets print totals only.
 
-Scenario users always answer, so any question asked a third time in a row means the guide could not read them
-(stuck). Gates today are floors under the figures of 2026-12-04, so that no set can collapse unnoticed; issue 14's
-targets (sealed: expected outcome >= 0.95, nothing stuck) are not reached yet:
-development 25/40 reached, 0 stuck; sealed 24/40 reached, 1 stuck (its items unread).
+Scenario users always answer (a yes/no confirmation truthfully, from the option they mean), so any question asked
+a third time in a row means the guide could not read them (stuck). Gates are floors just under the figures of
+2026-12-04 after the answer reader (branch guide), so that no set can collapse unnoticed; issue 14's target
+(sealed: expected outcome >= 0.95) is not reached yet, nothing is stuck:
+development 34/40 reached, 0 stuck; sealed 30/40 reached, 0 stuck (before the reader: 25/40 and 24/40, 1 stuck).
 """
 
 import json
@@ -26,7 +27,7 @@ pytestmark = [
 ]
 SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # (least share reaching the expected outcome, most stuck) per set: today's figures less a little noise.
-FLOORS = {"development": (0.55, 0), "sealed": (0.55, 1)}
+FLOORS = {"development": (0.80, 0), "sealed": (0.70, 0)}
 
 
 @pytest.fixture(scope="module")

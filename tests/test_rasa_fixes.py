@@ -17,7 +17,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 import components  # noqa: F401  (applies rasa_fixes, as loading our model does)
-from serving.store_errors import ConversationRefused
+from explainer.errors import ConversationRefused
 from services import Postgres
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from serving.settings import SettingsError, rasa_run_args
+from explainer.errors import SettingsError
+from explainer.settings.environment import rasa_run_args
 from servers import ROOT, environment, free_port, start_action_server
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")

@@ -10,7 +10,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 import components  # noqa: F401  (applies rasa_fixes, as loading our model does)
 from rasa_fixes import session_length
-from serving.settings import SettingsError, session_max_turns
+from explainer.errors import SettingsError
+from explainer.settings.environment import session_max_turns
 
 
 def _tracker(turns: int, loop: str = "") -> DialogueStateTracker:

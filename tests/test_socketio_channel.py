@@ -5,7 +5,7 @@ from typing import Any, List, Tuple
 
 from channels.socketio import NOT_SAVED, WebsiteSocketIOInput
 from channels.webchat_sessions import issue
-from serving.store_errors import ConversationRefused, StoreFull
+from explainer.errors import ConversationRefused, StoreFull
 
 KEY = b"k" * 32
 

@@ -20,7 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 import components  # noqa: F401  (applies rasa_fixes, as loading our model does)
 import serving.store_health
 from serving.sql_reuse import ReusingSQLTrackerStore
-from serving.store_errors import ConversationRefused, StoreFull
+from explainer.errors import ConversationRefused, StoreFull
 from serving.store_health import StoreHealth
 from serving.tracker_store import KeptTrackerStore
 from services import Postgres

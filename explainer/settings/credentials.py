@@ -3,9 +3,7 @@
 import re
 from typing import Any, Mapping, Optional
 
-
-class SettingError(ValueError):
-    """A channel setting is missing or malformed; the message says what to set."""
+from explainer.errors import SettingsError
 
 
 def secret(credentials: Mapping[str, Any], key: str, variable: str, what: str) -> str:
@@ -13,12 +11,12 @@ def secret(credentials: Mapping[str, Any], key: str, variable: str, what: str) -
     value = credentials.get(key)
     text = "" if value is None else str(value).strip()
     if not text:
-        raise SettingError(
+        raise SettingsError(
             f"The {what} is missing: set the environment variable {variable} "
             f"(the credentials file reads `{key}: ${{{variable}}}`)."
         )
     if "${" in text:
-        raise SettingError(f"The {what} was not filled in: set the environment variable {variable}.")
+        raise SettingsError(f"The {what} was not filled in: set the environment variable {variable}.")
     return text
 
 
@@ -30,7 +28,7 @@ def optional(credentials: Mapping[str, Any], key: str, default: Optional[str] = 
 
 
 def matching(value: str, pattern: str, message: str) -> str:
-    """`value` if it matches `pattern` completely, else a SettingError with `message`."""
+    """`value` if it matches `pattern` completely, else a SettingsError with `message`."""
     if not re.fullmatch(pattern, value):
-        raise SettingError(message)
+        raise SettingsError(message)
     return value

@@ -1,13 +1,11 @@
-"""Settings of the Rasa server from the environment, checked before start-up; plain Python, no Rasa import."""
+"""The servers' settings from the environment, checked before start-up; plain Python, no Rasa import."""
 
 import os
 from pathlib import Path
-from typing import Any, List, Mapping
+from typing import Any, List, Mapping, Optional
 
-from channels.origins import parse_origins
-from channels.settings import SettingError
-from explainer.errors import KnowledgeBaseError
-from explainer.loader import load_knowledge_base
+from explainer.errors import SettingsError
+from explainer.settings.origins import parse_origins
 
 # Values people copy from docs and examples: a token equal to one of these protects nothing.
 DEFAULT_TOKENS = frozenset(
@@ -19,10 +17,6 @@ MIN_TOKEN_CHARS = 16
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
 API_MAX_REQUEST_BYTES = 512 * 1024 * 1024
 TRUE = {"1", "true", "yes", "on"}
-
-
-class SettingsError(Exception):
-    """A setting prevents a safe start; the message says which environment variable to fix."""
 
 
 def api_enabled(env: Mapping[str, str]) -> bool:
@@ -76,18 +70,7 @@ def cors_origins(env: Mapping[str, str]) -> List[str]:
     value = env.get("GENAI_CORS_ORIGINS", "")
     if not value.strip():
         return []
-    try:
-        return parse_origins(value, "GENAI_CORS_ORIGINS")
-    except SettingError as err:
-        raise SettingsError(str(err)) from None
-
-
-def check_knowledge(directory: Path) -> None:
-    """Raises with every problem when the knowledge base cannot be served."""
-    try:
-        load_knowledge_base(directory)
-    except KnowledgeBaseError as err:
-        raise SettingsError(f"The Rasa server cannot start: {directory} is invalid.\n{err.report()}") from err
+    return parse_origins(value, "GENAI_CORS_ORIGINS")
 
 
 def rasa_run_args(env: Mapping[str, str]) -> List[str]:
@@ -129,9 +112,36 @@ def request_limit(env: Mapping[str, str]) -> str:
     return env.get("SANIC_REQUEST_MAX_SIZE") or str(API_MAX_REQUEST_BYTES if api_enabled(env) else DEFAULT_MAX_REQUEST_BYTES)
 
 
-def knowledge_dir(env: Mapping[str, str]) -> Path:
-    return Path(env.get("GENAI_KNOWLEDGE_DIR", Path(__file__).resolve().parent.parent / "knowledge"))
+KNOWLEDGE_DIR_VAR = "GENAI_KNOWLEDGE_DIR"
+# The repository's knowledge/ folder, two levels above this file.
+DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 
 
-def environ() -> Mapping[str, str]:
-    return os.environ
+def knowledge_dir(env: Optional[Mapping[str, str]] = None) -> Path:
+    """GENAI_KNOWLEDGE_DIR (the process environment unless `env` is given), else the repository's knowledge/.
+
+    The one place every process (Rasa server, action server, channels) finds the knowledge base."""
+    value = (os.environ if env is None else env).get(KNOWLEDGE_DIR_VAR, "").strip()
+    return Path(value) if value else DEFAULT_KNOWLEDGE_DIR
+
+
+
+REST_MAX_BODY_VAR = "GENAI_REST_MAX_BODY_BYTES"
+
+
+def rest_max_body_bytes(configured: Any, env: Mapping[str, str]) -> int:
+    """The REST channel's body limit: GENAI_REST_MAX_BODY_BYTES, else credentials.yml `rest: max_body_bytes`
+    (`configured`). A value that is not a whole number of at least 1 is refused with a sentence, not a traceback."""
+    raw = env.get(REST_MAX_BODY_VAR, "").strip()
+    where = REST_MAX_BODY_VAR if raw else "credentials.yml `rest: max_body_bytes`"
+    value = raw if raw else configured
+    try:
+        limit = int(str(value).strip())
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise SettingsError(
+            f"{where} is {value!r}: set it to a whole number of bytes of at least 1 (the largest REST request body "
+            "accepted; credentials.yml uses 65536)."
+        )
+    return limit

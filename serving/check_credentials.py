@@ -1,4 +1,5 @@
-"""Before start-up: names every environment variable a credentials file needs that is unset or empty."""
+"""`python -m serving.check_credentials FILE`: before start-up, names every environment variable a credentials file
+needs that is unset or empty (`make run` calls it first)."""
 
 import os
 import re
@@ -21,7 +22,7 @@ def missing_variables(text: str, environ: Mapping[str, str]) -> List[str]:
 
 def main(argv: List[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m channels.check_env CREDENTIALS_FILE", file=sys.stderr)
+        print("usage: python -m serving.check_credentials CREDENTIALS_FILE", file=sys.stderr)
         return 2
     path = Path(argv[0])
     if not path.is_file():

@@ -3,7 +3,7 @@
 import re
 from typing import List, Mapping
 
-from channels.settings import SettingError
+from explainer.errors import SettingsError
 
 ORIGINS_VARIABLE = "WEBCHAT_ALLOWED_ORIGINS"
 # The page `make run` serves (scripts/serve-web, WEB_PORT 8080) under both names of the local machine.
@@ -12,24 +12,23 @@ ANY_ORIGIN = "*"
 _ORIGIN = re.compile(r"^https?://[a-z0-9.\-\[\]:]+$")
 
 
-
 def parse_origins(value: str, variable: str = ORIGINS_VARIABLE) -> List[str]:
     """The origins in a comma- or space-separated list, normalised the way browsers send them."""
     items = [item.strip() for item in re.split(r"[,\s]+", value) if item.strip()]
     if not items:
-        raise SettingError(
+        raise SettingsError(
             f"{variable} is set but empty: list the origins of the pages that embed the widget, "
             "comma-separated, e.g. https://www.example.com,https://example.com."
         )
     if ANY_ORIGIN in items:
         if len(items) > 1:
-            raise SettingError(f"{variable} mixes '*' with origins: write either '*' (any page) or a list of origins.")
+            raise SettingsError(f"{variable} mixes '*' with origins: write either '*' (any page) or a list of origins.")
         return [ANY_ORIGIN]
     origins = []
     for item in items:
         origin = item.lower().rstrip("/")
         if not _ORIGIN.match(origin):
-            raise SettingError(
+            raise SettingsError(
                 f"{variable} has {item!r}, which is not an origin: write the scheme and host (and port) "
                 "without a path, e.g. https://www.example.com or http://localhost:8080."
             )

@@ -1,0 +1,242 @@
+"""Reads a free-text reply as one factor's option, the way a person would (issue 14, item 1).
+
+The vocabulary is data: each option's id, label and synonyms in knowledge/decision_guide.yml, plus three
+optional rules a deployer can edit there:
+- an option's `combines` ("mixed" when a reply names text and a medium: "captions + matching images");
+- a factor's `steps_option` (a reply listing several steps: "write caption, then make picture, then resize");
+- a factor's `few` (a small count: "maybe 30 macros" is little data; "$50 a month" a limited budget).
+Beyond exact phrases it reads plurals, typos ("imagse"), and negations: "no personal data" is not "personal
+data", and "nothing creative" is not "creative". Two options equally likely are returned as a pair, so the guide
+can ask a yes/no confirmation instead of the whole question.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
+
+from rapidfuzz.distance import OSA
+
+from explainer import text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from explainer.guide import Factor
+
+# Words that negate what follows them in the same clause ("no personal data", "can't pay for cloud"); "t" is
+# the tail of "don't", "can't" once apostrophes are split off.
+NEGATIONS = frozenset("no not nothing zero never without nah nope none t dont cant isnt arent wont doesnt".split())
+# A negation reaches this many words ahead: "no customer data involved", not a whole sentence.
+NEGATION_REACH = 3
+# Clause breaks: a negation or a step does not cross them.
+_CLAUSE = re.compile(r"[,.;:!?()\[\]\n—–]+|\s-\s|\bbut\b|\bthough\b|\bhowever\b", re.IGNORECASE)
+_THEN = re.compile(r"\bthen\b|->|→", re.IGNORECASE)
+# A reply listing this many clauses describes a sequence of steps.
+STEP_CLAUSES = 3
+# Counts written as digits ("~400", "8k", "2 million") or words.
+_NUMBER = re.compile(r"(\d[\d,.]*)\s*(k|m|thousand|million|billion|hundred)?\b\s*(years?|hours?|months?|weeks?|days?)?",
+                     re.IGNORECASE)
+_MAGNITUDES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "billion": 10**9, "hundred": 100}
+_WORD_COUNTS = {"couple hundred": 200, "few hundred": 300, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000, "billions": 2 * 10**9, "tons": 10_000,
+                "petabytes": 10**9, "terabytes": 10**8, "gigabytes": 10**6}
+# Words that state an amount: a thing counted is a thing the user has ("a few thousand support emails").
+COUNT_WORDS = frozenset("few couple hundred thousand million lot ton plenty dozen".split())
+# Typos are corrected only in words at least this long, to a vocabulary word of about the same length: "creat"
+# is no typo of "creative", and short words are too close to real ones to guess ("point" is one edit from "print").
+TYPO_MIN_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reply says about one factor: an option, or two it could equally be, or nothing."""
+
+    option: Optional[str] = None
+    candidates: Tuple[str, ...] = ()
+
+    @property
+    def unsure(self) -> bool:
+        return self.option is None and len(self.candidates) == 2
+
+
+def clauses(sentence: str) -> List[List[str]]:
+    """The reply's clauses as singular words: "no personal data, just brand stuff" -> two clauses."""
+    parts = [[text.singular(w) for w in text.words(part)] for part in _CLAUSE.split(sentence or "")]
+    return [p for p in parts if p]
+
+
+def phrases_of(factor: "Factor") -> Dict[str, List[Tuple[str, ...]]]:
+    """Option id -> its phrases as singular word tuples (id, label, synonyms)."""
+    found = {}
+    for option in factor.options:
+        seen: List[Tuple[str, ...]] = []
+        for phrase in (option.id.replace("_", " "), option.label, *option.synonyms):
+            words = tuple(text.singular(w) for w in text.words(phrase))
+            if words and words not in seen:
+                seen.append(words)
+        found[option.id] = seen
+    return found
+
+
+def corrected(words: List[str], vocabulary: Set[str], known: Set[str] = frozenset()) -> List[str]:
+    """Words with typos replaced by the vocabulary word one edit away ("pictrues" -> "picture").
+
+    Words in `known` (the guide's own texts) are real words, never typos: "content" is not "consent".
+    """
+    fixed = []
+    for word in words:
+        if len(word) >= TYPO_MIN_LENGTH and word not in vocabulary and word not in known and not word.isdigit():
+            close = [v for v in vocabulary if abs(len(v) - len(word)) <= 1 and v[0] == word[0]
+                     and OSA.distance(word, v, score_cutoff=1) <= 1]
+            if len(close) == 1:
+                word = close[0]
+        fixed.append(word)
+    return fixed
+
+
+def matches(phrases: Dict[str, List[Tuple[str, ...]]], parts: List[List[str]],
+            ignored: Sequence[Tuple[str, ...]] = ()) -> List[Tuple[int, int, int, str]]:
+    """(clause, start, end, option) of each option phrase found, longest first, none overlapping, none negated.
+
+    `ignored` phrases answer nothing: "yes" alone, and "image model" in "LLM or image model?" (its "image" too).
+    """
+    found = []
+    for option, option_phrases in [("", list(ignored)), *phrases.items()]:
+        for phrase in option_phrases:
+            if option and phrase in ignored:
+                continue
+            n = len(phrase)
+            for c, words in enumerate(parts):
+                for i in range(len(words) - n + 1):
+                    if tuple(words[i : i + n]) == phrase:
+                        found.append((c, i, i + n, option))
+    kept: List[Tuple[int, int, int, str]] = []
+    taken: Set[Tuple[int, int]] = set()
+    for c, start, end, option in sorted(found, key=lambda m: (-(m[2] - m[1]), m[0], m[1])):
+        span = {(c, i) for i in range(start, end)}
+        if span & taken:
+            continue
+        taken |= span
+        if parts[c][start] not in NEGATIONS and NEGATIONS & set(parts[c][max(0, start - NEGATION_REACH) : start]):
+            continue  # "no personal data": the phrase is denied, and "no" answers on its own
+        kept.append((c, start, end, option))
+    return [m for m in kept if m[3]]
+
+
+def known_words(*texts: str) -> Set[str]:
+    """The singular words of `texts`: real words, so never read as typos."""
+    return {text.singular(w) for t in texts for w in text.words(t)}
+
+
+def states_amount(words: Sequence[str]) -> bool:
+    return any(w in COUNT_WORDS or w[0].isdigit() for w in words)
+
+
+def largest_count(sentence: str) -> Optional[int]:
+    """The largest quantity the reply states ("~400 posts and 8k photos" -> 8000), or None."""
+    counts = []
+    for digits, magnitude, unit in _NUMBER.findall(sentence or ""):
+        if unit:
+            continue  # "20 years of articles" counts years, not articles
+        try:
+            value = float(digits.replace(",", ""))
+        except ValueError:
+            continue
+        counts.append(int(value * _MAGNITUDES.get(magnitude.lower(), 1)))
+    counts += [n for w, n in _WORD_COUNTS.items() if re.search(rf"\b{w}\b", sentence or "", re.IGNORECASE)]
+    return max(counts) if counts else None
+
+
+def decide(factor: "Factor", scores: Dict[str, int]) -> Reading:
+    """The option the scores point to: a combination both of whose parts are named, else the one top score.
+
+    An option named beside options it `outranks` wins over them: "synthetic X-ray images" are synthetic data,
+    "my sketches and some storyboards, not many" is little data.
+    """
+    scores = dict(scores)
+    for option in factor.options:
+        if scores.get(option.id, 0) > 0:
+            for other in option.outranks:
+                scores.pop(other, None)
+    for option in factor.options:
+        if option.combines and all(any(scores.get(o, 0) > 0 for o in group) for group in option.combines):
+            return Reading(option.id)
+    best = max(scores.values(), default=0)
+    if best <= 0:
+        return Reading()
+    top = tuple(o.id for o in factor.options if scores.get(o.id, 0) == best)
+    return Reading(top[0]) if len(top) == 1 else Reading(None, top)
+
+
+def read(factor: "Factor", sentence: str, known: Set[str] = frozenset()) -> Reading:
+    """What a reply to `factor`'s question says (see the module's docstring); `known`: words that are no typos."""
+    phrases = phrases_of(factor)
+    vocabulary = {w for option_phrases in phrases.values() for p in option_phrases for w in p}
+    parts = [corrected(words, vocabulary, known) for words in clauses(sentence)]
+    scores: Dict[str, int] = {}
+    for _, _, _, option in matches(phrases, parts):
+        scores[option] = scores.get(option, 0) + 1
+    if factor.steps_option and (len(parts) >= STEP_CLAUSES or _THEN.search(sentence or "")):
+        # "then" outweighs one word of a single kind of task ("write caption, then make picture"); a list of three
+        # clauses only equals it ("story, characters, moving scenes, very creative" may be either: confirm).
+        scores[factor.steps_option] = scores.get(factor.steps_option, 0) + (2 if _THEN.search(sentence or "") else 1)
+    if factor.few and not scores:
+        # A count alone says little data or budget; beside a named option it only says how much of it.
+        units = factor.few.get("units") or ()
+        count = largest_count(sentence)
+        has_unit = not units or any(u in sentence.lower() for u in units)
+        if count is not None and count < factor.few["below"] and has_unit:
+            scores[factor.few["option"]] = scores.get(factor.few["option"], 0) + 1
+    return decide(factor, scores)
+
+
+def read_all(factors: Sequence["Factor"], sentence: str, ignored: Sequence[str] = (),
+             known: Set[str] = frozenset()) -> Dict[str, str]:
+    """Every factor a statement answers ("two of us, no ML background, budget is tight").
+
+    Each word answers one factor at most: the longest phrase claims it, then the earlier factor ("images" is
+    content, not data), except that a phrase two factors list counts for both beside a quantity ("a few thousand
+    support emails" is text to produce and text to build on). Generic replies ("yes", "lots") are `ignored`: they say nothing unasked.
+    """
+    ignored_phrases = [tuple(text.singular(w) for w in text.words(a)) for a in ignored]
+    parts = clauses(sentence)
+    per_factor = []
+    for rank, factor in enumerate(factors):
+        phrases = phrases_of(factor)
+        vocabulary = {w for option_phrases in phrases.values() for p in option_phrases for w in p}
+        fixed = [corrected(words, vocabulary, known) for words in parts]
+        for c, start, end, option in matches(phrases, fixed, ignored_phrases):
+            per_factor.append((-(end - start), rank, c, start, end, factor, option))
+    claimed: Dict[Tuple[int, int], Tuple[int, int, int]] = {}
+    scores: Dict[str, Dict[str, int]] = {}
+    for _, rank, c, start, end, factor, option in sorted(per_factor, key=lambda m: m[:5]):
+        span = [(c, i) for i in range(start, end)]
+        owners = {claimed[s] for s in span if s in claimed}
+        if owners and (owners != {(c, start, end)} or not states_amount(parts[c])):
+            continue  # part of another factor's phrase; the same phrase counts twice only beside a quantity
+        for s in span:
+            claimed[s] = (c, start, end)
+        scores.setdefault(factor.id, {})
+        scores[factor.id][option] = scores[factor.id].get(option, 0) + 1
+    answers = {}
+    for factor in factors:
+        if factor.id in scores:
+            reading = decide(factor, scores[factor.id])
+            if reading.option:
+                answers[factor.id] = reading.option
+    return answers
+
+
+# Replies to "Sounds like X — right?": the first word decides, in a short reply ("yes", "yep that's it", "nope").
+_YES = frozenset("yes yeah yep yup ya yea right correct exactly sure true ok okay indeed absolutely".split())
+_NO = frozenset("no nope nah not wrong incorrect".split())
+_SHORT_REPLY = 6
+
+
+def yes_or_no(sentence: str) -> Optional[bool]:
+    """True for a short yes, False for a short no, None for anything else (a new answer, a question)."""
+    words = text.words(sentence)
+    if not words or len(words) > _SHORT_REPLY or sentence.rstrip().endswith("?"):
+        return None
+    if words[0] in _YES:
+        return True
+    if words[0] in _NO:
+        return False
+    return None

@@ -1,0 +1,88 @@
+"""Free-text answers to the decision guide, read as a person would (issue 14, items 1 and 2), on the real guide."""
+
+import pytest
+
+from explainer.guide import DecisionGuide
+from explainer.guide_reader import yes_or_no
+from explainer.kb import KnowledgeBase
+
+
+@pytest.fixture(scope="module")
+def guide(kb: KnowledgeBase) -> DecisionGuide:
+    assert kb.guide is not None
+    return kb.guide
+
+
+def test_an_opening_that_states_four_factors_fills_all_four(guide: DecisionGuide) -> None:
+    said = guide.prefill("we're two people with no ML background and a few thousand support emails, budget is tight")
+    assert said["expertise"] == "little"
+    assert said["resources"] == "limited"
+    assert said["data_availability"] == "lots_of_text"
+    assert said["content_type"] == "text"
+
+
+@pytest.mark.parametrize(
+    "factor, reply, option",
+    [
+        # Concrete nouns instead of the option's word.
+        ("content_type", "our archive of podcast episodes", "audio"),
+        ("content_type", "a few thousand product photos", "images"),
+        ("data_availability", "spreadsheets of sensor readings", "lots_of_text"),
+        ("data_availability", "thousands of hours of dashcam footage", "media"),
+        # One-word and very short answers.
+        ("expertise", "newbies", "little"),
+        ("privacy", "nope", "not_sensitive"),
+        ("resources", "tiny", "limited"),
+        ("resources", "decent", "moderate"),
+        ("task_complexity", "complex", "creative"),
+        # Negations: the denied phrase does not count, the denial does.
+        ("privacy", "nothing personal", "not_sensitive"),
+        ("privacy", "no personal data, just brand stuff", "not_sensitive"),
+        ("privacy", "no customer data involved", "not_sensitive"),
+        ("task_complexity", "translate accurately with our terminology, nothing creative", "language"),
+        ("resources", "no real budget", "limited"),
+        # Quantities.
+        ("data_availability", "maybe 200 examples", "little"),
+        ("data_availability", "like 30 macros someone wrote years ago", "little"),
+        ("resources", "I could spend maybe 50 bucks a month", "limited"),
+        ("resources", "thousands of GPUs", "ample"),
+        # An option's words inside a longer phrase.
+        ("content_type", "synthetic transaction data", "synthetic_data"),
+        ("content_type", "synthetic chest X-ray images to augment a dataset", "synthetic_data"),
+        # Typos.
+        ("content_type", "mostly pictrues of our products", "images"),
+        ("data_quality", "very nosiy and unlabled", "messy"),
+        # Text and a medium together, and several steps.
+        ("content_type", "captions + matching images for insta posts", "mixed"),
+        ("data_availability", "~400 blog posts and thousands of photos and some clips", "both"),
+        ("task_complexity", "write caption, then make picture that fits, then resize for each platform", "combined"),
+    ],
+)
+def test_free_text_answers_are_read(guide: DecisionGuide, factor: str, reply: str, option: str) -> None:
+    assert guide.parse(factor, reply) == option
+
+
+def test_a_real_word_is_not_read_as_a_typo(guide: DecisionGuide) -> None:
+    # "content" is one letter from "consent" (a sign of sensitive data), but it is a word of its own.
+    assert guide.parse("privacy", "no student data, only the course content") == "not_sensitive"
+
+
+def test_two_options_equally_likely_are_offered_for_confirmation(guide: DecisionGuide) -> None:
+    reading = guide.reading("data_quality", "catalogue texts are carefully written, photos are professional")
+    assert reading.option is None
+    assert set(reading.candidates) == {"clean_text", "diverse_media"}
+
+
+def test_a_model_named_in_a_question_is_no_answer(guide: DecisionGuide) -> None:
+    assert "content_type" not in guide.prefill("Could AI help with our product pages? LLM or image model?")
+
+
+def test_an_unreadable_answer_reads_as_nothing(guide: DecisionGuide) -> None:
+    reading = guide.reading("resources", "we'll see how it goes lol")
+    assert reading.option is None and not reading.candidates
+
+
+@pytest.mark.parametrize("reply, meaning", [("yes", True), ("yep that's it", True), ("no", False), ("nope", False),
+                                            ("mostly audio actually, with some text", None), ("is it?", None)])
+def test_replies_to_a_confirmation(reply: str, meaning) -> None:
+    assert yes_or_no(reply) is meaning
