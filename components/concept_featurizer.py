@@ -43,8 +43,8 @@ class ConceptFeaturizer(KnowledgeIndexed, SparseFeaturizer, GraphComponent):
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         """Nothing to validate beyond the defaults."""
 
-    def __init__(self, config: Dict[Text, Any], model_storage, resource, forms=None) -> None:
-        KnowledgeIndexed.__init__(self, config, model_storage, resource, forms)
+    def __init__(self, config: Dict[Text, Any], model_storage, resource, index=None) -> None:
+        KnowledgeIndexed.__init__(self, config, model_storage, resource, index)
         SparseFeaturizer.__init__(self, "ConceptFeaturizer", {**self.get_default_config(), **config})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -49,8 +49,8 @@ class ConceptMaskedIntentClassifier(KnowledgeIndexed, IntentClassifier, GraphCom
         digest.update(Path(intent_model.__file__).read_bytes())
         return digest.hexdigest()
 
-    def __init__(self, config, model_storage, resource, forms=None, model: Optional[IntentModel] = None) -> None:
-        super().__init__({**self.get_default_config(), **config}, model_storage, resource, forms)
+    def __init__(self, config, model_storage, resource, index=None, model: Optional[IntentModel] = None) -> None:
+        super().__init__({**self.get_default_config(), **config}, model_storage, resource, index)
         self._model = model
 
     def train(self, training_data: TrainingData) -> Resource:

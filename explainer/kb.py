@@ -109,6 +109,10 @@ class KnowledgeBase:
         """(matching key, entry id, word count) of every surface form: what the concept matcher indexes."""
         return [(form_key, entry_id, self._words[form_key]) for form_key, entry_id in self._by_key.items()]
 
+    def written_names(self) -> List[Tuple[str, str]]:
+        """(surface form as written, its matching key) of every form: the words the concept matcher looks for."""
+        return sorted({(form, text.key(form)) for e in self.entries.values() for form in e.surface_forms()})
+
     def find(self, name: str) -> Optional[str]:
         """The id an exact name or alias refers to (case, plural, hyphen and space insensitive)."""
         return self._by_key.get(text.key(name))

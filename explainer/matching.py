@@ -1,27 +1,29 @@
-"""Finds knowledge-base concepts in tokenised text, tolerating case, plurals, spacing and typos."""
+"""Finds knowledge-base concepts in text: spaCy tokenizes, its PhraseMatcher finds names exactly (case, plural,
+hyphen and spacing variants), and a typo search over the same words finds names written with typos."""
 
+import itertools
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from spacy.attrs import IDX, ORTH
 
 from explainer import text
+from explainer.spacy_pipeline import MAX_STRINGS, BoundedPipeline
 
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
-MAX_SPAN_TOKENS = 6
+# The alphanumeric runs of a spaCy token are its words: "GPT-4o" stays one token for spaCy but is the words
+# "gpt" and "4o", as "gpt 4o" is; punctuation tokens hold none.
+_RUN = re.compile(r"[^\W_]+")
 MAX_FUZZY_TOKENS = 3
+# A name of more words than this is matched as written and with all its words joined, not in every mix of the
+# two (2 ** (words - 1) patterns).
+MAX_JOINED_WORDS = 6
 # Names reported per message at most, the first ones: no question names more, and a 64 KB message of names
 # (4,346 of them) made an object and an entity per name, enough allocation to set off a full garbage
 # collection of the server's heap (0.2 s) and store thousands of entities with the event.
 MAX_MATCHES = 100
 # Typo search results remembered per span ("how does", "what is" recur in most messages); the cap bounds memory.
 FUZZY_MEMO_SIZE = 20_000
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -34,15 +36,22 @@ class ConceptMatch:
 
 
 class ConceptIndex:
-    """Matching keys of names and aliases -> entry id; typo search looks only at keys with the same first
-    letter and word count ("train station" is two words, so it is no typo of "translation")."""
+    """Matching keys of names and aliases -> entry id, and the written names the PhraseMatcher looks for; typo
+    search looks only at keys with the same first letter and word count ("train station" is two words, so it
+    is no typo of "translation").
 
-    def __init__(self, forms: Sequence[Tuple[str, str, int]]) -> None:
+    `forms` are (key, entry id, word count) as KnowledgeBase.names() gives them; `written` are (name as written,
+    key), every surface form of KnowledgeBase.written_names()."""
+
+    def __init__(
+        self,
+        forms: Sequence[Tuple[str, str, int]],
+        written: Sequence[Tuple[str, str]],
+        max_strings: int = MAX_STRINGS,
+    ) -> None:
         self.forms = [tuple(form) for form in forms]
         self.keys = {form_key: concept for form_key, concept, _ in self.forms}
-        # Every beginning of a key: a span whose first words already begin no key cannot grow into one, so
-        # the exact search stops there instead of trying all MAX_SPAN_TOKENS lengths at every word.
-        self._prefixes = {form_key[:n] for form_key in self.keys for n in range(1, len(form_key) + 1)}
+        self.written = sorted({(name, form_key) for name, form_key in written if form_key in self.keys})
         # Keys too short to carry a typo are left out once here rather than skipped at every look-up.
         self._buckets: Dict[Tuple[str, int], Tuple[List[str], List[str]]] = {}
         for form_key, concept, word_count in self.forms:
@@ -51,6 +60,35 @@ class ConceptIndex:
                 keys.append(form_key)
                 concepts.append(concept)
         self._fuzzy_memo: Dict[Tuple[str, int], Tuple[str, int]] = {}
+        self.pipeline = BoundedPipeline(self._patterns, max_strings)
+        # The last sentence and what was found in it: the concept matcher and the intent classifier both ask
+        # about every message, and a message tokenized once is enough.
+        self._last: Tuple[Optional[str], Tuple[ConceptMatch, ...]] = (None, ())
+
+    def _patterns(self, tokenize: Callable[[str], "object"]) -> Iterable[Tuple[str, List[List[str]]]]:
+        """Each written name as this tokenizer splits it, and with neighbouring words joined ("dall e", "dalle"),
+        every word singular as message words are: a message may write a name's words apart or together.
+        A word written apart elsewhere ("chat gpt") is left to the typo search, which sees it at distance 0:
+        every split of every name would be 25,000 patterns, 30 MB and 1.5 s of CPU per pipeline."""
+        for name, form_key in self.written:
+            words = [word for _, _, word in _words_of(tokenize(name))]
+            if not words:
+                continue
+            pieces = [w.compact for w in words]
+            variants = []
+            if len(pieces) > MAX_JOINED_WORDS:
+                joinings: Iterable[Tuple[bool, ...]] = [(False,) * (len(pieces) - 1), (True,) * (len(pieces) - 1)]
+            else:
+                joinings = itertools.product((False, True), repeat=len(pieces) - 1)
+            for joins in joinings:
+                groups = [pieces[0]]
+                for piece, joined in zip(pieces[1:], joins):
+                    if joined:
+                        groups[-1] += piece
+                    else:
+                        groups.append(piece)
+                variants.append([text.singular(g) for g in groups])
+            yield form_key, variants
 
     def exact(self, span_key: str) -> str:
         return self.keys.get(span_key, "")
@@ -66,55 +104,46 @@ class ConceptIndex:
             self._fuzzy_memo[(span_key, word_count)] = found
         return found
 
-    def find(self, tokens: Sequence[Token], original: str) -> List[ConceptMatch]:
-        return self._find(((t.start, t.end, t.text) for t in tokens), original)
-
     def find_in(self, sentence: str) -> List[ConceptMatch]:
-        """find(simple_tokens(sentence), sentence) without building a Token object per token."""
-        return self._find(((m.start(), m.end(), m.group()) for m in _TOKEN.finditer(sentence)), original=sentence)
+        """The concepts named in `sentence`, in order, at most MAX_MATCHES."""
+        last_sentence, last_found = self._last
+        if sentence == last_sentence:
+            return list(last_found)
+        found = self._find(sentence)
+        self._last = (sentence, tuple(found))
+        return found
 
-    def _find(self, tokens: Iterable[Tuple[int, int, str]], original: str) -> List[ConceptMatch]:
-        """Longest exact spans first; then spans left over may match a name within its typo allowance.
+    def _find(self, original: str) -> List[ConceptMatch]:
+        """Longest exact spans first (the PhraseMatcher's matches, leftmost-longest, not overlapping); then spans
+        left over may match a name within its typo allowance.
 
-        A span's words are its tokens' words, so each distinct token is folded once per message, not once
-        for every span it is part of; typo search reads the first MAX_FUZZY_CHARS characters only. Offsets
-        are kept in lists of ints, not an object per token: objects that live through a 64 KB message
-        made Python's garbage collector sweep the whole heap, which cost more than the matching."""
-        seen: Dict[str, Optional[_Word]] = {}
+        Each distinct token is split into words once per message, not once for every span it is part of; typo
+        search reads the first MAX_FUZZY_CHARS characters only. Offsets are kept in lists of ints, not an object
+        per token: objects that live through a 64 KB message made Python's garbage collector sweep the whole
+        heap, which cost more than the matching."""
+        pipeline = self.pipeline.current()
         starts: List[int] = []
         ends: List[int] = []
         words: List[_Word] = []
-        for start, end, token in tokens:
-            if token not in seen:
-                parts = text.words(token)
-                seen[token] = _Word(parts) if parts else None
-            word = seen[token]
-            if word is not None:
-                starts.append(start)
-                ends.append(end)
-                words.append(word)
+        for start, end, word in _words_of(pipeline.tokenize(original)):
+            starts.append(start)
+            ends.append(end)
+            words.append(word)
         covered = [False] * len(words)
         matches: List[ConceptMatch] = []
-        keys, prefixes = self.keys, self._prefixes
-        i = 0
-        while i < len(words) and len(matches) < MAX_MATCHES:
-            # The longest exact span from word i; it cannot grow once its words begin no key.
-            best, prefix = 0, ""
-            for n in range(1, min(MAX_SPAN_TOKENS, len(words) - i) + 1):
-                word = words[i + n - 1]
-                concept = keys.get(prefix + word.tail_key)
-                if concept:
-                    best, found = n, concept
-                prefix += word.compact
-                if prefix not in prefixes:
-                    break
-            if best:
-                start, end = starts[i], ends[i + best - 1]
-                matches.append(ConceptMatch(found, start, end, original[start:end], 1.0))
-                covered[i : i + best] = [True] * best
-                i += best
-            else:
-                i += 1
+        found = pipeline.match([w.singular for w in words])
+        found.sort(key=lambda m: (m[1], -m[2]))
+        reached = 0
+        for label, first, last in found:
+            if len(matches) >= MAX_MATCHES:
+                break
+            concept = self.keys.get(label)
+            if first < reached or not concept:
+                continue
+            start, end = starts[first], ends[last - 1]
+            matches.append(ConceptMatch(concept, start, end, original[start:end], 1.0))
+            covered[first:last] = [True] * (last - first)
+            reached = last
         i = 0
         while i < len(words) and starts[i] < text.MAX_FUZZY_CHARS and len(matches) < 2 * MAX_MATCHES:
             at = None if covered[i] else self._fuzzy_at(words, starts, ends, covered, i, original)
@@ -141,6 +170,11 @@ class ConceptIndex:
                 continue
             span = words[i : i + n]
             span_key = "".join(w.compact for w in span[:-1]) + span[-1].tail_key
+            # A name with a word written apart where the name has none ("chat gpt", "mid journey").
+            concept = self.keys.get(span_key) if n > 1 else None
+            if concept:
+                start, end = starts[i], ends[i + n - 1]
+                return ConceptMatch(concept, start, end, original[start:end], 1.0), n
             if not text.allowed_typos(len(span_key)):
                 continue
             concept, dist = self.fuzzy(span_key, sum(w.count for w in span))
@@ -152,20 +186,35 @@ class ConceptIndex:
 
 
 class _Word:
-    """A token's words (at least one): how many, joined, and joined with the last one singular (the key of
-    a span that ends with this token)."""
+    """An alphanumeric run's words (at least one): how many, joined, joined with the last one singular (the key
+    of a span that ends with this run), and all of them joined then made singular (what the PhraseMatcher
+    compares, the same for the run in a message and in a name)."""
 
-    __slots__ = ("count", "compact", "tail_key")
+    __slots__ = ("count", "compact", "tail_key", "singular")
 
     def __init__(self, parts: List[str]) -> None:
         self.count = len(parts)
         self.compact = "".join(parts)
         self.tail_key = "".join(parts[:-1]) + text.singular(parts[-1])
+        self.singular = text.singular(self.compact)
 
 
-def simple_tokens(sentence: str) -> List[Token]:
-    """Word and punctuation tokens with offsets ("GPT-4o's" -> GPT, -, 4o, ', s)."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+def _words_of(doc) -> Iterable[Tuple[int, int, "_Word"]]:
+    """(start, end, words) of every alphanumeric run of spaCy's tokens. Tokens are read as (string id, offset)
+    pairs from one array, not as a Token object each, and each distinct token is split into runs once."""
+    strings = doc.vocab.strings
+    seen: Dict[int, List[Tuple[int, int, _Word]]] = {}
+    for orth, offset in doc.to_array([ORTH, IDX]).tolist():
+        runs = seen.get(orth)
+        if runs is None:
+            runs = []
+            for m in _RUN.finditer(strings[orth]):
+                parts = text.words(m.group())
+                if parts:
+                    runs.append((m.start(), m.end(), _Word(parts)))
+            seen[orth] = runs
+        for start, end, word in runs:
+            yield offset + start, offset + end, word
 
 
 def find_concepts(index: ConceptIndex, sentence: str) -> List[ConceptMatch]:

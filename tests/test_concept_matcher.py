@@ -133,7 +133,8 @@ def test_a_message_of_names_reports_the_first_hundred() -> None:
     from explainer.loader import load_knowledge_base
     from explainer.matching import MAX_MATCHES, ConceptIndex
 
-    index = ConceptIndex(load_knowledge_base(Path(__file__).resolve().parent.parent / "knowledge").names())
+    kb = load_knowledge_base(Path(__file__).resolve().parent.parent / "knowledge")
+    index = ConceptIndex(kb.names(), kb.written_names())
     matches = index.find_in("GAN and VAE, " * 1000)
     assert len(matches) == MAX_MATCHES == 100
     assert [m.concept for m in matches[:2]] == ["gan", "vae"] and matches[-1].start < 1000
