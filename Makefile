@@ -27,19 +27,19 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install browser nginx services web-install kb-check validate train shell run run-production actions fuzz report test test-unit test-stories bench loadtest clean lock
+.PHONY: help install browser nginx services containers web-install kb-check validate train shell run run-production actions fuzz report test test-unit test-stories bench loadtest clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.10 is required (Rasa 3.6 does not run on 3.11+): install it, or run make with PYTHON=/path/to/python3.10." >&2; exit 1; fi
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==24.3.1
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv with Python 3.10 and the exact pinned packages
+install: $(VENV)/.installed ## Create .venv with Python 3.10 and the exact pinned packages (run time and tests)
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 browser: ## Install Debian's chromium for the browser tests (apt-get, needs root or sudo)
@@ -73,6 +73,22 @@ services: ## Install Debian's postgresql and redis-server for throwaway test ser
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
+# tests/test_container_images.py builds the images and runs compose.yaml with Debian's podman (no Docker engine
+# here): runc and podman-compose with it, debootstrap for the local base images, dnsname so that the compose
+# services find each other by name.
+CONTAINER_PACKAGES := podman runc podman-compose debootstrap golang-github-containernetworking-plugin-dnsname
+containers: ## Install Debian's podman, podman-compose and debootstrap for the container image test (apt-get, needs root or sudo)
+	@missing=$$(for p in $(CONTAINER_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	missing=$$(echo $$missing); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; else SUDO=none; fi; \
+	  if [ "$$SUDO" = none ] || ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "The container image test needs Debian's $$missing: install them as root (apt-get install $$missing)." >&2; exit 1; \
+	  fi; \
+	  echo "Installing Debian's $$missing for the container image test..."; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
 $(WEB_DEPS): web/package.json web/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the website widget: install Node.js 18+ with npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
 	cd web && npm ci --no-audit --no-fund --loglevel=error
@@ -80,10 +96,11 @@ $(WEB_DEPS): web/package.json web/package-lock.json
 
 web-install: $(WEB_DEPS) ## Install the rasa-webchat widget into web/node_modules (npm ci, from web/package-lock.json)
 
-lock: ## Re-pin requirements.lock from requirements.in (needs the package registry)
-	$(BIN)/python -m pip install -r requirements.in
-	{ echo "# Exact versions of every package, direct and transitive, for Python 3.10 (made by 'make lock')."; \
-	  $(BIN)/python -m pip freeze --all | grep -v '^pip=='; } > requirements.lock
+# The run-time lock gets every package a requirements.in line needs; the dev lock the rest (scripts/split-lock).
+lock: ## Re-pin requirements.lock and requirements-dev.lock from requirements*.in (needs the package registry)
+	$(BIN)/python -m pip install -r requirements.in -r requirements-dev.in
+	$(BIN)/python -m pip freeze --all > .lock-freeze.txt
+	$(BIN)/python scripts/split-lock requirements.in .lock-freeze.txt; status=$$?; rm -f .lock-freeze.txt; exit $$status
 
 kb-check: install ## Validate knowledge/*.yml and say what to fix
 	@$(BIN)/python -m explainer.check knowledge
@@ -119,7 +136,7 @@ test-unit: install services ## Unit tests of the core, actions and NLU component
 test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
-test: install browser nginx services web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
+test: install browser nginx services containers web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
 	@# Where PostgreSQL and Redis run already, the pass above used them: the store and dedupe tests run once more
 	@# on throwaway servers (tests/services.py), so that path is exercised on every CI run.

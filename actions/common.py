@@ -26,9 +26,22 @@ def last_concept(tracker: Tracker, kb: KnowledgeBase) -> Optional[str]:
     return value if value in kb.entries else None
 
 
+# The bot message's metadata key naming the entries an answer comes from ({"kind", "entries"}): kept with the
+# event in the tracker (the insights report reads it), returned by the REST channel (bench/coverage.py reads
+# it), ignored by the chat channels, so users never see it.
+ANSWERED_FROM = "answered_from"
+
+
 def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     buttons = [{"title": b.title, "payload": b.payload} for b in answer.buttons]
-    dispatcher.utter_message(text=answer.text, buttons=buttons)
+    extra = {ANSWERED_FROM: answer.answered_from()} if answer.kind else {}
+    dispatcher.utter_message(text=answer.text, buttons=buttons, **extra)
+
+
+def grounded_or(bot: Explainer, question: str, otherwise: Answer) -> Answer:
+    """For a concept question that names no entry: the knowledge base's closest passage when it matches well
+    enough (explainer/passages.py), else `otherwise` (the not-covered answer or "which topic?")."""
+    return bot.grounded(question) or otherwise
 
 
 def remember(answer: Answer) -> List[Dict[str, Any]]:

@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import explainer, intent_of, last_concept, mentioned_concepts, remember, send
+from actions.common import explainer, grounded_or, intent_of, last_concept, mentioned_concepts, remember, send
 from actions.feedback import offer_feedback
 from explainer.context import asks_origin, focus, resolve, wants_simpler
 from explainer.names import Action as ActionName, Intent, Slot
@@ -39,13 +39,17 @@ class ActionExplain(Action):
         if aspect == "simpler" and mentioned_concepts(tracker, kb) and not wants_simpler(sentence):
             # "explain transformers" / "can you explain GANs" ask for the explanation, not the simple version.
             aspect = "definition"
-        subject = resolve(sentence, mentioned_concepts(tracker, kb), last_concept(tracker, kb))
-        if subject.unknown and aspect not in ("more", "simpler"):
-            send(dispatcher, bot.unknown(subject.unknown))
-            return []
+        previous = last_concept(tracker, kb)
+        subject = resolve(sentence, mentioned_concepts(tracker, kb), previous)
+        # "tell me more" / "simpler" refer back to the last topic; with none yet, a topic they name is the question.
+        if subject.unknown and (aspect not in ("more", "simpler") or not previous):
+            answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence))
+            send(dispatcher, answer)
+            return remember(answer)
         if not subject.concepts:
-            send(dispatcher, bot.which_topic())
-            return []
+            answer = bot.which_topic() if aspect in ("more", "simpler") else grounded_or(bot, sentence, bot.which_topic(sentence))
+            send(dispatcher, answer)
+            return remember(answer)
         pair = [c for c in tracker.get_slot(Slot.LAST_CONCEPTS) or [] if c in kb.entries]
         if aspect == "more" and subject.follow_up and tracker.get_slot(Slot.LAST_ASPECT) == "comparison" and len(pair) == 2:
             answer = bot.compare_more(pair[0], pair[1])
@@ -73,14 +77,14 @@ class ActionCompare(Action):
         if len(named) == 1 and previous and previous != named[0]:
             named = [previous, named[0]]
         if len(named) < 2:
-            subject = resolve(tracker.latest_message.get("text") or "", named, None)
-            if subject.unknown:
-                send(dispatcher, bot.unknown(subject.unknown))
-            elif named:
+            sentence = tracker.latest_message.get("text") or ""
+            subject = resolve(sentence, named, None)
+            if named:
                 send(dispatcher, bot.compare(named[0], named[0]))
-            else:
-                send(dispatcher, bot.which_topic())
-            return []
+                return []
+            answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence))
+            send(dispatcher, answer)
+            return remember(answer)
         answer = bot.compare(named[0], named[1])
         send(dispatcher, answer)
         return remember(answer) + offer_feedback(dispatcher, tracker, answer)

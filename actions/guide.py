@@ -8,8 +8,8 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.common import first_entity, intent_of, knowledge, send
-from explainer.context import unknown_topic
+from actions.common import explainer, first_entity, intent_of, knowledge, mentioned_concepts, remember, send
+from explainer.context import asks_why_about_topic, topic_words, unknown_topic
 from explainer.guide import CONTROL_WORDS, UNKNOWN, reads_as_request
 from explainer.guide_reader import yes_or_no
 from explainer.guide_answers import GuideExplainer, answers_from
@@ -302,8 +302,21 @@ class ActionExplainFactor(Action):
         factor_id = tracker.get_slot(Rasa.REQUESTED_SLOT)
         if factor_id in helper.guide.factor_ids():
             send(dispatcher, helper.why(factor_id))
-        else:
-            dispatcher.utter_message(response=Response.GUIDE_INTRO)
+            return []
+        # No guide question is open, so "why RAG?" or "why use GANs?" asks about a topic, not "why do you ask".
+        bot = explainer()
+        sentence = tracker.latest_message.get("text") or ""
+        named = mentioned_concepts(tracker, bot.kb)
+        if asks_why_about_topic(sentence):
+            answer = bot.explain(named[0], "uses", tracker.get_slot(Slot.LAST_ASPECT)) if named else None
+            if answer:
+                send(dispatcher, answer)
+                return remember(answer)
+            topic = topic_words(sentence)
+            if topic:
+                send(dispatcher, bot.unknown(topic))
+                return []
+        dispatcher.utter_message(response=Response.GUIDE_INTRO)
         return []
 
 

@@ -5,9 +5,9 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import explainer, first_entity, mentioned_concepts, remember, send
+from actions.common import explainer, first_entity, grounded_or, mentioned_concepts, remember, send
 from actions.feedback import offer_feedback
-from explainer.context import names_only, unknown_topic
+from explainer.context import names_only, question_topic, unknown_topic
 from explainer.names import Action as ActionName, Entity, Response, Slot
 
 
@@ -34,6 +34,10 @@ def concept_spans(tracker: Tracker) -> List[tuple]:
     return [(e.get("start"), e.get("end")) for e in entities if e.get("entity") == Entity.CONCEPT]
 
 
+# Above this similarity to a known name, an unclear topic is taken for a typo of it ("difusion"), not a new topic.
+TYPO_SIMILARITY = 0.8
+
+
 class ActionAskRephrase(Action):
     """Low NLU confidence: ask to rephrase, offering the likeliest topics as buttons."""
 
@@ -51,7 +55,14 @@ class ActionAskRephrase(Action):
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         if not candidates:
-            candidates = bot.kb.suggest(tracker.latest_message.get("text") or "")
+            sentence = tracker.latest_message.get("text") or ""
+            candidates = bot.kb.suggest(sentence)
+            topic = question_topic(sentence)
+            if topic and not bot.kb.suggest(topic, cutoff=TYPO_SIMILARITY):
+                # A question about something that is no typo of a name we know ("is there any way to set the
+                # context window?") is answered honestly: not covered, with the nearest topics, not "rephrase".
+                send(dispatcher, bot.unknown(topic))
+                return []
         send(dispatcher, bot.rephrase(candidates))
         return []
 
@@ -65,9 +76,17 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        topic = unknown_topic(tracker.latest_message.get("text") or "")
+        sentence = tracker.latest_message.get("text") or ""
+        bot = explainer()
+        grounded = bot.grounded(sentence)
+        if grounded:
+            # Read as out of scope, yet the knowledge base's own text covers it well ("why does AI need so
+            # much electricity").
+            send(dispatcher, grounded)
+            return remember(grounded)
+        topic = unknown_topic(sentence)
         if topic:
-            send(dispatcher, explainer().unknown(topic))
+            send(dispatcher, bot.unknown(topic, sentence))
         else:
             dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
         return []

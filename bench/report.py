@@ -76,6 +76,22 @@ def long_table(medians: Dict[int, float]) -> str:
     return "\n".join([f"| turn | p50 per turn | / turn {min(medians)} |", "| --- | --- | --- |"] + rows)
 
 
+# Sections of docs/benchmarks.md that `make bench` does not measure (they come from other runs, each saying its
+# command): kept word for word when the rest of the file is rewritten.
+KEPT_SECTIONS = ("## Container images",)
+
+
+def kept_sections(old: str) -> str:
+    """The KEPT_SECTIONS of an existing docs/benchmarks.md, each up to the next `## ` heading."""
+    kept = []
+    for heading in KEPT_SECTIONS:
+        start = old.find("\n" + heading)
+        if start >= 0:
+            end = old.find("\n## ", start + 1)
+            kept.append(old[start + 1 : end if end >= 0 else len(old)].rstrip() + "\n")
+    return "".join("\n" + section for section in kept)
+
+
 def write_report(
     docs: Path,
     info: Dict[str, str],
@@ -168,7 +184,10 @@ session ends after GENAI_SESSION_MAX_TURNS user messages and the next carries th
 ## Real phrasing and blind guide scenarios
 Questions people asked in public (tests/evaluation/real_phrasing/, labelled before scoring, split by thread) and
 free-text decision guides written by helpers who saw only the chat (tests/evaluation/guide/), scored against the
-server above; sealed halves are totals only (bench/real_phrasing.py, bench/guide_scenarios.py).
+server above; the coverage halves end to end, each reply judged by the entry it says it came from
+(bench/coverage.py: right = on topic, or declined when not covered); and the rankers of grounded answers compared
+on development questions that name no entry (bench/passage_ranking.py). Sealed halves are totals only
+(bench/real_phrasing.py, bench/guide_scenarios.py, bench/coverage.py).
 
 {chr(10).join("- " + line for line in cost.get("evaluation", []))}
 
@@ -182,7 +201,7 @@ scenarios above are the fair test.
 {chr(10).join("- " + line for line in guide_reading.candidates())}
 
 ## Understanding
-Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent.parent.joinpath('tests', 'nlu').glob('heldout*.yml')))}
+Held-out sets: {', '.join(p.name for p in sorted(Path(__file__).resolve().parent.parent.joinpath('tests', 'nlu').glob('*.yml')))}
 ({default_scores.total} utterances, never used for training). Each pipeline was trained on `data/nlu`
 from an empty cache.
 
@@ -197,5 +216,7 @@ Most confused intents (default pipeline):
 
 {chr(10).join(confused)}
 """
-    (docs / "benchmarks.md").write_text(text, encoding="utf-8")
+    target = docs / "benchmarks.md"
+    old = target.read_text(encoding="utf-8") if target.exists() else ""
+    target.write_text(text + kept_sections(old), encoding="utf-8")
     return "\n".join(table)

@@ -18,13 +18,13 @@ from typing import Dict, List, Optional, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench import guide_scenarios, long_conversation, machine, real_phrasing, scripts  # noqa: E402
+from bench import coverage, guide_scenarios, long_conversation, machine, passage_ranking, real_phrasing, scripts  # noqa: E402
 from bench.load import LoadResult, run_load  # noqa: E402
 from nlu_quality import Scores, score  # noqa: E402
 from servers import RASA, Server, environment, free_port, start_action_server  # noqa: E402
 from services import Redis, ServiceError, redis_server  # noqa: E402
 
-HELDOUT = sorted((ROOT / "tests" / "nlu").glob("heldout*.yml"))
+HELDOUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 MODEL = ROOT / "models" / "genai-explainer.tar.gz"
 DOCS = ROOT / "docs"
 SERIAL_SECONDS = float(os.environ.get("BENCH_SERIAL_SECONDS", 45))
@@ -126,8 +126,9 @@ def measure_speed(server: Server, script: List[str]) -> Dict[str, LoadResult]:
 
 
 def evaluate(model: Path, port: int) -> List[str]:
-    """One line per real-phrasing set (intent accuracy) and per blind guide scenario set (outcomes, stuck,
-    questions asked); sealed sets give totals only."""
+    """One line per real-phrasing set (intent accuracy), per blind guide scenario set (outcomes, stuck,
+    questions asked) and per coverage half (end to end), then the passage rankers compared on development data;
+    sealed sets give totals only."""
     from explainer.loader import load_knowledge_base
     from servers import say
 
@@ -141,6 +142,8 @@ def evaluate(model: Path, port: int) -> List[str]:
     for path in sorted(guide_scenarios.SETS.glob("*.yml")):
         runs = [guide_scenarios.run_scenario(lambda u, t: say(port, u, t), s, outcomes) for s in guide_scenarios.load(path)]
         lines.append(guide_scenarios.summary(f"guide {path.stem}", runs))
+    lines += [result.line() for result in coverage.score_halves(port)]
+    lines += passage_ranking.summary_lines(load_knowledge_base(ROOT / "knowledge"))
     return lines
 
 

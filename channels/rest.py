@@ -27,8 +27,23 @@ def _error(error: BodyError) -> HTTPResponse:
     return response.json({"error": error.message}, status=error.status)
 
 
+# actions/common.py ANSWERED_FROM (not imported: the Rasa server does not load the action server's modules).
+ANSWERED_FROM = "answered_from"
+
+
 class RestCollector(ChannelRecipient, CollectingOutputChannel):
-    """Collects the replies; their recipient_id is the sender the client sent, not the stored "rest:..." id."""
+    """Collects the replies; their recipient_id is the sender the client sent, not the stored "rest:..." id.
+
+    A reply built from the knowledge base carries `answered_from` ({"kind", "entries"}), which Rasa's own
+    collector drops: REST clients and bench/coverage.py read which entry a reply came from."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        answered_from = message.get(ANSWERED_FROM)
+        before = len(self.messages)
+        await super().send_response(recipient_id, message)
+        if isinstance(answered_from, dict):
+            for reply in self.messages[before:]:
+                reply[ANSWERED_FROM] = answered_from
 
 
 class RestChannel(RestInput):

@@ -6,6 +6,7 @@ from typing import List, Optional, Sequence
 
 from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
+from explainer.passages import THRESHOLD
 from explainer.payloads import fits, payload
 
 ASPECTS = ("definition", "how_it_works", "examples", "uses", "limitations", "history", "more", "simpler", "source")
@@ -29,6 +30,13 @@ class Answer:
     buttons: List[Button] = field(default_factory=list)
     concepts: List[str] = field(default_factory=list)
     aspect: Optional[str] = None
+    # What the answer is made of, for machines (channels pass it on; bench/coverage.py reads it): "entry",
+    # "comparison", "passage" (a grounded answer), "not_covered", or "" for everything else.
+    kind: str = ""
+
+    def answered_from(self) -> dict:
+        """{"kind", "entries"}: which knowledge-base entries the answer comes from."""
+        return {"kind": self.kind, "entries": list(self.concepts) if self.kind else []}
 
 
 def short_name(entry: Entry) -> str:
@@ -77,7 +85,7 @@ class Explainer:
             return self.sources([concept])
         else:
             text = self._aspect_text(entry, aspect)
-        return Answer(text, self.suggestions(entry, aspect), [concept], aspect)
+        return Answer(text, self.suggestions(entry, aspect), [concept], aspect, "entry")
 
     @staticmethod
     def _deeper(last_aspect: Optional[str]) -> str:
@@ -176,6 +184,7 @@ class Explainer:
                 self.suggestions(ea, "comparison"),
                 [a],
                 "comparison",
+                "entry",
             )
         found = self.kb.comparison(a, b)
         if found:
@@ -204,7 +213,7 @@ class Explainer:
             buttons.append(Button("Which fits my project?", payload(Intent.START_GUIDE)))
         elif extra:
             buttons.append(Button(f"What is {short_name(self.kb.entries[extra])}?", payload(Intent.ASK_DEFINITION, [extra])))
-        return Answer("\n".join(lines), buttons, [a, b], "comparison")
+        return Answer("\n".join(lines), buttons, [a, b], "comparison", "comparison")
 
     def compare_more(self, a: str, b: str) -> Answer:
         """The aspects of the article's comparison that the first answer left out, or each entry in depth."""
@@ -217,7 +226,7 @@ class Explainer:
         buttons = [
             Button(f"What is {short_name(self.kb.entries[c])}?", payload(Intent.ASK_DEFINITION, [c])) for c in (a, b)
         ]
-        return Answer("\n".join(lines), buttons, [a, b], "comparison_more")
+        return Answer("\n".join(lines), buttons, [a, b], "comparison_more", "comparison")
 
     def _relation(self, ea: Entry, eb: Entry) -> str:
         for first, second in ((ea, eb), (eb, ea)):
@@ -275,19 +284,52 @@ class Explainer:
             lines.append(f"“{src.title}”{by} ({src.publisher}): {src.url}")
         about = join_words([short_name(self.kb.entries[c]) for c in concepts]) or "everything I say"
         head = f"What I said about {about} comes from:" if concepts else "Everything I know comes from:"
-        return Answer("\n".join([head] + lines), [], list(concepts), "source")
+        return Answer("\n".join([head] + lines), [], list(concepts), "source", "entry" if concepts else "")
 
-    def unknown(self, phrase: str) -> Answer:
-        """A topic the knowledge base does not cover: say so and offer the nearest known ones."""
-        near = self.kb.suggest(phrase)
+    def unknown(self, phrase: str, question: Optional[str] = None) -> Answer:
+        """A topic the knowledge base does not cover: say so and offer the nearest known ones (ranked against
+        the whole question when there is one, as grounded answers are)."""
+        near = self.kb.nearest(question or phrase)
         offer = "The closest topics I know are below." if near else "Here are some topics to start with."
         text = f"“{phrase}” isn't something I cover: I explain generative AI and large language models. {offer}"
-        return Answer(text, self._definition_buttons(near or self.featured()))
+        return Answer(text, self._definition_buttons(near or self.featured()), kind="not_covered")
 
-    def which_topic(self) -> Answer:
+    def grounded(self, question: str, threshold: float = THRESHOLD) -> Optional[Answer]:
+        """For a question that names no entry: the knowledge base's closest passage, named as such with its entry
+        and source, when it matches well enough (explainer/passages.py); None otherwise."""
+        hit = self.kb.passages().grounded(question, threshold)
+        if hit is None:
+            return None
+        passage = hit.passage
+        entries = [self.kb.entries[e] for e in passage.entries]
+        where = " and ".join(e.name for e in entries)
+        if passage.field == "comparison":
+            where = f"the comparison of {where}"
+        cited = "; ".join(f"“{s.title}” ({s.publisher})" for s in self.kb.source_list(passage.sources))
+        said = _sentence(passage.text)
+        if passage.field == "uses":
+            said = f"{short_name(entries[0])} is used for {passage.text.strip().rstrip('.')}."
+        elif passage.field == "limitations":
+            said = f"A limitation of {short_name(entries[0])}: {said}"
+        text = f"The closest thing I have is in {where}: {said}"
+        if cited:
+            text += f" (source: {cited})"
+        if len(entries) == 2:
+            buttons = [Button(f"{short_name(entries[0])} vs {short_name(entries[1])}",
+                              payload(Intent.ASK_COMPARISON, [e.id for e in entries]))]
+        else:
+            buttons = [Button(f"What is {short_name(entries[0])}?", payload(Intent.ASK_DEFINITION, [entries[0].id]))]
+        buttons += [b for b in self._definition_buttons(self.kb.nearest(question)) if b.payload not in
+                    {x.payload for x in buttons}]
+        buttons = [b for b in buttons if fits(b.payload)][:MAX_BUTTONS]
+        return Answer(text, buttons, [e.id for e in entries], None, "passage")
+
+    def which_topic(self, question: str = "") -> Answer:
+        """No topic named: ask which, offering the topics nearest to the question (the ranking grounded answers
+        use), else the featured ones."""
         return Answer(
             "Which topic do you mean? Ask me about a concept, for example one of these.",
-            self._definition_buttons(self.featured()),
+            self._definition_buttons((self.kb.nearest(question) if question else []) or self.featured()),
         )
 
     def rephrase(self, candidates: Sequence[str]) -> Answer:

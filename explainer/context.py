@@ -89,11 +89,68 @@ def unknown_topic(sentence: str) -> Optional[str]:
     content = [w for w in topic_words if w not in QUESTION_WORDS]
     if not content:
         return None
+    return " ".join(dict.fromkeys(content))
+
+
+# Words of a question that name no topic of their own, beyond QUESTION_WORDS: what is left of "is there any way
+# to set the context window of a model?" is the topic, "context window".
+_NO_TOPIC_WORDS = QUESTION_WORDS | {
+    "anyway", "anyways", "way", "ways", "set", "get", "make", "need", "needs", "possible", "chance", "help",
+    "model", "models", "ai", "this", "that", "these", "those", "it", "its", "one", "someone", "anyone", "people", "here", "also",
+    "much", "many", "most", "maximum", "max", "very", "too", "not", "no", "yes", "if", "own", "your", "their",
+    "instead", "why", "while", "into", "over", "via", "using", "run", "running", "support", "supports",
+    "want", "try", "tried", "have", "has", "had", "am", "im", "say", "said", "think", "mind", "sure", "kind",
+    "don", "dont", "t", "s", "ll", "ve", "re", "d", "m", "let", "lets", "u", "ur", "q", "lol", "yeah", "yes",
+}
+# Words about the decision guide's own questions: "why does budget even matter?" asks why the guide asks.
+_GUIDE_QUESTION_WORDS = {
+    "ask", "asks", "asking", "asked", "question", "questions", "q", "matter", "matters", "relevant", "relevance",
+    "important", "point", "reason", "affect", "affects", "care", "factor", "answer", "answers", "change", "result",
+    "outcome", "recommendation", "guide", "quiz", "need", "needed", "know", "info", "information",
+}
+
+
+def asks_why_about_topic(sentence: str) -> bool:
+    """True for "why RAG?" / "why use GANs": a why-question about a topic rather than about the guide's question
+    ("why does budget matter?", "why do you ask?")."""
+    words = text.words(sentence)
+    return bool(words) and words[0] == "why" and not set(words) & _GUIDE_QUESTION_WORDS
+MAX_TOPIC_WORDS = 4
+# A topic is quoted back in the answer: a "word" longer than any real term is not one, and a first sentence is
+# read only this far, so a 64 KB message costs no more than a short one.
+MAX_TOPIC_WORD_CHARS = 40
+MAX_TOPIC_SENTENCE_CHARS = 300
+_FIRST_SENTENCE = re.compile(r"[^?.!]*")
+
+
+def topic_words(sentence: str) -> Optional[str]:
+    """The words of a question that are left once question and filler words are gone, when they are few enough
+    to be a topic: "why RAG?" -> "rag"; None for "why?" or for a long statement. Only the first sentence counts:
+    people ask first and explain after."""
+    first = _FIRST_SENTENCE.match(sentence.lstrip("?.! \t\n")).group()
+    content = [w for w in text.words(first[:MAX_TOPIC_SENTENCE_CHARS]) if w not in _NO_TOPIC_WORDS and not w.isdigit()]
+    content = list(dict.fromkeys(content))
+    if not content or len(content) > MAX_TOPIC_WORDS or any(len(w) > MAX_TOPIC_WORD_CHARS for w in content):
+        return None
     return " ".join(content)
 
 
+_QUESTION_START = re.compile(
+    r"^\s*(?:what|whats|which|who|how|why|when|where|is|are|can|could|does|do|did|will|would|should)\b", re.IGNORECASE
+)
+
+
+def question_topic(sentence: str) -> Optional[str]:
+    """The topic words of a message that is a question (a question mark or a question word first); None for
+    anything else, so "zxqv" or "purple banana" is still asked to be rephrased."""
+    if "?" not in sentence and not _QUESTION_START.match(sentence):
+        return None
+    return topic_words(sentence)
+
+
 def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str]) -> Subject:
-    """Concepts named win; otherwise an unknown named topic; otherwise the last concept discussed."""
+    """Concepts named win; otherwise an unknown named topic; otherwise the last concept discussed; with nothing
+    discussed yet, the question's own topic words (a topic we do not cover is said to be one, never guessed)."""
     concepts = list(dict.fromkeys(mentioned))
     if concepts:
         return Subject(concepts)
@@ -102,7 +159,7 @@ def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str]
         return Subject([], unknown=topic)
     if last_concept:
         return Subject([last_concept], follow_up=True)
-    return Subject([])
+    return Subject([], unknown=topic_words(sentence))
 
 
 def focus(concepts: Sequence[str], categories: Sequence[str]) -> str:

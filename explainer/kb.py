@@ -7,6 +7,7 @@ from rapidfuzz import fuzz, process
 
 from explainer import text
 from explainer.guide import DecisionGuide
+from explainer.passages import PassageIndex, kb_passages
 from explainer.settings.feedback import FeedbackSettings
 
 
@@ -81,11 +82,25 @@ class KnowledgeBase:
     def __post_init__(self) -> None:
         self._by_key: Dict[str, str] = {}
         self._words: Dict[str, int] = {}
+        self._passages: Optional[PassageIndex] = None
         for entry in self.entries.values():
             for form in entry.surface_forms():
                 form_key = text.key(form)
                 self._by_key.setdefault(form_key, entry.id)
                 self._words.setdefault(form_key, len(text.words(form)))
+
+    def passages(self) -> PassageIndex:
+        """The ranking index of the knowledge base's sentences, built on first use, once per loaded knowledge base."""
+        if self._passages is None:
+            self._passages = PassageIndex(kb_passages(self))
+        return self._passages
+
+    def nearest(self, question: str, limit: int = 3) -> List[str]:
+        """The entries nearest to a question that names none: those of its best-ranked passages, then names
+        that look like its words ("did you mean"). The insights report's closest concept uses it too."""
+        ids = [entry_id for entry_id, _ in self.passages().entries(question, limit)]
+        ids += [i for i in self.suggest(question, limit) if i not in ids]
+        return ids[:limit]
 
     def get(self, entry_id: str) -> Optional[Entry]:
         return self.entries.get(entry_id)

@@ -17,7 +17,13 @@ class KnowledgeStore:
     def __init__(self, directory: Union[str, Path]) -> None:
         self.directory = Path(directory)
         self._stamp = self._read_stamp()
-        self._kb = load_knowledge_base(self.directory)
+        self._kb = self._load()
+
+    def _load(self) -> KnowledgeBase:
+        kb = load_knowledge_base(self.directory)
+        # Built here, not by the first question after a (re)load, which would wait for it.
+        kb.passages()
+        return kb
 
     def _read_stamp(self) -> Tuple:
         files = sorted(self.directory.glob("*.yml"))
@@ -28,7 +34,7 @@ class KnowledgeStore:
         if stamp != self._stamp:
             self._stamp = stamp
             try:
-                self._kb = load_knowledge_base(self.directory)
+                self._kb = self._load()
                 logger.info("Reloaded the knowledge base from %s.", self.directory)
             except KnowledgeBaseError as err:
                 logger.error("Kept the previous knowledge base: the edited one is invalid.\n%s", err.report())

@@ -8,6 +8,8 @@ from insights.store import Event
 
 # rasa_fixes.session_length.CONTINUED_KEY (not imported: that module imports Rasa, the report does not).
 CONTINUED_SESSION = "continues_long_session"
+# actions/common.py ANSWERED_FROM (not imported: the report does not load the action server's modules).
+ANSWERED_FROM = "answered_from"
 
 EXPLAIN_ACTIONS = {"action_explain", "action_compare"}
 FALLBACK_ACTIONS = {"action_default_fallback", "action_ask_rephrase"}
@@ -24,6 +26,8 @@ class Turn:
     timestamp: float
     actions: List[str] = field(default_factory=list)
     concepts: List[str] = field(default_factory=list)
+    # Answered with the knowledge base's closest passage: the question has no entry of its own.
+    grounded: bool = False
 
     @property
     def is_button(self) -> bool:
@@ -116,6 +120,7 @@ class _Reader:
             self._user(event)
         elif kind == "bot":
             self.current.bot_messages += 1
+            self._bot(data.get("metadata") or {})
         elif kind == "action":
             self._action(event.action_name or data.get("name") or "")
         elif kind == "active_loop":
@@ -136,6 +141,12 @@ class _Reader:
                 timestamp=event.timestamp,
             )
         )
+
+    def _bot(self, metadata: Dict[str, Any]) -> None:
+        # actions/common.py ANSWERED_FROM: which entries an answer came from, and whether from a passage.
+        answered_from = metadata.get(ANSWERED_FROM) if isinstance(metadata, dict) else None
+        if isinstance(answered_from, dict) and answered_from.get("kind") == "passage" and self.current.turns:
+            self.current.turns[-1].grounded = True
 
     def _action(self, name: str) -> None:
         self.last_action = name

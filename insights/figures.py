@@ -48,6 +48,9 @@ def gap_reason(turn: Turn, low_confidence: float) -> Optional[str]:
         return "out of scope"
     if turn.unanswered_question:
         return "topic not in the knowledge base"
+    if turn.grounded:
+        # Answered from the closest passage of another entry: still a topic without an entry of its own.
+        return "answered from a passage"
     if turn.intent and turn.confidence < low_confidence:
         return "low confidence"
     return None

@@ -1,6 +1,5 @@
 """Groups the messages the assistant could not answer by similarity, each with its closest concept."""
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
@@ -34,8 +33,9 @@ class Gap:
 
 # Words are compared by their first letters so "computing" and "computers" count as one (crude stemming).
 STEM_LENGTH = 6
-# Below this shared-word weight a message is about nothing the knowledge base covers.
-MIN_OVERLAP = 3.0
+# Below this BM25 score of its best passage a message is about nothing the knowledge base covers (a passage sharing
+# only a word as common as "model" scores 2.3, one sharing "electricity" 4.6).
+MIN_SCORE = 3.0
 
 
 def content_words(sentence: str) -> Set[str]:
@@ -71,36 +71,20 @@ def group(messages: Sequence[Tuple[str, str]], threshold: float = SIMILARITY) ->
 
 
 class ClosestConcept:
-    """The knowledge-base entry a message is closest to: named (typos allowed), look-alike, or by shared words."""
+    """The knowledge-base entry a message is closest to: named (typos allowed), else the entry of its best-ranked
+    passage (the ranking grounded answers use, explainer/passages.py), else a look-alike name."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.index = ConceptIndex(kb.names())
-        self.name_words: Dict[str, Set[str]] = {}
-        self.entry_words: Dict[str, Set[str]] = {}
-        for entry in kb.entries.values():
-            self.name_words[entry.id] = content_words(" ".join(entry.surface_forms()))
-            self.entry_words[entry.id] = content_words(" ".join([entry.summary, *entry.uses]))
-        frequency = Counter(w for words in self.entry_words.values() for w in words)
-        frequency.update(w for words in self.name_words.values() for w in words)
-        total = len(self.entry_words) or 1
-        self.weight = {w: math.log(1 + total / n) for w, n in frequency.items()}
-
-    def _score(self, words: Set[str], entry_id: str) -> float:
-        # A word of the name says more than a word of the summary.
-        named = sum(self.weight[w] for w in words & self.name_words[entry_id])
-        described = sum(self.weight[w] for w in (words & self.entry_words[entry_id]) - self.name_words[entry_id])
-        return named + described / 2
 
     def __call__(self, message: str) -> Optional[str]:
         named = find_concepts(self.index, message)
         if named:
             return named[0].concept
-        words = content_words(message)
-        scored = [(self._score(words, entry_id), entry_id) for entry_id in self.entry_words]
-        best = max(scored, default=(0.0, ""), key=lambda s: (s[0], s[1]))
-        if best[0] >= MIN_OVERLAP:
-            return best[1]
+        ranked = self.kb.passages().entries(message, 1)
+        if ranked and ranked[0][1] >= MIN_SCORE:
+            return ranked[0][0]
         alike = self.kb.suggest(message, limit=1, cutoff=LOOKALIKE)
         return alike[0] if alike else None
 

@@ -162,3 +162,18 @@ def test_redaction_hides_emails_phone_numbers_and_long_digit_runs() -> None:
     assert redact("card 4111 1111 1111 1111 1111, id 12345678") == "card [number], id [phone]"
     assert redact("order 1234567") == "order [number]"
     assert redact("GPT-3 came in 2020, GPT-4 in 2023; 1998 2017 2023") == "GPT-3 came in 2020, GPT-4 in 2023; 1998 2017 2023"
+
+
+def test_a_question_answered_from_a_passage_is_still_a_gap_with_its_entry(kb) -> None:
+    # actions/common.py sends answered_from with the bot message; a grounded answer has no entry of its own.
+    chat = Chat("g").user("why does AI need so much electricity", "ask_definition").action("action_explain", bot=0)
+    chat._add("bot", text="The closest thing I have is in Compute cost: ...",
+              metadata={"answered_from": {"kind": "passage", "entries": ["compute_cost"]}})
+    chat._add("slot", name="last_concepts", value=["compute_cost"])
+    answered = Chat("h").user("what is a GAN", "ask_definition").action("action_explain", bot=0)
+    answered._add("bot", text="GAN: ...", metadata={"answered_from": {"kind": "entry", "entries": ["gan"]}})
+    answered._add("slot", name="last_concepts", value=["gan"])
+    gaps = figures(kb, [chat, answered])["gaps"]
+    assert gaps["messages"] == 1
+    (gap,) = gaps["items"]
+    assert gap["reasons"] == {"answered from a passage": 1} and gap["closest_concept"] == "compute_cost"

@@ -1,0 +1,62 @@
+"""The coverage set end to end over REST (bench/coverage.py): each question's reply is on topic, honestly declined or
+wrong, read from the entries the reply says it came from. Each half is gated on its own; the sealed half is
+scored, never printed item by item.
+
+Floors just under the figures of 2026-12-04, before the glossary entries (docs/benchmarks.md): development right
+0.614, wrong 0.105; sealed right 0.603, wrong 0.069. Issue 15's targets (sealed: right >= 0.85, wrong <= 0.03)
+are far; raise the floors as the glossary lands.
+"""
+
+import uuid
+from typing import Iterator
+
+import pytest
+
+from bench.coverage import DECLINED, ON_TOPIC, WRONG, answered_from, judge, score_halves
+from servers import MODEL, Assistant, running_assistant, say
+
+pytestmark = [
+    pytest.mark.model,
+    pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
+]
+# (least share right, most share wrong) per half.
+FLOORS = {"coverage_development": (0.58, 0.13), "coverage_sealed": (0.57, 0.09)}
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    with running_assistant(tmp_path_factory.mktemp("coverage")) as assistant:
+        yield assistant
+
+
+def test_a_reply_is_judged_by_the_entries_it_came_from() -> None:
+    assert judge(["gan"], ["gan"]) == ON_TOPIC
+    assert judge(["vae", "gan"], ["gan", "diffusion_model"]) == ON_TOPIC  # a comparison: either side
+    assert judge(["gan"], []) == DECLINED
+    assert judge([], []) == DECLINED
+    assert judge(["gan"], ["vae"]) == WRONG
+    assert judge([], ["vae"]) == WRONG  # "not covered", yet answered from an entry
+
+
+def test_replies_name_the_entry_they_came_from(servers: Assistant) -> None:
+    replies = say(servers.rest_port, f"cov-{uuid.uuid4()}", "how do transformers work?")
+    assert replies[0]["answered_from"] == {"kind": "entry", "entries": ["transformer"]}
+    grounded = say(servers.rest_port, f"cov-{uuid.uuid4()}", "why does AI need so much electricity?")
+    assert grounded[0]["text"].startswith("The closest thing I have is in Compute cost: ")
+    assert grounded[0]["answered_from"] == {"kind": "passage", "entries": ["compute_cost"]}
+    declined = say(servers.rest_port, f"cov-{uuid.uuid4()}", "what is a quantum blockchain?")
+    assert answered_from(declined) == [] and "isn't something I cover" in declined[0]["text"]
+
+
+def test_the_bot_and_the_users_data_are_told_apart(servers: Assistant) -> None:
+    about_bot = say(servers.rest_port, f"cov-{uuid.uuid4()}", "are you ChatGPT?")
+    assert about_bot[0]["text"].startswith("I'm a bot: GenAI Explainer") and answered_from(about_bot) == []
+    about_data = say(servers.rest_port, f"cov-{uuid.uuid4()}", "does a local LLM send my data anywhere?")
+    assert answered_from(about_data) == ["privacy"], about_data
+
+
+def test_each_half_keeps_its_coverage(servers: Assistant) -> None:
+    for result in score_halves(servers.rest_port):
+        least_right, most_wrong = FLOORS[result.name]
+        right, wrong = result.rate(result.right), result.rate(result.wrong)
+        assert right >= least_right and wrong <= most_wrong, f"{result.name}: right {right:.3f}, wrong {wrong:.3f}"

@@ -1,0 +1,71 @@
+"""Honest routing at the action layer (issue 14, item 4): a question about a topic no entry covers is answered
+"not covered" with topics to start from; it never gets "why do you ask", "which topic do you mean" or
+"please rephrase" when it names a topic."""
+
+import asyncio
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.explain import ActionExplain
+from actions.guide import ActionExplainFactor
+from actions.topics import ActionAskRephrase
+from conftest import make_tracker
+from explainer.context import asks_why_about_topic, question_topic, resolve, topic_words
+from explainer.kb import KnowledgeBase
+
+NOT_COVERED = "isn't something I cover"
+
+
+def text_of(action, tracker) -> str:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(action.run(dispatcher, tracker, {}))
+    return "\n".join(m.get("text") or m.get("response") or "" for m in dispatcher.messages)
+
+
+def test_topic_words_keep_the_topic_and_drop_the_question() -> None:
+    assert topic_words("Is there any way to set the context window of a model?") == "context window"
+    assert topic_words("Why RAG?") == "rag"
+    assert topic_words("why?") is None and topic_words("any examples?") is None
+
+
+def test_only_questions_have_a_topic_for_the_fallback() -> None:
+    assert question_topic("is there any way to set the context window?") == "context window"
+    assert question_topic("zxqv") is None and question_topic("purple banana") is None
+
+
+def test_a_first_question_about_an_unknown_topic_is_not_covered() -> None:
+    assert resolve("Is there any way to set the context window?", [], None).unknown == "context window"
+    # With a topic under discussion, a question naming nothing new is still a follow-up.
+    assert resolve("any examples?", [], "gan").concepts == ["gan"]
+
+
+def test_explainer_intent_without_a_known_concept_says_not_covered() -> None:
+    text = text_of(ActionExplain(), make_tracker("is there any way to set the context window?", "ask_uses"))
+    assert NOT_COVERED in text and "context window" in text
+
+
+def test_why_about_a_topic_outside_the_guide_is_not_why_do_you_ask() -> None:
+    text = text_of(ActionExplainFactor(), make_tracker("Why RAG?", "why_ask"))
+    assert NOT_COVERED in text and "rag" in text.lower()
+
+
+def test_why_about_a_known_topic_outside_the_guide_gives_its_uses(kb: KnowledgeBase) -> None:
+    text = text_of(ActionExplainFactor(), make_tracker("why should i use rasa", "why_ask", ["rasa"]))
+    assert kb.entries["rasa"].name in text and NOT_COVERED not in text
+
+
+def test_why_do_you_ask_outside_the_guide_still_introduces_it() -> None:
+    assert asks_why_about_topic("why RAG?") and not asks_why_about_topic("why do you ask?")
+    assert text_of(ActionExplainFactor(), make_tracker("why do you ask?", "why_ask")) == "utter_guide_intro"
+
+
+def test_fallback_question_about_an_unknown_topic_says_not_covered() -> None:
+    text = text_of(ActionAskRephrase(), make_tracker("Is there anyway to set context window of model?", "nlu_fallback"))
+    assert NOT_COVERED in text and "context window" in text
+    assert "rephrase" in text_of(ActionAskRephrase(), make_tracker("zxqv", "nlu_fallback"))
+
+
+def test_a_huge_word_is_no_topic_to_quote_back() -> None:
+    # The topic is quoted in the answer: a 60 KB "word" would be echoed whole.
+    assert topic_words("is " + "a" * 60_000 + "?") is None
+    assert topic_words("why " + "x? " * 20_000) == "x"
