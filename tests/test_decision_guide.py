@@ -168,7 +168,7 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     "old, new, expected",
     [
-        ("weights: {llm: 3, generative_model: 0, hybrid: 0}", "weights: {llm: 3, generative_model: 0, hybird: 0}",
+        ("weights: {llm: 5, generative_model: 0, hybrid: 0}", "weights: {llm: 5, generative_model: 0, hybird: 0}",
          "option 'text' (line"),
         ('label: "No"', "label: No", "field 'label' must be text"),
         ("when: {privacy: [sensitive]}", "when: {privacy: [secret]}", "'privacy' has no option 'secret'"),

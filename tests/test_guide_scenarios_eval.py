@@ -8,7 +8,8 @@ Scenario users always answer (a yes/no confirmation truthfully, from the option 
 a third time in a row means the guide could not read them (stuck). Gates are floors just under the figures of
 2026-12-04 after the answer reader (branch guide), so that no set can collapse unnoticed; issue 14's target
 (sealed: expected outcome >= 0.95) is not reached yet, nothing is stuck:
-development 34/40 reached, 0 stuck; sealed 30/40 reached, 0 stuck (before the reader: 25/40 and 24/40, 1 stuck).
+development 38/40 reached, 0 stuck; sealed 33/40 reached, 0 stuck (branch guide2, weights revised to the article;
+before it 34/40 and 30/40; before the reader 25/40 and 24/40, 1 stuck).
 """
 
 import json
@@ -27,7 +28,7 @@ pytestmark = [
 ]
 SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # (least share reaching the expected outcome, most stuck) per set: today's figures less a little noise.
-FLOORS = {"development": (0.80, 0), "sealed": (0.70, 0)}
+FLOORS = {"development": (0.92, 0), "sealed": (0.80, 0)}
 
 
 @pytest.fixture(scope="module")
