@@ -2,7 +2,7 @@
 
 spaCy keeps every string it has seen in its vocabulary (and every chunk of text in its tokenizer's cache) for the
 life of the pipeline: a server fed new words grew by about 0.5 KB a word, without end. Here the pipeline in use is
-replaced by a fresh one once its string store holds MAX_STRINGS strings. The fresh one is built before it is needed
+replaced by a fresh one once messages have added MAX_STRINGS strings to its store. The fresh one is built before it is needed
 (building takes about a second of CPU), so no message waits for it, and a message still being read keeps the
 pipeline it started with: the swap is one reference assignment under a lock.
 """
@@ -16,7 +16,7 @@ import spacy
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-# Strings in a pipeline's store before it is swapped: about 0.5 KB each (measured with spaCy 3.4.4), so a
+# Strings that messages may add to a pipeline's store before it is swapped: about 0.5 KB each (measured with spaCy 3.4.4), so a
 # pipeline holds at most about 25 MB of words users sent, plus one message's worth (a 64 KB message of new
 # words adds about 16,000 strings).
 MAX_STRINGS = 50_000
@@ -54,6 +54,9 @@ class NamePipeline:
         # end took four times the matcher's own memory.
         for label, variants in patterns(self.tokenize):
             self.matcher.add(label, [Doc(self.vocab, words=words) for words in variants])
+        # What the pipeline holds before any message: the cap counts only what messages add, so a knowledge base
+        # with more names never leaves a fresh pipeline "full" (it would be swapped on every message).
+        self.own_strings = self.strings
 
     def tokenize(self, text: str) -> Doc:
         """spaCy's tokens of `text` (the tokenizer alone: a blank pipeline has no other step)."""
@@ -71,9 +74,14 @@ class NamePipeline:
     def strings(self) -> int:
         return len(self.vocab.strings)
 
+    @property
+    def added_strings(self) -> int:
+        """Strings that messages added to the store since the pipeline was built."""
+        return self.strings - self.own_strings
+
 
 class BoundedPipeline:
-    """The NamePipeline to use now; swaps in a spare one built earlier once the current one holds `max_strings`."""
+    """The NamePipeline to use now; swaps in a spare one built earlier once messages added `max_strings` to the current one."""
 
     def __init__(self, patterns: Patterns, max_strings: int = MAX_STRINGS) -> None:
         self._patterns = patterns
@@ -86,7 +94,7 @@ class BoundedPipeline:
     def current(self) -> NamePipeline:
         """The pipeline for the next message; swapped first if the current one is full."""
         active = self._active
-        if active.strings >= self.max_strings:
+        if active.added_strings >= self.max_strings:
             self._swap(active)
         return self._active
 

@@ -40,8 +40,8 @@ def test_a_first_question_about_an_unknown_topic_is_not_covered() -> None:
 
 
 def test_explainer_intent_without_a_known_concept_says_not_covered() -> None:
-    text = text_of(ActionExplain(), make_tracker("is there any way to set the context window?", "ask_uses"))
-    assert NOT_COVERED in text and "context window" in text
+    text = text_of(ActionExplain(), make_tracker("is there any way to set the beam search width?", "ask_uses"))
+    assert NOT_COVERED in text and "beam search" in text
 
 
 def test_why_about_a_topic_outside_the_guide_is_not_why_do_you_ask() -> None:
@@ -60,8 +60,8 @@ def test_why_do_you_ask_outside_the_guide_still_introduces_it() -> None:
 
 
 def test_fallback_question_about_an_unknown_topic_says_not_covered() -> None:
-    text = text_of(ActionAskRephrase(), make_tracker("Is there anyway to set context window of model?", "nlu_fallback"))
-    assert NOT_COVERED in text and "context window" in text
+    text = text_of(ActionAskRephrase(), make_tracker("Is there anyway to set beam search width of model?", "nlu_fallback"))
+    assert NOT_COVERED in text and "beam search" in text
     assert "rephrase" in text_of(ActionAskRephrase(), make_tracker("zxqv", "nlu_fallback"))
 
 
