@@ -44,10 +44,32 @@ def load_items(path: Path) -> List[Dict[str, Any]]:
 
 
 def expected_concepts(item: Dict[str, Any]) -> List[str]:
+    """The labelled entries, or the entry the item's `term` names when that entry was added after labelling.
+
+    Each item was labelled with the term it asks about as well as an entry id (or "not covered") so that the label
+    survives new entries: "What's your knowledge cut off date" (term "knowledge cutoff") was labelled training_data
+    before knowledge_cutoff existed; answered from the new entry it is on topic, not wrong. Entries that existed at
+    labelling time (labelled_entries.txt) never override the label: the labeller chose among them.
+    """
     concept = item.get("concept")
-    if concept in (None, NOT_COVERED):
-        return []
-    return list(concept) if isinstance(concept, list) else [concept]
+    wanted = [] if concept in (None, NOT_COVERED) else list(concept) if isinstance(concept, list) else [concept]
+    kb, existed = _knowledge()
+    named = kb.find(str(item.get("term") or ""))
+    if named and named not in existed and len(wanted) < 2:
+        return [named]
+    return wanted
+
+
+_KB: List[Any] = []
+
+
+def _knowledge() -> Any:
+    if not _KB:
+        from explainer.loader import load_knowledge_base
+
+        lines = (SETS / "labelled_entries.txt").read_text(encoding="utf-8").splitlines()
+        _KB.append((load_knowledge_base(ROOT / "knowledge"), {x.strip() for x in lines if x.strip() and not x.startswith("#")}))
+    return _KB[0]
 
 
 def score_sets(model: Path, paths: List[Path]) -> List[SetScore]:

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.explain import ActionCompare, ActionExplain, ActionShowSource
 from actions.guide import ActionExplainFactor
 from actions.topics import ActionAskRephrase, ActionListTopics, ActionOutOfScope
-from bench.real_phrasing import NOT_COVERED, SETS, load_items
+from bench.real_phrasing import NOT_COVERED, SETS, expected_concepts, load_items
 from servers import MODEL
 
 pytestmark = [
@@ -56,7 +56,8 @@ def topic_questions() -> List[Dict[str, Any]]:
         item
         for path in sorted(SETS.glob("*_development.yml"))
         for item in load_items(path)
-        if item["concept"] == NOT_COVERED and item["intent"].startswith("ask_")
+        # expected_concepts: a term that has gained an entry since labelling (RAG, context window) is covered now.
+        if item["concept"] == NOT_COVERED and item["intent"].startswith("ask_") and not expected_concepts(item)
     ]
 
 
@@ -72,7 +73,9 @@ def answer(agent, sentence: str) -> str:
 
 
 def test_there_are_topic_questions_to_check() -> None:
-    assert len(topic_questions()) >= 5
+    # Most development topics without an entry got one from the glossary (RAG, context window, quantization...);
+    # what is left must still be checked.
+    assert len(topic_questions()) >= 2
 
 
 def test_every_uncovered_topic_question_is_answered_as_not_covered() -> None:
