@@ -35,25 +35,24 @@ def development_items() -> List[Dict]:
     return [i for i in items if i["intent"] in GROUNDED_INTENTS]
 
 
-def bm25(kb) -> Ranker:
+def _best_passage(kb, score: str) -> Ranker:
+    """BM25's best passage (explainer/passages.py), with the hit's `score` attribute as its confidence."""
     index = PassageIndex(kb_passages(kb))
 
     def rank(question: str):
         hits = index.rank(question, 1)
-        return (hits[0].passage.entries, hits[0].score) if hits else None
+        return (hits[0].passage.entries, getattr(hits[0], score)) if hits else None
 
     return rank
+
+
+def bm25(kb) -> Ranker:
+    return _best_passage(kb, "score")
 
 
 def bm25_share(kb) -> Ranker:
     """BM25's best passage, scored by the share of the question's word weight it matches (explainer/passages.py)."""
-    index = PassageIndex(kb_passages(kb))
-
-    def rank(question: str):
-        hits = index.rank(question, 1)
-        return (hits[0].passage.entries, hits[0].share) if hits else None
-
-    return rank
+    return _best_passage(kb, "share")
 
 
 def tfidf(kb) -> Ranker:

@@ -8,6 +8,7 @@ lists the development halves' misses.
 
 import argparse
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,16 +61,13 @@ def expected_concepts(item: Dict[str, Any]) -> List[str]:
     return wanted
 
 
-_KB: List[Any] = []
-
-
+@functools.lru_cache(maxsize=None)
 def _knowledge() -> Any:
-    if not _KB:
-        from explainer.loader import load_knowledge_base
+    """(the knowledge base, the entry ids that existed when the sets were labelled), read once."""
+    from explainer.loader import load_knowledge_base
 
-        lines = (SETS / "labelled_entries.txt").read_text(encoding="utf-8").splitlines()
-        _KB.append((load_knowledge_base(ROOT / "knowledge"), {x.strip() for x in lines if x.strip() and not x.startswith("#")}))
-    return _KB[0]
+    lines = (SETS / "labelled_entries.txt").read_text(encoding="utf-8").splitlines()
+    return load_knowledge_base(ROOT / "knowledge"), {x.strip() for x in lines if x.strip() and not x.startswith("#")}
 
 
 def score_sets(model: Path, paths: List[Path]) -> List[SetScore]:
