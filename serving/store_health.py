@@ -85,7 +85,11 @@ class StoreHealth:
             except Exception as error:  # any driver error means: the database does not answer
                 outcome = error
             self._probing = False
-            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(outcome))
+            try:
+                loop.call_soon_threadsafe(lambda: done.done() or done.set_result(outcome))
+            except RuntimeError:
+                # The loop closed while the probe ran (the server is stopping): nobody waits for the outcome.
+                pass
 
         # A daemon thread: a probe stuck on a frozen database must not keep the process from exiting.
         self._probing = True
