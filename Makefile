@@ -144,7 +144,7 @@ test: install browser nginx services containers web-install kb-check validate $(
 	  tests/test_store_faults.py tests/test_shared_dedupe.py
 
 fuzz: install $(MODEL) ## 10,000 random and hostile messages on REST, socket.io, Slack and Telegram; prints each channel's answers, refusals, apologies, problems and Rasa RSS
-	$(BIN)/python tests/fuzz_run.py
+	$(BIN)/python -m bench.fuzz_run
 
 # The tracker store comes from endpoints.yml unless TRACKER_STORE_URL (any SQLAlchemy URL) is set.
 report: install ## Insights report of stored conversations -> reports/insights.html (SINCE= UNTIL= CHANNEL= ARGS=)

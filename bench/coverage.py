@@ -17,7 +17,6 @@ totals only, `--errors` lists the development half's misses.
 """
 
 import argparse
-import sys
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -99,15 +98,13 @@ def score_half(name: str, items: Sequence[Dict[str, Any]], say: Callable[[str, s
 
 
 def score_halves(port: int, halves: Sequence[str] = HALVES) -> List[HalfScore]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from servers import say
+    from tests.support.servers import say
 
     return [score_half(h, load_items(SETS / f"{h}.yml"), lambda u, t: say(port, u, t)) for h in halves]
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from servers import running_assistant
+    from tests.support.servers import running_assistant
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", action="store_true", help="list the development half's misses")

@@ -105,11 +105,8 @@ def summary(name: str, runs: List[Run]) -> str:
 
 
 def main() -> None:
-    import sys
-
-    sys.path.insert(0, str(ROOT / "tests"))
     from explainer.loader import load_knowledge_base
-    from servers import running_assistant, say
+    from tests.support.servers import running_assistant, say
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", action="store_true", help="list the development halves' misses")

@@ -52,10 +52,8 @@ def main() -> int:
 
     print(f"Starting {shape['RASA_SERVERS']} Rasa servers x {shape['SANIC_WORKERS']} Sanic workers, "
           f"{shape['ACTION_SERVERS']} action servers and nginx ...", flush=True)
-    # tests/services.py gives the running PostgreSQL and Redis or throwaway ones; imported here, not at the top,
-    # so that importing this module does not change sys.path.
-    sys.path.insert(0, str(ROOT / "tests"))
-    from services import ServiceError, postgres_server, redis_server
+    # tests/support/services.py gives the running PostgreSQL and Redis or throwaway ones.
+    from tests.support.services import ServiceError, postgres_server, redis_server
 
     servers = ExitStack()
     try:

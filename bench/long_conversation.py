@@ -13,11 +13,8 @@ import uuid
 from pathlib import Path
 from typing import Dict, List, Sequence
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from bench import scripts  # noqa: E402
-from servers import running_assistant, say  # noqa: E402
+from bench import scripts
+from tests.support.servers import running_assistant, say
 
 CHECKPOINTS = (10, 1000, 5000)
 # Medians are taken over the WINDOW turns up to each checkpoint (all of them for a checkpoint below WINDOW): one

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from bench import guide_reading, long_conversation  # noqa: E402
 from bench.load import LoadResult  # noqa: E402
-from nlu_quality import Scores  # noqa: E402
+from tests.support.nlu_quality import Scores  # noqa: E402
 
 
 def _ms(seconds: float) -> str:

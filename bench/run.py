@@ -15,15 +15,13 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from bench import coverage, guide_scenarios, long_conversation, machine, passage_ranking, real_phrasing, scripts
+from bench.load import LoadResult, run_load
+from tests.support.nlu_quality import Scores, score
+from tests.support.servers import RASA, Server, environment, free_port, start_action_server
+from tests.support.services import Redis, ServiceError, redis_server
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from bench import coverage, guide_scenarios, long_conversation, machine, passage_ranking, real_phrasing, scripts  # noqa: E402
-from bench.load import LoadResult, run_load  # noqa: E402
-from nlu_quality import Scores, score  # noqa: E402
-from servers import RASA, Server, environment, free_port, start_action_server  # noqa: E402
-from services import Redis, ServiceError, redis_server  # noqa: E402
-
 HELDOUT = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 MODEL = ROOT / "models" / "genai-explainer.tar.gz"
 DOCS = ROOT / "docs"
@@ -130,7 +128,7 @@ def evaluate(model: Path, port: int) -> List[str]:
     questions asked) and per coverage half (end to end), then the passage rankers compared on development data;
     sealed sets give totals only."""
     from explainer.loader import load_knowledge_base
-    from servers import say
+    from tests.support.servers import say
 
     lines = [
         f"{r.name}: {r.total} questions, intent accuracy {r.intent_accuracy:.3f}, asked entry found "

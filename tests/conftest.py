@@ -1,23 +1,17 @@
-"""Shared fixtures: the real knowledge base, a small fixture knowledge base to break, rasa-sdk trackers,
-PostgreSQL and Redis servers (running or throwaway, tests/services.py)."""
+"""Shared fixtures: the real knowledge base, a small fixture knowledge base to break, PostgreSQL and Redis
+servers (running or throwaway, tests/support/services.py). Helpers are in tests/support/, not here."""
 
-import json
 import shutil
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Callable, ContextManager, Iterator
 
 import pytest
-from rasa_sdk import Tracker
 
-import services
 from explainer.kb import KnowledgeBase
 from explainer.loader import load_knowledge_base
-
-ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE = ROOT / "knowledge"
-FIXTURE_KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
-TRACKERS = Path(__file__).parent / "trackers"
+from tests.support import services
+from tests.support.paths import FIXTURE_KNOWLEDGE, KNOWLEDGE
 
 
 @pytest.fixture(scope="session")
@@ -70,38 +64,3 @@ def real_kb_dir(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("*.md"))
     return target
-
-
-def concept_entities(*concepts: str) -> List[Dict[str, Any]]:
-    return [{"entity": "concept", "value": c, "extractor": "ConceptMatcher"} for c in concepts]
-
-
-def make_tracker(
-    text: str,
-    intent: str,
-    concepts: Sequence[str] = (),
-    slots: Optional[Dict[str, Any]] = None,
-) -> Tracker:
-    """A tracker whose latest message is `text`, classified as `intent`, naming `concepts`."""
-    return Tracker(
-        sender_id="test-user",
-        slots=dict(slots or {}),
-        latest_message={
-            "text": text,
-            "intent": {"name": intent, "confidence": 0.99},
-            # Rasa's parse data ranks the intents too; rasa-sdk's get_intent_of_latest_message reads the ranking.
-            "intent_ranking": [{"name": intent, "confidence": 0.99}],
-            "entities": concept_entities(*concepts),
-        },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def load_tracker(name: str) -> Tracker:
-    """A tracker saved as JSON in tests/trackers (the shape Rasa sends to the action server)."""
-    state = json.loads((TRACKERS / f"{name}.json").read_text(encoding="utf-8"))
-    return Tracker.from_dict(state)

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from servers import ROOT, environment, free_port
+from tests.support.servers import ROOT, environment, free_port
 
 
 def test_invalid_knowledge_base_stops_the_action_server(fixture_kb_dir: Path) -> None:

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.explain import ActionCompare, ActionExplain, ActionShowSource
 from actions.topics import ActionAskRephrase, ActionListTopics, ActionOutOfScope
-from conftest import load_tracker, make_tracker
+from tests.support.trackers import load_tracker, make_tracker
 from explainer.answers import short_name
 from explainer.kb import KnowledgeBase
 

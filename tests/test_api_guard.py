@@ -8,7 +8,7 @@ from typing import List
 
 import pytest
 
-from servers import ROOT, environment
+from tests.support.servers import ROOT, environment
 
 STRONG_TOKEN = "d1f0c2a9b8e7f6a5d4c3b2a1"
 

@@ -11,7 +11,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.concept_matcher import ConceptMatcher
-from conftest import KNOWLEDGE
+from tests.support.paths import KNOWLEDGE
 
 
 def train_matcher(tmp_path: Path, knowledge_dir: Path = KNOWLEDGE) -> ConceptMatcher:

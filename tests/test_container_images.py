@@ -17,12 +17,12 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
-import container_images as ci
+from tests.support import container_images as ci
 from explainer.answers import short_name
 from explainer.guide import DecisionGuide
 from explainer.kb import KnowledgeBase
-from guide_scenarios import SCENARIOS
-from servers import MODEL, free_port, say
+from tests.support.guide_scenarios import SCENARIOS
+from tests.support.servers import MODEL, free_port, say
 
 pytestmark = [
     pytest.mark.model,

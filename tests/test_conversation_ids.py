@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 
 from explainer.kb import KnowledgeBase
-from servers import MODEL, Assistant, running_assistant, say
+from tests.support.servers import MODEL, Assistant, running_assistant, say
 
 pytestmark = [
     pytest.mark.model,

@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 
 from bench.coverage import DECLINED, ON_TOPIC, WRONG, answered_from, judge, score_halves
-from servers import MODEL, Assistant, running_assistant, say
+from tests.support.servers import MODEL, Assistant, running_assistant, say
 
 pytestmark = [
     pytest.mark.model,

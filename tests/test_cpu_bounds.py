@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.concept_matcher import ConceptMatcher
 from components.intent_classifier import ConceptMaskedIntentClassifier
-from conftest import KNOWLEDGE, ROOT
+from tests.support.paths import KNOWLEDGE, ROOT
 from explainer.kb import KnowledgeBase
 from explainer.loader import load_knowledge_base
 
@@ -158,7 +158,7 @@ def agent():
     """The trained model as the Rasa server runs it: every NLU component of config.yml, in order."""
     from rasa.core.agent import Agent
 
-    from servers import MODEL
+    from tests.support.servers import MODEL
 
     if not MODEL.exists():
         pytest.skip("no trained model: run `make train` (make test does)")

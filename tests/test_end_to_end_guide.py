@@ -9,8 +9,8 @@ import pytest
 
 from explainer.guide import DecisionGuide
 from explainer.kb import KnowledgeBase
-from guide_scenarios import SCENARIOS
-from servers import MODEL, Assistant, free_port, running_assistant, say, start_rasa_server
+from tests.support.guide_scenarios import SCENARIOS
+from tests.support.servers import MODEL, Assistant, free_port, running_assistant, say, start_rasa_server
 
 pytestmark = [
     pytest.mark.model,

@@ -8,7 +8,7 @@ import pytest
 
 from explainer.answers import short_name
 from explainer.kb import KnowledgeBase
-from servers import MODEL, Assistant, running_assistant, say
+from tests.support.servers import MODEL, Assistant, running_assistant, say
 
 pytestmark = [
     pytest.mark.model,

@@ -9,7 +9,7 @@ from typing import Iterator
 import pytest
 
 from explainer.kb import KnowledgeBase
-from servers import MODEL, Assistant, running_assistant, say
+from tests.support.servers import MODEL, Assistant, running_assistant, say
 
 pytestmark = [
     pytest.mark.model,

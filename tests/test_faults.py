@@ -17,10 +17,10 @@ import pytest
 from rasa_fixes.action_timeout import APOLOGY
 from explainer.guide import DecisionGuide
 from explainer.kb import KnowledgeBase
-from guide_scenarios import SCENARIOS
-from servers import MODEL, free_port, running_assistant, say, start_action_server, start_rasa_server
-from services import Postgres
-from tcp_proxy import TcpProxy
+from tests.support.guide_scenarios import SCENARIOS
+from tests.support.servers import MODEL, free_port, running_assistant, say, start_action_server, start_rasa_server
+from tests.support.services import Postgres
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = [
     pytest.mark.model,

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.explain import ActionCompare, ActionExplain
 from actions.feedback import ActionRecordFeedback
-from conftest import make_tracker
+from tests.support.trackers import make_tracker
 from explainer import feedback
 from explainer.answers import Answer
 from explainer.payloads import is_button_payload

@@ -7,12 +7,12 @@ from typing import Iterator
 
 import pytest
 
-from fuzz import (
+from tests.support.fuzz import (
     ORIGIN, SLACK_SECRET, TELEGRAM_SECRET, Channels, FuzzResult, fuzz_rest, fuzz_slack, fuzz_socketio, fuzz_telegram,
     log_tracebacks, normal_answers, running_channels,
 )
-from fuzz_inputs import BROKEN_BODIES, HOSTILE_IDS, HOSTILE_METADATA
-from servers import MODEL
+from tests.support.fuzz_inputs import BROKEN_BODIES, HOSTILE_IDS, HOSTILE_METADATA
+from tests.support.servers import MODEL
 
 pytestmark = [
     pytest.mark.model,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from servers import MODEL, running_assistant, say
+from tests.support.servers import MODEL, running_assistant, say
 
 pytestmark = [
     pytest.mark.model,

@@ -20,7 +20,7 @@ import pytest
 
 from bench.guide_scenarios import SETS, Run, load, run_scenario, summary
 from explainer.kb import KnowledgeBase
-from servers import MODEL, ROOT, Assistant, running_assistant, say
+from tests.support.servers import MODEL, ROOT, Assistant, running_assistant, say
 
 pytestmark = [
     pytest.mark.model,

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.explain import ActionExplain
 from actions.guide import ActionExplainFactor
 from actions.topics import ActionAskRephrase
-from conftest import make_tracker
+from tests.support.trackers import make_tracker
 from explainer.context import asks_why_about_topic, question_topic, resolve, topic_words
 from explainer.kb import KnowledgeBase
 

@@ -12,7 +12,7 @@ import pytest
 
 from explainer.feedback import QUESTION
 from explainer.kb import KnowledgeBase
-from servers import MODEL, ROOT, Assistant, running_assistant, say
+from tests.support.servers import MODEL, ROOT, Assistant, running_assistant, say
 
 pytestmark = [
     pytest.mark.model,

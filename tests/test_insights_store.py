@@ -14,7 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from insights.conversations import conversations
 from insights.store import ReportError, read_events, resolve_url, url_from_endpoints
-from services import Postgres
+from tests.support.services import Postgres
 
 DAY = 86400.0
 START = 1_780_000_000.0  # 2026-05-28 UTC

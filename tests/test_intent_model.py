@@ -7,7 +7,7 @@ import yaml
 
 from components.intent_classifier import _trusted
 from explainer.intent_model import IntentModel, TooFewExamples, mask
-from servers import ROOT
+from tests.support.servers import ROOT
 
 CONCEPTS = ["gan", "vae", "transformer", "diffusion model", "llm", "bert"]
 TEMPLATES = {

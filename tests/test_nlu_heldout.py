@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from nlu_quality import score
-from servers import MODEL, ROOT
+from tests.support.nlu_quality import score
+from tests.support.servers import MODEL, ROOT
 
 HELDOUT_SETS = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 MIN_INTENT_ACCURACY = 0.95

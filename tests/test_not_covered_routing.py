@@ -18,7 +18,7 @@ from actions.explain import ActionCompare, ActionExplain, ActionShowSource
 from actions.guide import ActionExplainFactor
 from actions.topics import ActionAskRephrase, ActionListTopics, ActionOutOfScope
 from bench.real_phrasing import NOT_COVERED, SETS, expected_concepts, load_items
-from servers import MODEL
+from tests.support.servers import MODEL
 
 pytestmark = [
     pytest.mark.model,

@@ -18,7 +18,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 import components  # noqa: F401  (applies rasa_fixes, as loading our model does)
 from explainer.errors import ConversationRefused
-from services import Postgres
+from tests.support.services import Postgres
 
 
 def _remote_action() -> RemoteAction:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.real_phrasing import SETS, load_items, score_sets
-from servers import MODEL
+from tests.support.servers import MODEL
 
 pytestmark = [
     pytest.mark.model,

@@ -12,7 +12,7 @@ import pytest
 
 from channels.inbound import printable
 from channels.rest_body import MAX_BODY_BYTES, BodyError, RestMessage, parse_body
-from servers import MODEL, Assistant, running_assistant, say
+from tests.support.servers import MODEL, Assistant, running_assistant, say
 
 
 def test_body_without_sender_is_refused() -> None:

@@ -16,7 +16,7 @@ from bench.simulate import converse, session
 from bench.throwaway import lock_keys, throwaway_profile
 from deploy.stack import MODEL, LocalStack, Shape
 from explainer.kb import KnowledgeBase
-from services import Postgres, Redis
+from tests.support.services import Postgres, Redis
 
 pytestmark = [
     pytest.mark.model,

@@ -11,7 +11,7 @@ import pytest
 
 from explainer.errors import SettingsError
 from explainer.settings.environment import rasa_run_args
-from servers import ROOT, environment, free_port, start_action_server
+from tests.support.servers import ROOT, environment, free_port, start_action_server
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 

@@ -1,4 +1,4 @@
-"""tests/services.py on a machine with or without PostgreSQL and Redis running: the throwaway servers really
+"""tests/support/services.py on a machine with or without PostgreSQL and Redis running: the throwaway servers really
 start, hold a Rasa conversation and its lock, and are gone afterwards; the running ones are used when they
 answer; and when neither can be had, one sentence says what to install. Runs in every `make test`."""
 
@@ -18,11 +18,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-import services
-from services import ServiceError, postgres_server, redis_server
+from tests.support import services
+from tests.support.paths import ROOT
+from tests.support.services import ServiceError, postgres_server, redis_server
 
 THROWAWAY = {"GENAI_TEST_SERVICES": "throwaway"}
-TESTS = Path(__file__).resolve().parent
 
 
 def closed_port() -> int:
@@ -152,9 +152,9 @@ def test_a_test_whose_server_cannot_be_had_fails_with_that_sentence_alone(tmp_pa
         "def test_needs_postgres(postgres_server):\n    pass\n", encoding="utf-8")
     port = closed_port()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "conftest", str(tmp_path)],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.conftest", str(tmp_path)],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
-        env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), str(TESTS.parent)]), DB_PORT=str(port)))
+        env=dict(os.environ, PYTHONPATH=str(ROOT), DB_PORT=str(port)))
     assert done.returncode == 1, done.stdout + done.stderr
     assert (f"PostgreSQL does not answer on 127.0.0.1:{port}, which DB_PORT chose: start it there, or unset DB_PORT "
             "to use a throwaway PostgreSQL.") in done.stdout

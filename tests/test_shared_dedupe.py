@@ -19,9 +19,9 @@ from sanic.compat import Header
 from channels.slack import SlackInput
 from channels.slack_signature import sign
 from channels.telegram import SECRET_HEADER, TelegramInput
-from servers import free_port
-from services import Redis
-from slack_requests import message_event
+from tests.support.servers import free_port
+from tests.support.services import Redis
+from tests.support.slack_requests import message_event
 
 SIGNING_SECRET = "test-signing-secret-" + uuid.uuid4().hex
 TELEGRAM_SECRET = "secret_" + uuid.uuid4().hex

@@ -12,8 +12,8 @@ import pexpect
 import pytest
 
 from explainer.kb import KnowledgeBase
-from servers import MODEL, ROOT, free_port
-from terminal import screen_text, squeeze
+from tests.support.servers import MODEL, ROOT, free_port
+from tests.support.terminal import screen_text, squeeze
 
 pytestmark = [
     pytest.mark.model,

@@ -11,9 +11,9 @@ from channels.formatting import SLACK_SECTION_LIMIT, slack_escape
 from explainer.kb import KnowledgeBase
 from explainer.loader import load_knowledge_base
 from explainer.payloads import parse
-from fake_chat_apis import Call, FakeSlackApi
-from servers import MODEL, ROOT, Assistant, running_assistant
-from slack_requests import button_click, click_body, event_body, message_event, post, signed_headers
+from tests.support.fake_chat_apis import Call, FakeSlackApi
+from tests.support.servers import MODEL, ROOT, Assistant, running_assistant
+from tests.support.slack_requests import button_click, click_body, event_body, message_event, post, signed_headers
 
 pytestmark = [
     pytest.mark.model,

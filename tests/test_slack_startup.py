@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from messaging_startup import check_env, complete, rasa_run
-from servers import ROOT
+from tests.support.messaging_startup import check_env, complete, rasa_run
+from tests.support.servers import ROOT
 
 
 def test_unset_slack_token_stops_start_up_naming_the_variable(tmp_path: Path) -> None:

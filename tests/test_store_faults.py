@@ -23,8 +23,8 @@ from serving.sql_reuse import ReusingSQLTrackerStore
 from explainer.errors import ConversationRefused, StoreFull
 from serving.store_health import StoreHealth
 from serving.tracker_store import KeptTrackerStore
-from services import Postgres
-from tcp_proxy import TcpProxy
+from tests.support.services import Postgres
+from tests.support.tcp_proxy import TcpProxy
 
 DOMAIN = Domain.empty()
 

@@ -17,9 +17,9 @@ from channels.formatting import TELEGRAM_MESSAGE_LIMIT, telegram_escape, telegra
 from explainer.kb import KnowledgeBase
 from explainer.loader import load_knowledge_base
 from explainer.payloads import parse
-from fake_chat_apis import Call, FakeTelegramApi
-from servers import MODEL, ROOT, Assistant, free_port, running_assistant, say
-from slack_requests import Reply, post
+from tests.support.fake_chat_apis import Call, FakeTelegramApi
+from tests.support.servers import MODEL, ROOT, Assistant, free_port, running_assistant, say
+from tests.support.slack_requests import Reply, post
 
 pytestmark = [
     pytest.mark.model,

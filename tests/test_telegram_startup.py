@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from messaging_startup import complete, rasa_run
-from servers import ROOT
+from tests.support.messaging_startup import complete, rasa_run
+from tests.support.servers import ROOT
 
 
 def test_missing_webhook_secret_stops_start_up_naming_the_variable(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Iterator, List
 import pytest
 
 from explainer.kb import KnowledgeBase
-from servers import MODEL, RASA, ROOT, Assistant, Server, environment, free_port, running_assistant
+from tests.support.servers import MODEL, RASA, ROOT, Assistant, Server, environment, free_port, running_assistant
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect

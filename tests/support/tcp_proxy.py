@@ -4,7 +4,7 @@ import socket
 import threading
 from typing import List, Optional
 
-from servers import free_port
+from tests.support.servers import free_port
 
 
 class TcpProxy:

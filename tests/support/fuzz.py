@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from fuzz_inputs import (
+from tests.support.fuzz_inputs import (
     ANSWER, BODY_LIMIT, EITHER, HOSTILE_IDS, HOSTILE_METADATA, HOSTILE_TEXTS, REFUSE, made_up_words, random_text,
     rest_cases,
 )
@@ -347,7 +347,7 @@ SLACK_BROKEN = [b"", b"{", b"[1]", b"null", b'{"type": "event_callback"}', b'{"t
 def fuzz_slack(url: str, secret: str, api: Any, count: int, seed: int, answer_timeout: float = 60) -> FuzzResult:
     """Signed Slack events: hostile user and channel ids, texts, long messages and broken bodies. Never a 5xx;
     every message from an ordinary user in an ordinary DM channel is answered there (on the fake Web API)."""
-    from slack_requests import message_event, signed_headers
+    from tests.support.slack_requests import message_event, signed_headers
 
     rng, result = random.Random(seed), FuzzResult()
     pending: Dict[str, str] = {}
@@ -497,8 +497,8 @@ def running_channels(workdir: Any) -> Any:
 
     import yaml
 
-    from fake_chat_apis import FakeSlackApi, FakeTelegramApi
-    from servers import ROOT, free_port, running_assistant
+    from tests.support.fake_chat_apis import FakeSlackApi, FakeTelegramApi
+    from tests.support.servers import ROOT, free_port, running_assistant
 
     class TolerantTelegramApi(FakeTelegramApi):
         """Takes sendMessage to any chat id, so that the fuzz tests how the assistant takes hostile updates in,
@@ -551,8 +551,8 @@ def normal_answers(channels: Channels, question: str = "what is a GAN?", timeout
 
     import socketio
 
-    from servers import say
-    from slack_requests import message_event, signed_headers
+    from tests.support.servers import say
+    from tests.support.slack_requests import message_event, signed_headers
 
     found: Dict[str, str] = {}
     try:

@@ -10,9 +10,7 @@ import time
 from pathlib import Path
 from typing import List, Tuple
 
-sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
-
-from fuzz import (  # noqa: E402
+from tests.support.fuzz import (
     ORIGIN, SLACK_SECRET, TELEGRAM_SECRET, FuzzResult, fuzz_rest, fuzz_slack, fuzz_socketio, fuzz_telegram,
     log_tracebacks, normal_answers, running_channels,
 )

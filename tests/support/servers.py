@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
+
 RASA = ROOT / ".venv" / "bin" / "rasa"
 MODEL = ROOT / "models" / "genai-explainer.tar.gz"
 

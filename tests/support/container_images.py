@@ -11,7 +11,7 @@ manager (no systemd here), no default ulimits (the sandbox refuses raising them)
 builds (pip, npm and apt reach their registries as the host does).
 
 Run as a script to build every image and print the figures of docs/benchmarks.md:
-    .venv/bin/python tests/container_images.py
+    .venv/bin/python -m tests.support.container_images
 """
 
 import hashlib
@@ -24,12 +24,13 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT, TESTS
+
 # Per user, not per clone: the base images depend on this machine (its Python 3.10), not on the project's
 # files, so a fresh clone reuses them and only rebuilds the project's own layers.
 _USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "genai-explainer" / "containers"
 CACHE = Path(os.environ.get("GENAI_CONTAINER_CACHE") or _USER_CACHE).resolve()
-CONTAINERFILES = Path(__file__).resolve().parent / "containers"
+CONTAINERFILES = TESTS / "containers"
 DEBIAN_MIRROR = os.environ.get("DEBIAN_MIRROR", "http://deb.debian.org/debian")
 
 DEBIAN_IMAGE = "localhost/genai-test-debian:bookworm"
@@ -68,7 +69,7 @@ def podman_env() -> Dict[str, str]:
     run_dir = Path("/tmp") / f"genai-podman-{os.getuid()}-{hashlib.sha1(str(CACHE).encode()).hexdigest()[:8]}"
     conf = CACHE / "containers.conf"
     conf.write_text(
-        "# Written by tests/container_images.py: podman settings for this machine, not for /etc.\n"
+        "# Written by tests/support/container_images.py: podman settings for this machine, not for /etc.\n"
         "[containers]\n"
         "default_ulimits = []\n"
         "[engine]\n"
