@@ -20,16 +20,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from tests.support import services
 from tests.support.paths import ROOT
+from tests.support.servers import free_port
 from tests.support.services import ServiceError, postgres_server, redis_server
 
 THROWAWAY = {"GENAI_TEST_SERVICES": "throwaway"}
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def answers(host: str, port: int) -> bool:
@@ -87,8 +81,8 @@ def test_throwaway_redis_holds_rasa_conversation_locks_and_is_stopped_after() ->
 
 
 def test_with_nothing_listening_a_throwaway_pair_stands_in(monkeypatch) -> None:
-    monkeypatch.setattr(services, "POSTGRES_ADDRESS", ("127.0.0.1", closed_port()))
-    monkeypatch.setattr(services, "REDIS_ADDRESS", ("127.0.0.1", closed_port()))
+    monkeypatch.setattr(services, "POSTGRES_ADDRESS", ("127.0.0.1", free_port()))
+    monkeypatch.setattr(services, "REDIS_ADDRESS", ("127.0.0.1", free_port()))
     with postgres_server({}) as postgres, redis_server({}) as redis:
         assert postgres.throwaway and redis.throwaway
         assert store_and_read_back(postgres)[1] == ("UserUttered", "what is a GAN?")
@@ -105,7 +99,7 @@ def test_a_running_server_is_used_rather_than_started() -> None:
 
 
 def test_an_address_the_user_set_is_not_replaced_by_a_throwaway_server() -> None:
-    port = closed_port()
+    port = free_port()
     with pytest.raises(ServiceError, match=f"PostgreSQL does not answer on 127.0.0.1:{port}, which DB_PORT chose"):
         with postgres_server({"DB_PORT": str(port)}):
             pass
@@ -115,15 +109,15 @@ def test_an_address_the_user_set_is_not_replaced_by_a_throwaway_server() -> None
 
 
 def test_running_mode_never_starts_a_server(monkeypatch) -> None:
-    monkeypatch.setattr(services, "POSTGRES_ADDRESS", ("127.0.0.1", closed_port()))
+    monkeypatch.setattr(services, "POSTGRES_ADDRESS", ("127.0.0.1", free_port()))
     with pytest.raises(ServiceError, match="GENAI_TEST_SERVICES=running forbids starting a throwaway one"):
         with postgres_server({"GENAI_TEST_SERVICES": "running"}):
             pass
 
 
 def test_without_running_servers_or_packages_one_sentence_says_what_to_install(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(services, "POSTGRES_ADDRESS", ("127.0.0.1", closed_port()))
-    monkeypatch.setattr(services, "REDIS_ADDRESS", ("127.0.0.1", closed_port()))
+    monkeypatch.setattr(services, "POSTGRES_ADDRESS", ("127.0.0.1", free_port()))
+    monkeypatch.setattr(services, "REDIS_ADDRESS", ("127.0.0.1", free_port()))
     monkeypatch.setattr(services, "POSTGRES_BIN_GLOBS", [])
     monkeypatch.setattr(services, "REDIS_BINARIES", [])
     monkeypatch.setenv("PATH", str(tmp_path))
@@ -150,7 +144,7 @@ def test_a_bad_setting_says_what_is_allowed() -> None:
 def test_a_test_whose_server_cannot_be_had_fails_with_that_sentence_alone(tmp_path: Path) -> None:
     (tmp_path / "test_needs_postgres.py").write_text(
         "def test_needs_postgres(postgres_server):\n    pass\n", encoding="utf-8")
-    port = closed_port()
+    port = free_port()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.conftest", str(tmp_path)],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,

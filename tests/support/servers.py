@@ -20,6 +20,7 @@ MODEL = ROOT / "models" / "genai-explainer.tar.gz"
 
 
 def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now (the one helper for tests and bench/)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

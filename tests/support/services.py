@@ -29,6 +29,8 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 import psycopg2
 import redis
 
+from tests.support.servers import free_port
+
 MODES = ("auto", "throwaway", "running")
 # Where the running servers are looked for unless DB_HOST/DB_PORT and REDIS_HOST/REDIS_PORT say otherwise.
 POSTGRES_ADDRESS = ("127.0.0.1", 5432)
@@ -178,12 +180,6 @@ def _check_redis(server: Redis) -> None:
     except redis.RedisError as error:
         raise ServiceError(f"Redis on {server.host}:{server.port} did not answer PING ({error}): "
                            "set REDIS_PASSWORD and REDIS_DB, or GENAI_TEST_SERVICES=throwaway.") from None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def postgres_binaries() -> Optional[Path]:
