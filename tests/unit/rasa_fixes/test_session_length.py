@@ -12,6 +12,7 @@ import components  # noqa: F401  (applies rasa_fixes, as loading our model does)
 from rasa_fixes import session_length
 from explainer.errors import SettingsError
 from explainer.settings.environment import session_max_turns
+from tests.support.paths import ROOT
 
 
 def _tracker(turns: int, loop: str = "") -> DialogueStateTracker:
@@ -80,9 +81,8 @@ def test_the_report_and_the_fix_name_the_continued_session_alike():
 def test_the_server_launcher_refuses_a_wrong_limit_with_a_sentence():
     import subprocess
     import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     result = subprocess.run(
         [sys.executable, "-m", "serving.rasa_server", "--port", "1"], cwd=root, capture_output=True, text=True,
         timeout=120, env={**__import__("os").environ, session_length.ENV_VAR: "many"},

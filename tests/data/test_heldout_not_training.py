@@ -16,8 +16,8 @@ import yaml
 
 from explainer.loader import load_knowledge_base
 from explainer.matching import ConceptIndex
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "data" / "nlu"
 NLU_SETS = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 REAL_PHRASING = sorted((ROOT / "tests" / "evaluation" / "real_phrasing").glob("*.yml"))

@@ -24,13 +24,13 @@ from rasa_fixes import session_length
 from tests.support.servers import MODEL, Assistant, running_assistant, say
 
 # The end-to-end tests, collected again here with this module's `stack` / `servers` (sessions of one message).
-from tests.test_end_to_end_guide import (  # noqa: F401
+from tests.e2e.test_end_to_end_guide import (  # noqa: F401
     test_digressions_then_the_guide_resumes,
     test_free_text_scenarios,
     test_prefilled_answer_is_not_asked_again,
     test_what_if_rescores_without_the_form,
 )
-from tests.test_end_to_end_rest import (  # noqa: F401
+from tests.e2e.test_end_to_end_rest import (  # noqa: F401
     test_three_questions_of_a_new_user,
     test_typo_and_button_payload,
     test_unknown_and_out_of_scope,

@@ -11,7 +11,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.concept_matcher import ConceptMatcher
-from tests.support.paths import KNOWLEDGE
+from tests.support.paths import KNOWLEDGE, ROOT
 
 
 def train_matcher(tmp_path: Path, knowledge_dir: Path = KNOWLEDGE) -> ConceptMatcher:
@@ -133,7 +133,7 @@ def test_a_message_of_names_reports_the_first_hundred() -> None:
     from explainer.loader import load_knowledge_base
     from explainer.matching import MAX_MATCHES, ConceptIndex
 
-    kb = load_knowledge_base(Path(__file__).resolve().parent.parent / "knowledge")
+    kb = load_knowledge_base(ROOT / "knowledge")
     index = ConceptIndex(kb.names(), kb.written_names())
     matches = index.find_in("GAN and VAE, " * 1000)
     assert len(matches) == MAX_MATCHES == 100

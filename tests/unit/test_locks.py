@@ -1,10 +1,9 @@
 """The two locks: what the servers run with (requirements.lock, all an image installs) and what tests add."""
 
 import re
-from pathlib import Path
 from typing import Dict
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
 
 
 def pins(name: str) -> Dict[str, str]:

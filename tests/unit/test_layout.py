@@ -9,8 +9,8 @@ from typing import Iterator, Set, Tuple
 import pytest
 
 from explainer.errors import GenAIError
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("actions", "channels", "components", "explainer", "insights", "rasa_fixes", "serving")
 
 

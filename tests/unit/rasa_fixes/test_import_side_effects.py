@@ -8,11 +8,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
+
 
 # Prints {attribute: id of what Rasa holds there} for every place rasa_fixes replaces something.
 SNAPSHOT = """

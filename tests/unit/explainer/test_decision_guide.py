@@ -10,6 +10,7 @@ from explainer.errors import KnowledgeBaseError
 from explainer.guide import DecisionGuide
 from explainer.kb import KnowledgeBase
 from explainer.loader import load_knowledge_base
+from tests.support.paths import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +158,7 @@ def test_cautions(guide: DecisionGuide) -> None:
 
 def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
     folder = tmp_path / "knowledge"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge", folder)
+    shutil.copytree(ROOT / "knowledge", folder)
     path = folder / "decision_guide.yml"
     content = path.read_text(encoding="utf-8")
     assert old in content

@@ -7,6 +7,7 @@ import pytest
 from explainer.errors import KnowledgeBaseError
 from explainer.loader import load_knowledge_base
 from explainer.settings.feedback import DEFAULT_ASK_EVERY
+from tests.support.paths import ROOT
 
 
 def write_settings(folder: Path, body: str) -> None:
@@ -16,7 +17,7 @@ def write_settings(folder: Path, body: str) -> None:
 def test_the_shipped_settings_are_read(kb) -> None:
     import yaml
 
-    shipped = yaml.safe_load((Path(__file__).parent.parent / "knowledge" / "settings.yml").read_text())
+    shipped = yaml.safe_load((ROOT / "knowledge" / "settings.yml").read_text())
     assert kb.feedback.ask_every == shipped["feedback"]["ask_every"]
 
 

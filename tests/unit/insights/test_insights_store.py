@@ -15,6 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from insights.conversations import conversations
 from insights.store import ReportError, read_events, resolve_url, url_from_endpoints
 from tests.support.services import Postgres
+from tests.support.paths import ROOT
 
 DAY = 86400.0
 START = 1_780_000_000.0  # 2026-05-28 UTC
@@ -111,7 +112,7 @@ def test_the_default_sqlite_file_is_next_to_endpoints_yml(tmp_path: Path) -> Non
 
 def test_the_shipped_endpoints_yml_is_read_through_its_tracker_store_wrapper(tmp_path: Path) -> None:
     endpoints = tmp_path / "endpoints.yml"
-    shipped = (Path(__file__).resolve().parent.parent / "endpoints.yml").read_text(encoding="utf-8")
+    shipped = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
     endpoints.write_text(shipped, encoding="utf-8")
     assert url_from_endpoints(endpoints) == f"sqlite:///{tmp_path / 'tracker.db'}"
 

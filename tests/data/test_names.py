@@ -9,8 +9,8 @@ import yaml
 from rasa_sdk.executor import ActionExecutor
 
 from explainer import names
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 # Code that must name the conversation through explainer/names.py, not with string literals.
 USERS = sorted((ROOT / "actions").glob("*.py")) + [

@@ -1,12 +1,10 @@
 """domain.yml and the knowledge base agree, so a factor or concept is never silently dropped."""
 
-from pathlib import Path
 
 import yaml
 
 from explainer.kb import KnowledgeBase
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
 
 
 def domain() -> dict:

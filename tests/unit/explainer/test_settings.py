@@ -8,8 +8,9 @@ from rasa.shared.exceptions import RasaException
 from channels.rest import RestChannel
 from explainer.errors import SettingsError
 from explainer.settings.environment import knowledge_dir, rest_max_body_bytes
+from tests.support.paths import ROOT
 
-REPOSITORY_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+REPOSITORY_KNOWLEDGE = ROOT / "knowledge"
 
 
 def test_the_knowledge_folder_is_the_variable_when_set_else_the_repositorys():
