@@ -4,14 +4,14 @@ servers (running or throwaway, tests/support/services.py). Helpers are in tests/
 import shutil
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Iterator
+from typing import Any, Callable, ContextManager, Iterator, List
 
 import pytest
 
 from explainer.kb import KnowledgeBase
 from explainer.loader import load_knowledge_base
 from tests.support import services
-from tests.support.paths import FIXTURE_KNOWLEDGE, KNOWLEDGE
+from tests.support.paths import FIXTURE_KNOWLEDGE, KNOWLEDGE, TESTS
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +64,16 @@ def real_kb_dir(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("*.md"))
     return target
+
+
+SERVICE_FIXTURES = {"postgres_server", "redis_server", "postgres_db"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    """A test that asks for PostgreSQL or Redis must say so (`services`), or `make test-fast` would start them."""
+    unmarked = [item.nodeid for item in items
+                if SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("services")
+                and TESTS in Path(str(item.fspath)).parents]  # not a test file another test writes to tmp_path
+    if unmarked:
+        raise pytest.UsageError("these tests use PostgreSQL or Redis but are not marked @pytest.mark.services: "
+                                + ", ".join(unmarked))

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Dict, List
 
+import pytest
 import yaml
 
 from explainer.loader import load_knowledge_base
@@ -22,6 +23,9 @@ TRAINING = ROOT / "data" / "nlu"
 NLU_SETS = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 REAL_PHRASING = sorted((ROOT / "tests" / "evaluation" / "real_phrasing").glob("*.yml"))
 MASK = "xconceptx"
+# Slow: masking every training and evaluation sentence takes about 25 s, the masking check alone 8 s on this 2-core
+# machine.
+pytestmark = pytest.mark.slow
 
 
 def masked_key(index: ConceptIndex, sentence: str) -> str:

@@ -28,6 +28,7 @@ MIN_CONCEPT_F1 = 0.97
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 

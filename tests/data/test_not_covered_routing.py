@@ -22,6 +22,7 @@ from tests.support.servers import MODEL
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 # The action each intent's rule runs outside the guide. Intents missing here (start_guide, inform, greet, ...)

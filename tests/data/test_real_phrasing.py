@@ -15,6 +15,7 @@ from tests.support.servers import MODEL
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 # After merging the glossary, grounded answers and spaCy (same day): understanding development 0.574, sealed 0.539;

@@ -1,6 +1,6 @@
 """The container images and compose.yaml, built and run with podman: what a user of `docker compose up` gets.
 
-Builds the three images of the Dockerfile on local base images (tests/container_images.py says why and where
+Builds the three images of the Dockerfile on local base images (tests/support/container_images.py says why and where
 they are cached), starts compose.yaml's stack (Rasa, actions, chat page, PostgreSQL, Redis), talks to it over
 REST and socket.io as the chat page does, restarts the Rasa container and checks the conversations go on.
 """
@@ -26,6 +26,7 @@ from tests.support.servers import MODEL, free_port, say
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.containers,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]

@@ -14,6 +14,7 @@ from tests.support.servers import MODEL, Assistant, free_port, running_assistant
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 

@@ -24,6 +24,7 @@ from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 
@@ -105,6 +106,7 @@ def postgres_store(port: int, db: str, server: Postgres, extra: str = "") -> str
     )
 
 
+@pytest.mark.services
 def test_postgres_outage_and_restart_lose_no_step_of_the_guide(
     tmp_path: Path, kb: KnowledgeBase, postgres_db: str, postgres_server: Postgres
 ) -> None:
@@ -147,6 +149,7 @@ def test_postgres_outage_and_restart_lose_no_step_of_the_guide(
         actions.stop()
 
 
+@pytest.mark.services
 def test_production_store_health_is_true_and_a_hung_database_blocks_no_request(
     tmp_path: Path, kb: KnowledgeBase, postgres_db: str, postgres_server: Postgres
 ) -> None:

@@ -16,6 +16,7 @@ from tests.support.servers import MODEL
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 

@@ -24,6 +24,7 @@ from tests.support.servers import MODEL, ROOT, Assistant, running_assistant, say
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 SCENARIO_SETS = sorted(SETS.glob("*.yml"))

@@ -16,6 +16,7 @@ from tests.support.servers import MODEL, ROOT, Assistant, running_assistant, say
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 
@@ -189,6 +190,7 @@ def test_unredacted_report_only_when_asked(conversations: Dict[str, Any], tmp_pa
     assert EMAIL in json.dumps(figures["gaps"])
 
 
+@pytest.mark.browser
 def test_charts_render_in_headless_chromium(conversations: Dict[str, Any], tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 

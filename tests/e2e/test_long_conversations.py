@@ -38,6 +38,7 @@ from tests.e2e.test_end_to_end_rest import (  # noqa: F401
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 

@@ -20,6 +20,8 @@ from tests.support.services import Postgres, Redis
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
+    pytest.mark.services,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 

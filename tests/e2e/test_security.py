@@ -13,6 +13,10 @@ from explainer.errors import SettingsError
 from explainer.settings.environment import rasa_run_args
 from tests.support.servers import ROOT, environment, free_port, start_action_server
 
+# Slow: the tests start the action server and the Rasa launcher as subprocesses (about 10 s together measured on this
+# shared 2-core machine).
+pytestmark = pytest.mark.slow
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 

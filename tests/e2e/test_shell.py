@@ -17,6 +17,7 @@ from tests.support.terminal import screen_text, squeeze
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 FREE_TEXT_CHOICE = "Type out your own message"

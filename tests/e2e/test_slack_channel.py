@@ -17,6 +17,7 @@ from tests.support.slack_requests import button_click, click_body, event_body, m
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 

@@ -2,8 +2,14 @@
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.messaging_startup import check_env, complete, rasa_run
 from tests.support.servers import ROOT
+
+# Slow: each test runs `rasa run` in a fresh process until it refuses to start (5-15 s apiece measured on this shared
+# 2-core machine).
+pytestmark = pytest.mark.slow
 
 
 def test_unset_slack_token_stops_start_up_naming_the_variable(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from tests.support.slack_requests import Reply, post
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 

@@ -2,8 +2,14 @@
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.messaging_startup import complete, rasa_run
 from tests.support.servers import ROOT
+
+# Slow: each test runs `rasa run` in a fresh process until it refuses to start (about 10 s apiece measured on this
+# shared 2-core machine).
+pytestmark = pytest.mark.slow
 
 
 def test_missing_webhook_secret_stops_start_up_naming_the_variable(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ expect = playwright_api.expect
 
 pytestmark = [
     pytest.mark.model,
+    pytest.mark.slow,
+    pytest.mark.browser,
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)"),
 ]
 CHROMIUM = Path("/usr/bin/chromium")

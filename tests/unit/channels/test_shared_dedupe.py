@@ -26,7 +26,7 @@ from tests.support.slack_requests import message_event
 SIGNING_SECRET = "test-signing-secret-" + uuid.uuid4().hex
 TELEGRAM_SECRET = "secret_" + uuid.uuid4().hex
 REDIS_VARIABLES = ["REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD"]
-# The Redis server of this test session (running or throwaway: tests/services.py), set by shared_redis.
+# The Redis server of this test session (running or throwaway: tests/support/services.py), set by shared_redis.
 SERVER: List[Redis] = []
 
 
@@ -105,6 +105,7 @@ def no_redis(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.mark.services
 def test_two_slack_servers_sharing_redis_answer_a_retry_and_a_mention_pair_once(shared_redis: str) -> None:
     async def scenario() -> None:
         one, two = slack_server(), slack_server()
@@ -125,6 +126,7 @@ def test_two_slack_servers_sharing_redis_answer_a_retry_and_a_mention_pair_once(
     assert list(SERVER[0].client().scan_iter(match=f"{shared_redis}:*")), "nothing in Redis"
 
 
+@pytest.mark.services
 def test_two_telegram_servers_sharing_redis_answer_a_redelivered_update_once(shared_redis: str) -> None:
     async def scenario() -> None:
         one, two = telegram_server(), telegram_server()
@@ -146,6 +148,7 @@ def test_without_redis_each_server_remembers_its_own_deliveries(no_redis: None) 
     asyncio.run(scenario())
 
 
+@pytest.mark.services
 def test_when_redis_fails_deliveries_are_remembered_in_memory_and_logged(
     shared_redis: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -165,6 +168,7 @@ def test_when_redis_fails_deliveries_are_remembered_in_memory_and_logged(
     assert any("Redis" in r.getMessage() and "this server" in r.getMessage() for r in caplog.records), caplog.text
 
 
+@pytest.mark.services
 @pytest.mark.parametrize("name, value", [("REDIS_PORT", "six"), ("REDIS_DB", "-1")])
 def test_a_malformed_redis_setting_stops_the_channel_with_a_sentence(
     shared_redis: str, monkeypatch: pytest.MonkeyPatch, name: str, value: str

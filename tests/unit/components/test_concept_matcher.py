@@ -13,6 +13,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components.concept_matcher import ConceptMatcher
 from tests.support.paths import KNOWLEDGE, ROOT
 
+# Slow: the components are trained for the module and retrained by two tests (about 18 s together measured on this
+# shared 2-core machine).
+pytestmark = pytest.mark.slow
+
 
 def train_matcher(tmp_path: Path, knowledge_dir: Path = KNOWLEDGE) -> ConceptMatcher:
     (tmp_path / "model").mkdir()

@@ -120,6 +120,7 @@ def fresh(trained, name: str):
     return cls.load(config, storage, resource, context)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_nlu_components_cost_bounded_cpu_per_64kb_message(trained, case: str) -> None:
     matcher = fresh(trained, "matcher")
@@ -130,6 +131,7 @@ def test_nlu_components_cost_bounded_cpu_per_64kb_message(trained, case: str) ->
     assert message.get("intent")["name"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_did_you_mean_costs_bounded_cpu_per_64kb_message(case: str) -> None:
     kb = load_knowledge_base(KNOWLEDGE)
@@ -137,6 +139,7 @@ def test_did_you_mean_costs_bounded_cpu_per_64kb_message(case: str) -> None:
     assert spent <= ACTION_BUDGET, f"{case}: {spent:.3f} s of CPU ranking names"
 
 
+@pytest.mark.slow
 def test_names_and_typos_are_still_found_in_a_long_message(trained) -> None:
     """The bound does not drop what a long message names: exact names anywhere, typos near the start."""
     matcher = fresh(trained, "matcher")

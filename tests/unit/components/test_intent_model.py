@@ -84,6 +84,7 @@ def test_a_model_file_holding_anything_but_numbers_and_scikit_learn_is_refused()
         _trusted(["numpy.float64", "builtins.eval"])
 
 
+@pytest.mark.slow
 def test_loading_the_model_format_keeps_the_servers_info_log_lines() -> None:
     """In a fresh interpreter, as in a server: importing skops used to set the root logger to WARNING."""
     import subprocess

@@ -46,6 +46,7 @@ def test_endpoints_file_reads_every_variable_and_nothing_else() -> None:
     assert config["tracker_store"]["dialect"] == "postgresql" and config["lock_store"]["type"] == "redis"
 
 
+@pytest.mark.services
 def test_nginx_config_is_valid_and_drains_servers(tmp_path: Path) -> None:
     config = render_nginx("127.0.0.1:8080", ["127.0.0.1:5005", "127.0.0.1:5006"], "127.0.0.1:8081",
                           ["127.0.0.1:5055"], tmp_path, drained={"127.0.0.1:5006"})

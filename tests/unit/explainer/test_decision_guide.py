@@ -107,6 +107,7 @@ def test_prefill_from_the_first_message(guide: DecisionGuide) -> None:
     assert "privacy" not in guide.prefill("yes, should I use an LLM?")
 
 
+@pytest.mark.slow
 def test_skipped_questions_could_not_change_the_result(guide: DecisionGuide) -> None:
     """Exhaustive: for every combination of answered and unanswered factors (every option of each, about 150,000
     combinations), whenever next_factor skips questions, every way of answering them gives the same outcome."""

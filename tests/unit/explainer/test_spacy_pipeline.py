@@ -10,6 +10,9 @@ import pytest
 from explainer.kb import KnowledgeBase
 from explainer.matching import ConceptIndex
 
+# Slow: each test builds spaCy pipelines and swaps them (about 20 s together measured on this shared 2-core machine).
+pytestmark = pytest.mark.slow
+
 # Small enough that a few hundred messages of new words fill it several times.
 CAP = 2_000
 

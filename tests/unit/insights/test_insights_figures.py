@@ -3,10 +3,16 @@
 from datetime import date
 from typing import Any, Dict, List, Optional
 
+import pytest
+
 from insights.conversations import conversations
 from insights.figures import Filters, compute
 from insights.redact import redact
 from insights.store import Event
+
+# Slow: each test computes the figures with the real knowledge base (3-10 s apiece, about 35 s measured on this shared
+# 2-core machine).
+pytestmark = pytest.mark.slow
 
 START = 1_780_000_000.0  # 2026-05-28 UTC
 DAY = 86400.0

@@ -2,11 +2,16 @@
 
 from pathlib import Path
 
+import pytest
+
 from insights import page
 from insights.conversations import conversations
 from insights.figures import compute
 from insights.report import main
 from insights.store import Event
+
+# Slow: the tests render the report page with its charts (about 10 s together measured on this shared 2-core machine).
+pytestmark = pytest.mark.slow
 
 START = 1_780_000_000.0
 

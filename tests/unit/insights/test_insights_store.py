@@ -82,6 +82,7 @@ def postgres_db(postgres_server: Postgres):
     admin.dispose()
 
 
+@pytest.mark.services
 def test_reads_a_postgresql_tracker_store_configured_in_endpoints(
     tmp_path: Path, postgres_db: str, monkeypatch, postgres_server: Postgres
 ) -> None:

@@ -13,6 +13,9 @@ import pytest
 
 from tests.support.paths import ROOT
 
+# Each test starts a fresh interpreter that imports Rasa and our packages: about 10 s apiece on a busy 2-core machine.
+pytestmark = pytest.mark.slow
+
 
 # Prints {attribute: id of what Rasa holds there} for every place rasa_fixes replaces something.
 SNAPSHOT = """

@@ -106,7 +106,9 @@ def _drop(store: SQLTrackerStore, server: Optional[Postgres]) -> None:
         server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.mark.parametrize("dialect, sender", [("sqlite", "half an emoji \ud800"), ("postgresql", "nul \x00 byte")])
+@pytest.mark.parametrize("dialect, sender", [
+    ("sqlite", "half an emoji \ud800"), pytest.param("postgresql", "nul \x00 byte", marks=pytest.mark.services),
+])
 def test_a_sender_id_the_database_refuses_fails_that_conversation_only(
     tmp_path: Path, dialect: str, sender: str, request: pytest.FixtureRequest
 ):

@@ -10,6 +10,10 @@ import pytest
 
 from tests.support.servers import ROOT, environment
 
+# Slow: each test starts `python -m serving.rasa_server`, which imports Rasa (14 tests, about 50 s measured on this
+# shared 2-core machine).
+pytestmark = pytest.mark.slow
+
 STRONG_TOKEN = "d1f0c2a9b8e7f6a5d4c3b2a1"
 
 

@@ -21,7 +21,7 @@ DOMAIN = Domain.from_dict({"slots": {"concept": {"type": "text", "mappings": [{"
 Store = Callable[..., SQLTrackerStore]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
 def make_store(request, tmp_path: Path) -> Iterator[Store]:
     """Builds stores of a given class on one fresh database (SQLite file or PostgreSQL database)."""
     stores: List[SQLTrackerStore] = []

@@ -48,7 +48,7 @@ def pg_texts(db: str, sender: str) -> List[str]:
             return [json.loads(row[0])["text"] for row in cursor.fetchall()]
 
 
-# The PostgreSQL server of this test session (running or throwaway: tests/services.py), set by postgres_db.
+# The PostgreSQL server of this test session (running or throwaway: tests/support/services.py), set by postgres_db.
 PG: List[Postgres] = []
 
 
@@ -90,6 +90,7 @@ def test_sqlite_a_conversation_the_database_refuses_does_not_keep_the_others_in_
     assert asyncio.run(store.health.check()) is True
 
 
+@pytest.mark.services
 @pytest.mark.parametrize("wrapped", [True, False], ids=["embedded KeptTrackerStore", "production ReusingSQLTrackerStore"])
 def test_postgres_a_nul_in_the_sender_id_stops_that_conversation_only(postgres_db: str, wrapped: bool) -> None:
     if wrapped:
@@ -108,6 +109,7 @@ def test_postgres_a_nul_in_the_sender_id_stops_that_conversation_only(postgres_d
     assert asyncio.run(store.health.check()) is True
 
 
+@pytest.mark.services
 def test_an_outage_keeps_a_bounded_number_of_conversations_and_writes_them_back(
     postgres_db: str, quick_retry: None
 ) -> None:
@@ -147,6 +149,7 @@ def in_thread(work: Callable[[], Any], limit: float) -> Any:
     return outcome[0]
 
 
+@pytest.mark.services
 @pytest.mark.parametrize("wrapped", [True, False], ids=["embedded KeptTrackerStore", "production ReusingSQLTrackerStore"])
 def test_a_hung_database_holds_no_call_longer_than_the_timeout(postgres_db: str, quick_retry: None, wrapped: bool) -> None:
     proxy = TcpProxy(PG[0].host, PG[0].port)
@@ -213,6 +216,7 @@ def pg_types(db: str, sender: str) -> List[str]:
                     for kind, data in cursor.fetchall()]
 
 
+@pytest.mark.services
 def test_a_conversation_begun_during_an_outage_is_appended_once_when_the_store_returns_mid_turn(
     postgres_db: str, quick_retry: None
 ) -> None:

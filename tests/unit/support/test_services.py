@@ -54,6 +54,7 @@ def store_and_read_back(server: services.Postgres) -> list:
         server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.services
 def test_throwaway_postgres_stores_a_conversation_and_is_removed_after() -> None:
     before = temp_dirs("postgres")
     with postgres_server(THROWAWAY) as server:
@@ -64,6 +65,7 @@ def test_throwaway_postgres_stores_a_conversation_and_is_removed_after() -> None
     assert temp_dirs("postgres") - before == set(), "the throwaway PostgreSQL's data directory was left behind"
 
 
+@pytest.mark.services
 def test_throwaway_redis_holds_rasa_conversation_locks_and_is_stopped_after() -> None:
     before = temp_dirs("redis")
     with redis_server(THROWAWAY) as server:
@@ -80,6 +82,7 @@ def test_throwaway_redis_holds_rasa_conversation_locks_and_is_stopped_after() ->
     assert temp_dirs("redis") - before == set()
 
 
+@pytest.mark.services
 def test_with_nothing_listening_a_throwaway_pair_stands_in(monkeypatch) -> None:
     monkeypatch.setattr(services, "POSTGRES_ADDRESS", ("127.0.0.1", free_port()))
     monkeypatch.setattr(services, "REDIS_ADDRESS", ("127.0.0.1", free_port()))
@@ -89,6 +92,7 @@ def test_with_nothing_listening_a_throwaway_pair_stands_in(monkeypatch) -> None:
         assert redis.client().ping()
 
 
+@pytest.mark.services
 def test_a_running_server_is_used_rather_than_started() -> None:
     with postgres_server(THROWAWAY) as running, redis_server(THROWAWAY) as running_redis:
         settings = {"DB_HOST": running.host, "DB_PORT": str(running.port), "REDIS_HOST": running_redis.host,

@@ -69,6 +69,7 @@ def stored_events(workdir: Path, sender: str) -> List[Dict[str, Any]]:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 @pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)")
 def test_server_refuses_bad_requests_with_a_sentence(stack: Assistant) -> None:
     port = stack.rest_port
@@ -82,6 +83,7 @@ def test_server_refuses_bad_requests_with_a_sentence(stack: Assistant) -> None:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 @pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)")
 def test_typed_payload_sets_no_slot_and_jumps_nowhere(stack: Assistant) -> None:
     user = f"inject-{uuid.uuid4()}"
@@ -96,6 +98,7 @@ def test_typed_payload_sets_no_slot_and_jumps_nowhere(stack: Assistant) -> None:
 
 
 @pytest.mark.model
+@pytest.mark.slow
 @pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)")
 def test_our_button_payload_still_works(stack: Assistant, kb) -> None:
     user = f"button-{uuid.uuid4()}"
