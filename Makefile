@@ -27,7 +27,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install browser nginx services containers web-install kb-check validate train shell run run-production actions fuzz report test test-unit test-stories bench loadtest clean lock
+.PHONY: help install browser nginx services containers web-install kb-check validate train shell run run-production actions fuzz report test test-fast test-stories bench loadtest clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -58,7 +58,7 @@ nginx: ## Install Debian's nginx for the scale-out test and loadtest (apt-get, n
 	fi
 
 # Tests and benchmarks use the PostgreSQL and Redis running on 127.0.0.1, or start throwaway ones from these
-# packages (tests/services.py); make test always runs the throwaway path once, so it needs them either way.
+# packages (tests/support/services.py); make test always runs the throwaway path once, so it needs them either way.
 services: ## Install Debian's postgresql and redis-server for throwaway test servers (apt-get, needs root or sudo)
 	@missing=; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing=postgresql; \
@@ -73,7 +73,7 @@ services: ## Install Debian's postgresql and redis-server for throwaway test ser
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-# tests/test_container_images.py builds the images and runs compose.yaml with Debian's podman (no Docker engine
+# tests/e2e/test_container_images.py builds the images and runs compose.yaml with Debian's podman (no Docker engine
 # here): runc and podman-compose with it, debootstrap for the local base images, dnsname so that the compose
 # services find each other by name.
 CONTAINER_PACKAGES := podman runc podman-compose debootstrap golang-github-containernetworking-plugin-dnsname
@@ -130,8 +130,10 @@ run: install web-install $(MODEL) ## REST + socket.io on RASA_PORT, chat page on
 run-production: install nginx $(MODEL) ## The production profile here: nginx, Rasa servers, action servers; needs DB_* and REDIS_* (README)
 	PORT=$(RASA_PORT) $(BIN)/python -m deploy.run_production
 
-test-unit: install services ## Unit tests of the core, actions and NLU component (no trained model needed)
-	$(BIN)/python -m pytest -m "not model" tests
+# No trained model, server, browser, PostgreSQL/Redis or containers: what a change can be checked with in a minute.
+FAST := not model and not browser and not services and not containers and not slow
+test-fast: install ## The tests needing no model, server, browser, services or containers (about 60 s on 2 shared cores, 44 s of CPU)
+	$(BIN)/python -m pytest -q -m "$(FAST)" tests
 
 test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
@@ -139,9 +141,9 @@ test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
 test: install browser nginx services containers web-install kb-check validate $(MODEL) test-stories ## Install, train and run every test
 	$(BIN)/python -m pytest tests
 	@# Where PostgreSQL and Redis run already, the pass above used them: the store and dedupe tests run once more
-	@# on throwaway servers (tests/services.py), so that path is exercised on every CI run.
-	GENAI_TEST_SERVICES=throwaway $(BIN)/python -m pytest -q tests/test_insights_store.py tests/test_sql_reuse.py \
-	  tests/test_store_faults.py tests/test_shared_dedupe.py
+	@# on throwaway servers (tests/support/services.py), so that path is exercised on every CI run.
+	GENAI_TEST_SERVICES=throwaway $(BIN)/python -m pytest -q tests/unit/insights/test_insights_store.py \
+	  tests/unit/serving/test_sql_reuse.py tests/unit/serving/test_store_faults.py tests/unit/channels/test_shared_dedupe.py
 
 fuzz: install $(MODEL) ## 10,000 random and hostile messages on REST, socket.io, Slack and Telegram; prints each channel's answers, refusals, apologies, problems and Rasa RSS
 	$(BIN)/python -m bench.fuzz_run
