@@ -1,6 +1,6 @@
 """One conversation of thousands of turns over REST: does a turn late in a long conversation cost more than an early one?
 
-`python -m bench.long_conversation [TURNS]` starts the real action server and Rasa server (tests/servers.py), holds
+`python -m bench.long_conversation [TURNS]` starts the real action server and Rasa server (tests/support/servers.py), holds
 one conversation of TURNS turns (the bench script, repeated) and prints the median time per turn around each
 checkpoint. `make bench` runs it with 5,000 turns and writes the figures to docs/benchmarks.md.
 """

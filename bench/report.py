@@ -208,7 +208,7 @@ from an empty cache.
 {chr(10).join(pipeline_rows)}
 
 Intent accuracy on each held-out set (how each was written, and which have served as development sets,
-is in tests/test_nlu_heldout.py):
+is in tests/data/test_nlu_heldout.py):
 
 {chr(10).join(set_rows)}
 

@@ -30,7 +30,7 @@ LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", 30))
 # Skip the pipeline comparison while iterating on speed: BENCH_SKIP_PIPELINES=1 (docs/ is then left alone).
 SKIP_PIPELINES = os.environ.get("BENCH_SKIP_PIPELINES") == "1"
 # Ours is also measured with several Sanic workers and a Redis lock store: the running Redis or a throwaway
-# one (tests/services.py); skipped, with the reason, if neither can be had.
+# one (tests/support/services.py); skipped, with the reason, if neither can be had.
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 PIPELINES = [("default (config.yml)", ROOT / "config.yml"),
              ("DIET (the default until 2026-12-01)", ROOT / "bench" / "configs" / "diet.yml"),

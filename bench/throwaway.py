@@ -8,7 +8,7 @@ import redis
 
 
 class Postgres(Protocol):
-    """The PostgreSQL server to use (tests/services.py gives the running one or a throwaway one)."""
+    """The PostgreSQL server to use (tests/support/services.py gives the running one or a throwaway one)."""
 
     host: str
     port: int
@@ -21,7 +21,7 @@ class Postgres(Protocol):
 
 
 class Redis(Protocol):
-    """The Redis server to use (tests/services.py gives the running one or a throwaway one)."""
+    """The Redis server to use (tests/support/services.py gives the running one or a throwaway one)."""
 
     host: str
     port: int

@@ -1,7 +1,7 @@
 """The names of the conversation the code refers to: intents, entities, slots, actions, forms and responses.
 
 domain.yml declares them for Rasa; the code uses these constants instead of retyping the strings, so a rename is
-one edit here plus domain.yml, and tests/test_names.py fails if the two disagree. Names made from the knowledge
+one edit here plus domain.yml, and tests/data/test_names.py fails if the two disagree. Names made from the knowledge
 base (the decision guide's factor slots and their action_ask_<factor> actions) are not listed: they come from YAML.
 """
 

@@ -4,7 +4,7 @@ Importing this package changes nothing. `components/__init__.py` calls `apply()`
 (`rasa run`, `rasa shell`, `rasa test`) import that package when they load our model's pipeline, before the first
 message is handled. The fixes replace Rasa functions by name, so they are checked against one Rasa version
 (RASA_VERSION) and refuse any other with a sentence instead of patching code they were not measured on.
-tests/test_rasa_fixes.py checks that Rasa's behaviour is unchanged.
+tests/unit/rasa_fixes/test_rasa_fixes.py checks that Rasa's behaviour is unchanged.
 """
 
 from typing import Optional

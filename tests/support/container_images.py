@@ -1,4 +1,4 @@
-"""Builds and runs the project's container images with Debian's podman, for tests/test_container_images.py.
+"""Builds and runs the project's container images with Debian's podman, for tests/e2e/test_container_images.py.
 
 No Docker engine and no public image registry here, so the base images are made locally: a Debian root
 filesystem from debootstrap, plus this machine's Python 3.10 (the `BASE_IMAGE` build argument, standing in for
