@@ -196,7 +196,8 @@ class _Word:
         self.count = len(parts)
         self.compact = "".join(parts)
         self.tail_key = "".join(parts[:-1]) + text.singular(parts[-1])
-        self.singular = text.singular(self.compact)
+        # One word (nearly every token): its tail key is already the whole run made singular.
+        self.singular = self.tail_key if self.count == 1 else text.singular(self.compact)
 
 
 def _words_of(doc) -> Iterable[Tuple[int, int, "_Word"]]:
@@ -207,8 +208,16 @@ def _words_of(doc) -> Iterable[Tuple[int, int, "_Word"]]:
     for orth, offset in doc.to_array([ORTH, IDX]).tolist():
         runs = seen.get(orth)
         if runs is None:
+            token = strings[orth]
+            if token.isascii() and token.isalnum():
+                # Nearly every token: one run, one word, the token lowercased (what the general path yields,
+                # without a regex pass and a split per token; a 64 KB message has thousands of new tokens).
+                runs = seen[orth] = [(0, len(token), _Word([token.lower()]))]
+                for start, end, word in runs:
+                    yield offset + start, offset + end, word
+                continue
             runs = []
-            for m in _RUN.finditer(strings[orth]):
+            for m in _RUN.finditer(token):
                 parts = text.words(m.group())
                 if parts:
                     runs.append((m.start(), m.end(), _Word(parts)))
