@@ -177,7 +177,15 @@ class ConceptIndex:
                 return ConceptMatch(concept, start, end, original[start:end], 1.0), n
             if not text.allowed_typos(len(span_key)):
                 continue
-            concept, dist = self.fuzzy(span_key, sum(w.count for w in span))
+            word_count = sum(w.count for w in span)
+            concept, dist = self.fuzzy(span_key, word_count)
+            if not concept and word_count == 2:
+                # A one-word name written apart with a typo ("deep fale", "chat gtp"): the joined words are one
+                # typo from the name's key. Two words and one typo at most: "train station" is two typos from
+                # "translation", and three words joined are nearly always other words.
+                concept, dist = self.fuzzy(span_key, 1)
+                if dist > 1:
+                    concept, dist = "", 0
             if concept:
                 start, end = starts[i], ends[i + n - 1]
                 confidence = 1.0 - dist / (len(span_key) + 1)
