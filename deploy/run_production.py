@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Dict
 
-from deploy.profile import VARIABLES, environment_problems
+from explainer.settings.production import VARIABLES, environment_problems
 from deploy.stack import MODEL, LocalStack, Shape
 
 SHAPE = {"RASA_SERVERS": "2", "SANIC_WORKERS": "2", "ACTION_SERVERS": "2", "PORT": "5005"}

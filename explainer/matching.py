@@ -177,7 +177,15 @@ class ConceptIndex:
                 return ConceptMatch(concept, start, end, original[start:end], 1.0), n
             if not text.allowed_typos(len(span_key)):
                 continue
-            concept, dist = self.fuzzy(span_key, sum(w.count for w in span))
+            word_count = sum(w.count for w in span)
+            concept, dist = self.fuzzy(span_key, word_count)
+            if not concept and word_count == 2:
+                # A one-word name written apart with a typo ("deep fale", "chat gtp"): the joined words are one
+                # typo from the name's key. Two words and one typo at most: "train station" is two typos from
+                # "translation", and three words joined are nearly always other words.
+                concept, dist = self.fuzzy(span_key, 1)
+                if dist > 1:
+                    concept, dist = "", 0
             if concept:
                 start, end = starts[i], ends[i + n - 1]
                 confidence = 1.0 - dist / (len(span_key) + 1)
@@ -196,7 +204,8 @@ class _Word:
         self.count = len(parts)
         self.compact = "".join(parts)
         self.tail_key = "".join(parts[:-1]) + text.singular(parts[-1])
-        self.singular = text.singular(self.compact)
+        # One word (nearly every token): its tail key is already the whole run made singular.
+        self.singular = self.tail_key if self.count == 1 else text.singular(self.compact)
 
 
 def _words_of(doc) -> Iterable[Tuple[int, int, "_Word"]]:
@@ -207,8 +216,16 @@ def _words_of(doc) -> Iterable[Tuple[int, int, "_Word"]]:
     for orth, offset in doc.to_array([ORTH, IDX]).tolist():
         runs = seen.get(orth)
         if runs is None:
+            token = strings[orth]
+            if token.isascii() and token.isalnum():
+                # Nearly every token: one run, one word, the token lowercased (what the general path yields,
+                # without a regex pass and a split per token; a 64 KB message has thousands of new tokens).
+                runs = seen[orth] = [(0, len(token), _Word([token.lower()]))]
+                for start, end, word in runs:
+                    yield offset + start, offset + end, word
+                continue
             runs = []
-            for m in _RUN.finditer(strings[orth]):
+            for m in _RUN.finditer(token):
                 parts = text.words(m.group())
                 if parts:
                     runs.append((m.start(), m.end(), _Word(parts)))

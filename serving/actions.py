@@ -19,13 +19,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.knowledge import store
-from explainer.errors import KnowledgeBaseError
+from explainer.errors import KnowledgeBaseError, SettingsError
+from explainer.settings.action_server import action_server_address
 from explainer.settings.environment import knowledge_dir
 
 logger = logging.getLogger("serving.actions")
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 5055
 
 
 def quiet_errors(app: Sanic) -> None:
@@ -47,11 +45,16 @@ def build_app(cors_origins: Optional[List[str]] = None) -> Sanic:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    try:
+        address = action_server_address(os.environ)
+    except SettingsError as err:
+        print(f"The action server cannot start: {err}", file=sys.stderr)
+        return 1
     parser = argparse.ArgumentParser(description="GenAI Explainer action server (loopback by default)")
-    parser.add_argument("--host", default=os.environ.get("ACTION_SERVER_HOST", DEFAULT_HOST))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", DEFAULT_PORT)))
+    parser.add_argument("--host", default=address.host)
+    parser.add_argument("--port", type=int, default=address.port)
     args = parser.parse_args(argv)
-    origins = [o.strip() for o in os.environ.get("ACTION_SERVER_CORS", "").split(",") if o.strip()]
+    origins = address.cors_origins
     try:
         # Loaded before the app imports the actions (whose guide questions are made from it), so an invalid
         # knowledge base is a list of sentences, not a traceback.

@@ -25,6 +25,9 @@ from tests.support.servers import MODEL, ROOT
 HELDOUT_SETS = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 MIN_INTENT_ACCURACY = 0.95
 MIN_CONCEPT_F1 = 0.97
+# Each set on its own. Lowest sets on 2026-12-04: intent 0.966 (development_4 and _5), concept F1 0.966
+# (development_4).
+MIN_SET_CONCEPT_F1 = 0.96
 
 pytestmark = [
     pytest.mark.model,
@@ -51,14 +54,17 @@ def test_heldout_set_is_not_training_data(heldout: Path) -> None:
 
 
 def test_heldout_quality() -> None:
-    """Scored over all held-out sets together; each set's own figures are written to results/."""
+    """Each held-out set is gated on its own, then all together: a pooled gate alone would let one set (the
+    sealed one, the only set nobody tuned on) fall to about 0.84 unnoticed. Figures are written to results/."""
     results = ROOT / "results"
     results.mkdir(exist_ok=True)
-    lines, development_errors = [], []
+    lines, development_errors, below = [], [], []
     for name, files in [(p.stem, [p]) for p in HELDOUT_SETS] + [("heldout_all", HELDOUT_SETS)]:
         scores = score(MODEL, files)
         if name.startswith("development"):
             development_errors += scores.errors
+        if scores.intent_accuracy < MIN_INTENT_ACCURACY or scores.concept_f1 < MIN_SET_CONCEPT_F1:
+            below.append(name)
         (results / f"nlu_{name}.json").write_text(json.dumps(scores.__dict__, indent=2), encoding="utf-8")
         lines.append(
             f"{name}: {scores.total} utterances, intent accuracy {scores.intent_accuracy:.3f}, "
@@ -67,6 +73,7 @@ def test_heldout_quality() -> None:
         )
     print("\n" + "\n".join(lines))
     assert scores.total >= 300
+    assert not below, f"below the floors (intent {MIN_INTENT_ACCURACY}, concept F1 {MIN_SET_CONCEPT_F1}): {below}\n" + "\n".join(lines + development_errors)
     # Only development sets' errors are shown: the sealed set's items stay unread.
     assert scores.intent_accuracy >= MIN_INTENT_ACCURACY, "\n".join(lines + development_errors)
     assert scores.concept_f1 >= MIN_CONCEPT_F1, "\n".join(lines + development_errors)

@@ -21,8 +21,11 @@ pytestmark = [
 # After merging the glossary, grounded answers and spaCy (same day): understanding development 0.574, sealed 0.539;
 # coverage development 0.684, sealed 0.672. The development figure for understanding fell from 0.617 with the
 # merges (new entry names change what the classifier sees once names are masked); floors just under today's.
-FLOORS = {"understanding_development": 0.55, "understanding_sealed": 0.52,
-          "coverage_development": 0.66, "coverage_sealed": 0.65}
+# After the session of 2026-12-04 afternoon (cue phrases for three challenges, ChatGPT 3/4 names, 26 training sentences
+# for kinds the development halves missed, typo search across a name written apart): understanding development
+# 0.626, sealed 0.548; coverage development 0.737, sealed 0.690.
+FLOORS = {"understanding_development": 0.60, "understanding_sealed": 0.53,
+          "coverage_development": 0.71, "coverage_sealed": 0.67}
 
 
 def test_every_item_names_its_source_and_labels() -> None:

@@ -67,6 +67,9 @@ def test_names_aliases_case_plural_hyphen_space(matcher: ConceptMatcher, text: s
         ("how do transfromers work", ["transformer"]),
         ("explain generative adverserial networks", ["gan"]),
         ("why do llms hallucinaet", ["llm", "hallucination"]),
+        # A one-word name written apart, with a typo.
+        ("What is a deep Fale?", ["deepfake"]),
+        ("is chat gtp free", ["chatgpt"]),
     ],
 )
 def test_common_typos(matcher: ConceptMatcher, text: str, expected: List[str]) -> None:
@@ -80,7 +83,11 @@ def test_comparison_yields_two_concepts_in_order(matcher: ConceptMatcher) -> Non
 
 @pytest.mark.parametrize(
     "text",
-    ["what's the weather like tomorrow", "order me a pizza", "hello there", "what is a quantum blockchain"],
+    [
+        "what's the weather like tomorrow", "order me a pizza", "hello there", "what is a quantum blockchain",
+        # Two typos from "translation" once joined: two words written apart may carry one typo, not two.
+        "where is the train station",
+    ],
 )
 def test_no_concept_in_unrelated_text(matcher: ConceptMatcher, text: str) -> None:
     assert concepts(matcher, text) == []

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from deploy.profile import VARIABLES, environment_problems, render_nginx
+from deploy.profile import render_nginx
 from deploy.stack import ENDPOINTS, nginx_binary
+from explainer.settings.production import VARIABLES, environment_problems
 
 GOOD = {"ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook", "DB_HOST": "db", "DB_PORT": "5432", "DB_NAME": "rasa",
         "DB_USER": "rasa", "DB_PASSWORD": "", "REDIS_HOST": "redis", "REDIS_PORT": "6379", "REDIS_DB": "1",

@@ -40,3 +40,27 @@ def test_the_rest_channel_refuses_a_bad_limit_the_way_rasa_prints_without_a_trac
     monkeypatch.setenv("GENAI_REST_MAX_BODY_BYTES", "big")
     with pytest.raises(RasaException, match="GENAI_REST_MAX_BODY_BYTES is 'big'"):
         RestChannel.from_credentials({"max_body_bytes": 65536})
+
+
+def test_the_action_server_listens_on_loopback_unless_told_otherwise():
+    from explainer.settings.action_server import action_server_address
+
+    default = action_server_address({})
+    assert (default.host, default.port, default.cors_origins) == ("127.0.0.1", 5055, [])
+    inside_a_container = action_server_address(
+        {"ACTION_SERVER_HOST": "0.0.0.0", "ACTION_PORT": "6055", "ACTION_SERVER_CORS": "https://a.example, https://b.example"}
+    )
+    assert (inside_a_container.host, inside_a_container.port) == ("0.0.0.0", 6055)
+    assert inside_a_container.cors_origins == ["https://a.example", "https://b.example"]
+
+
+@pytest.mark.parametrize("env, named", [
+    ({"ACTION_PORT": "abc"}, "ACTION_PORT is 'abc'"),
+    ({"ACTION_PORT": "70000"}, "ACTION_PORT is '70000'"),
+    ({"ACTION_SERVER_HOST": " "}, "ACTION_SERVER_HOST is ' '"),
+])
+def test_an_action_server_setting_that_cannot_be_used_is_refused_with_a_sentence(env, named):
+    from explainer.settings.action_server import action_server_address
+
+    with pytest.raises(SettingsError, match=named):
+        action_server_address(env)

@@ -22,3 +22,17 @@ def test_invalid_knowledge_base_stops_the_action_server(fixture_kb_dir: Path) ->
     assert "The action server cannot start" in result.stderr
     assert "entry 'painter' (line 30): field 'simple' is missing." in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_port_that_is_no_number_stops_the_action_server_with_a_sentence() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "serving.actions"],
+        cwd=ROOT,
+        env=environment(ACTION_PORT="50 55"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "ACTION_PORT is '50 55': set it to a port number between 1 and 65535" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
