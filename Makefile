@@ -132,7 +132,7 @@ run-production: install nginx $(MODEL) ## The production profile here: nginx, Ra
 
 # No trained model, server, browser, PostgreSQL/Redis or containers: what a change can be checked with in a minute.
 FAST := not model and not browser and not services and not containers and not slow
-test-fast: install ## The tests needing no model, server, browser, services or containers (about 60 s on 2 shared cores, 44 s of CPU)
+test-fast: install ## The tests needing no model, server, browser, services or containers (51 s on 2 shared cores, 47 s of CPU)
 	$(BIN)/python -m pytest -q -m "$(FAST)" tests
 
 test-stories: install $(MODEL) ## Test stories of the main flows and follow-ups
