@@ -3,10 +3,10 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import first_entity, knowledge, send
+from actions.common import first_entity, knowledge, mentioned_concepts, send
 from explainer import feedback
 from explainer.answers import Answer
 from explainer.names import Action as ActionName, Entity, Slot
@@ -47,6 +47,10 @@ class ActionRecordFeedback(Action):
         if not target and state["answers"] and tracker.get_slot(Slot.LAST_CONCEPTS):
             target = feedback.rated(tracker.get_slot(Slot.LAST_CONCEPTS), tracker.get_slot(Slot.LAST_ASPECT), state["answers"])
         if not target:
+            if mentioned_concepts(tracker, knowledge()):
+                # Nothing answered yet to rate, but the message names a topic ("rambling off topic", "great
+                # transformers?"): read it as a question about that topic rather than thank for nothing.
+                return [SlotSet(PENDING_SLOT, False), FollowupAction(ActionName.EXPLAIN)]
             dispatcher.utter_message(text=feedback.NOTHING_TO_RATE)
             return [SlotSet(PENDING_SLOT, False)]
         send(dispatcher, feedback.thanks(helpful, target["concepts"]))

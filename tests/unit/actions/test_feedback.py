@@ -125,3 +125,12 @@ def test_a_typed_rating_without_open_buttons_rates_the_latest_answer() -> None:
 def test_a_rating_before_any_answer_records_nothing_and_says_so() -> None:
     messages, slots = run(ActionRecordFeedback(), make_tracker("not helpful", "feedback"))
     assert slots == {"feedback_pending": False} and messages[0]["text"] == feedback.NOTHING_TO_RATE
+
+
+def test_a_feedback_reading_that_names_a_topic_before_any_answer_is_answered_as_a_question() -> None:
+    """"rambling off topic" reads like feedback but names coherence: with nothing to rate, the topic is explained."""
+    tracker = make_tracker("rambling off topic", "feedback", ["coherence"])
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionRecordFeedback().run(dispatcher, tracker, {}))
+    assert dispatcher.messages == []
+    assert {"event": "followup", "name": "action_explain"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
