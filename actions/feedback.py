@@ -47,9 +47,10 @@ class ActionRecordFeedback(Action):
         if not target and state["answers"] and tracker.get_slot(Slot.LAST_CONCEPTS):
             target = feedback.rated(tracker.get_slot(Slot.LAST_CONCEPTS), tracker.get_slot(Slot.LAST_ASPECT), state["answers"])
         if not target:
-            if mentioned_concepts(tracker, knowledge()):
-                # Nothing answered yet to rate, but the message names a topic ("rambling off topic", "great
-                # transformers?"): read it as a question about that topic rather than thank for nothing.
+            if not tracker.active_loop_name and mentioned_concepts(tracker, knowledge()):
+                # Nothing answered yet to rate, but the message names a topic ("rambling off topic"): read it as a
+                # question about that topic rather than thank for nothing. Not inside the guide, whose rule puts
+                # its question right after this action.
                 return [SlotSet(PENDING_SLOT, False), FollowupAction(ActionName.EXPLAIN)]
             dispatcher.utter_message(text=feedback.NOTHING_TO_RATE)
             return [SlotSet(PENDING_SLOT, False)]
