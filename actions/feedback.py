@@ -3,7 +3,7 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import first_entity, knowledge, mentioned_concepts, send
@@ -50,8 +50,11 @@ class ActionRecordFeedback(Action):
             if not tracker.active_loop_name and mentioned_concepts(tracker, knowledge()):
                 # Nothing answered yet to rate, but the message names a topic ("rambling off topic"): read it as a
                 # question about that topic rather than thank for nothing. Not inside the guide, whose rule puts
-                # its question right after this action.
-                return [SlotSet(PENDING_SLOT, False), FollowupAction(ActionName.EXPLAIN)]
+                # its question right after this action. Answered here, not by a follow-up action: no rule predicts
+                # what comes after one, and Rasa's fallback would then revert the turn with the topic remembered.
+                from actions.explain import ActionExplain  # imports this module: a top-level import would be a cycle
+
+                return [*await ActionExplain().run(dispatcher, tracker, domain), SlotSet(PENDING_SLOT, False)]
             dispatcher.utter_message(text=feedback.NOTHING_TO_RATE)
             return [SlotSet(PENDING_SLOT, False)]
         send(dispatcher, feedback.thanks(helpful, target["concepts"]))

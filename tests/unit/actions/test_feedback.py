@@ -130,7 +130,7 @@ def test_a_rating_before_any_answer_records_nothing_and_says_so() -> None:
 def test_a_feedback_reading_that_names_a_topic_before_any_answer_is_answered_as_a_question() -> None:
     """"rambling off topic" reads like feedback but names coherence: with nothing to rate, the topic is explained."""
     tracker = make_tracker("rambling off topic", "feedback", ["coherence"])
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionRecordFeedback().run(dispatcher, tracker, {}))
-    assert dispatcher.messages == []
-    assert {"event": "followup", "name": "action_explain"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+    messages, slots = run(ActionRecordFeedback(), tracker)
+    assert messages[0]["text"].startswith("Coherence: ")
+    # Remembered for "tell me more", and no rating waits for an answer.
+    assert slots["concept"] == "coherence" and slots["feedback_pending"] is False
