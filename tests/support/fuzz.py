@@ -112,6 +112,20 @@ def judge(result: FuzzResult, label: str, expect: str, status: int, body: bytes,
         result.answered += 1
 
 
+def webhook_accepted(result: FuzzResult, label: str, status: int, body: bytes) -> bool:
+    """Counts a Slack or Telegram webhook's HTTP answer (the bot's reply comes later, through the platform's API):
+    a 5xx or a refusal without a sentence is a problem, a refusal with one is counted; True when accepted."""
+    if status == 0 or status >= 500:
+        result.server_errors.append(f"{label} -> {status or 'no response'}: {body[:120]!r}")
+    elif status >= 400 and not is_sentence(body):
+        result.unclear_refusals.append(f"{label} -> {status}: {body[:120]!r}")
+    elif status >= 400:
+        result.refused += 1
+    else:
+        return True
+    return False
+
+
 class Conversations:
     """`open_at_once` conversations, each replaced by a new sender after `turns` messages, as real users
     come and go; a fuzz run is then many conversations of ordinary length, not a few endless ones."""
@@ -384,18 +398,12 @@ def fuzz_slack(url: str, secret: str, api: Any, count: int, seed: int, answer_ti
         label = f"#{index} slack {kind} {_short(item if kind != 'text' else text)}"
         result.count(f"{kind}: {item[0]}" if isinstance(item, tuple) else kind)
         status, answer = post(url, body, signed_headers(secret, body, content_type))
-        if status == 0 or status >= 500:
-            result.server_errors.append(f"{label} -> {status or 'no response'}: {answer[:120]!r}")
-        elif status >= 400 and not is_sentence(answer):
-            result.unclear_refusals.append(f"{label} -> {status}: {answer[:120]!r}")
-        elif status >= 400:
-            result.refused += 1
-        elif expect == ANSWER:
+        if webhook_accepted(result, label, status, answer) and expect == ANSWER:
             pending[channel] = label
             # Slack's webhook answers before the bot does: wait for the reply, as a person would, so that
             # the fuzz tests hostile input rather than a burst of a hundred messages at once.
             _wait_until_replied(lambda: replies_of(channel), answer_timeout)
-        else:
+        elif status and status < 400:
             time.sleep(0.2)
     result.conversations = len(pending)
     _wait_answered(pending, replies_of, result, answer_timeout)
@@ -451,13 +459,7 @@ def fuzz_telegram(url: str, secret: str, api: Any, count: int, seed: int, answer
         label = f"#{index} telegram {kind} {_short(item if kind != 'text' else text)}"
         result.count(f"{kind}: {item[0]}" if isinstance(item, tuple) else kind)
         status, answer = post(url, body, headers)
-        if status == 0 or status >= 500:
-            result.server_errors.append(f"{label} -> {status or 'no response'}: {answer[:120]!r}")
-        elif status >= 400 and not is_sentence(answer):
-            result.unclear_refusals.append(f"{label} -> {status}: {answer[:120]!r}")
-        elif status >= 400:
-            result.refused += 1
-        elif expect == ANSWER:
+        if webhook_accepted(result, label, status, answer) and expect == ANSWER:
             pending[str(chat)] = label
     result.conversations = len(pending)
 
