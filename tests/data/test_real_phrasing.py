@@ -23,9 +23,10 @@ pytestmark = [
 # merges (new entry names change what the classifier sees once names are masked); floors just under today's.
 # After the session of 2026-12-04 afternoon (cue phrases for three challenges, ChatGPT 3/4 names, 26 training sentences
 # for kinds the development halves missed, typo search across a name written apart): understanding development
-# 0.626, sealed 0.548; coverage development 0.737, sealed 0.690.
-FLOORS = {"understanding_development": 0.60, "understanding_sealed": 0.53,
-          "coverage_development": 0.71, "coverage_sealed": 0.67}
+# 0.609, sealed 0.548; coverage development 0.737, sealed 0.672 (after rewording two training sentences that equalled
+# development items once names were masked). Floors one or two items under them.
+FLOORS = {"understanding_development": 0.59, "understanding_sealed": 0.53,
+          "coverage_development": 0.71, "coverage_sealed": 0.65}
 
 
 def test_every_item_names_its_source_and_labels() -> None:
