@@ -220,15 +220,13 @@ def _words_of(doc) -> Iterable[Tuple[int, int, "_Word"]]:
             if token.isascii() and token.isalnum():
                 # Nearly every token: one run, one word, the token lowercased (what the general path yields,
                 # without a regex pass and a split per token; a 64 KB message has thousands of new tokens).
-                runs = seen[orth] = [(0, len(token), _Word([token.lower()]))]
-                for start, end, word in runs:
-                    yield offset + start, offset + end, word
-                continue
-            runs = []
-            for m in _RUN.finditer(token):
-                parts = text.words(m.group())
-                if parts:
-                    runs.append((m.start(), m.end(), _Word(parts)))
+                runs = [(0, len(token), _Word([token.lower()]))]
+            else:
+                runs = []
+                for m in _RUN.finditer(token):
+                    parts = text.words(m.group())
+                    if parts:
+                        runs.append((m.start(), m.end(), _Word(parts)))
             seen[orth] = runs
         for start, end, word in runs:
             yield offset + start, offset + end, word
