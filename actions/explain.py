@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import explainer, grounded_or, intent_of, last_concept, mentioned_concepts, remember, send
-from actions.feedback import offer_feedback
+from actions.feedback_offer import offer_feedback
 from explainer.context import asks_origin, focus, resolve, wants_simpler
 from explainer.names import Action as ActionName, Intent, Slot
 

@@ -1,4 +1,4 @@
-""""Was this helpful?": offered after some explainer answers, and recorded per rated concept."""
+""""Was this helpful?": the rating recorded per rated concept (the offer is actions/feedback_offer.py)."""
 
 from typing import Any, Dict, List, Text
 
@@ -7,28 +7,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import first_entity, knowledge, mentioned_concepts, send
+from actions.explain import ActionExplain
 from explainer import feedback
-from explainer.answers import Answer
 from explainer.names import Action as ActionName, Entity, Slot
 
 # Slots (domain.yml): the conversation's feedback bookkeeping, and the rating recorded for the report.
 STATE_SLOT = Slot.FEEDBACK_STATE
 GIVEN_SLOT = Slot.FEEDBACK_GIVEN
 PENDING_SLOT = Slot.FEEDBACK_PENDING
-
-
-def offer_feedback(dispatcher: CollectingDispatcher, tracker: Tracker, answer: Answer) -> List[Dict[Text, Any]]:
-    """After an explainer answer: count it, and ask "Was this helpful?" when the settings say it is due."""
-    if not answer.concepts or tracker.active_loop_name:
-        # Inside the decision guide the next guide question follows at once; a rating prompt would split them.
-        return []
-    before = tracker.get_slot(STATE_SLOT)
-    after = feedback.after_answer(knowledge().feedback, before, answer)
-    asked = feedback.asks(before, after)
-    if asked:
-        buttons = [{"title": b.title, "payload": b.payload} for b in feedback.feedback_buttons()]
-        dispatcher.utter_message(text=feedback.QUESTION, buttons=buttons)
-    return [SlotSet(STATE_SLOT, after), SlotSet(PENDING_SLOT, asked)]
 
 
 class ActionRecordFeedback(Action):
@@ -52,8 +38,6 @@ class ActionRecordFeedback(Action):
                 # question about that topic rather than thank for nothing. Not inside the guide, whose rule puts
                 # its question right after this action. Answered here, not by a follow-up action: no rule predicts
                 # what comes after one, and Rasa's fallback would then revert the turn with the topic remembered.
-                from actions.explain import ActionExplain  # imports this module: a top-level import would be a cycle
-
                 return [*await ActionExplain().run(dispatcher, tracker, domain), SlotSet(PENDING_SLOT, False)]
             dispatcher.utter_message(text=feedback.NOTHING_TO_RATE)
             return [SlotSet(PENDING_SLOT, False)]

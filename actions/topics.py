@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import explainer, first_entity, grounded_or, mentioned_concepts, remember, send
-from actions.feedback import offer_feedback
+from actions.feedback_offer import offer_feedback
 from explainer.context import names_only, question_topic, unknown_topic
 from explainer.names import Action as ActionName, Entity, Response, Slot
 

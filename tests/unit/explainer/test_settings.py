@@ -58,6 +58,8 @@ def test_the_action_server_listens_on_loopback_unless_told_otherwise():
     ({"ACTION_PORT": "abc"}, "ACTION_PORT is 'abc'"),
     ({"ACTION_PORT": "70000"}, "ACTION_PORT is '70000'"),
     ({"ACTION_SERVER_HOST": " "}, "ACTION_SERVER_HOST is ' '"),
+    ({"ACTION_SERVER_CORS": "www.example.com/chat"}, "ACTION_SERVER_CORS has 'www.example.com/chat'"),
+    ({"ACTION_SERVER_CORS": "*, https://a.example"}, "ACTION_SERVER_CORS mixes"),
 ])
 def test_an_action_server_setting_that_cannot_be_used_is_refused_with_a_sentence(env, named):
     from explainer.settings.action_server import action_server_address
