@@ -91,6 +91,23 @@ class IntentModel:
         return {"word_ngrams": self.word_ngrams, "char_ngrams": self.char_ngrams, "classifier": self.classifier}
 
 
+def pool(ranking: Sequence[Tuple[str, float]], together: Sequence[str]) -> List[Tuple[str, float]]:
+    """The ranking with the intents of `together` counted as one: their confidences summed on the best of them,
+    the others left out, best first again.
+
+    For intents that lead to the same next step a close call between them is no ambiguity: a project described
+    in an opening ("we're an HR team with a 300-page handbook, can a chatbot answer from it?") reads half as a
+    guide answer, half as a request for the guide, and both start the guide. Left apart, the two halves fell
+    within the fallback's ambiguity margin and the user was asked to rephrase.
+    """
+    members = [(name, confidence) for name, confidence in ranking if name in together]
+    if len(members) < 2:
+        return list(ranking)
+    best = members[0][0]
+    pooled = [(best, sum(c for _, c in members))] + [(n, c) for n, c in ranking if n not in together]
+    return sorted(pooled, key=lambda item: -item[1])
+
+
 def mask(text: str, spans: Sequence[Span]) -> str:
     """Lowercased text with each concept span replaced by CONCEPT_TOKEN."""
     for start, end, _ in sorted(spans, reverse=True):

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from components.intent_classifier import _trusted
-from explainer.intent_model import IntentModel, TooFewExamples, mask
+from explainer.intent_model import IntentModel, TooFewExamples, mask, pool
 from tests.support.servers import ROOT
 
 CONCEPTS = ["gan", "vae", "transformer", "diffusion model", "llm", "bert"]
@@ -97,3 +97,15 @@ def test_loading_the_model_format_keeps_the_servers_info_log_lines() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == str(20)
+
+
+def test_intents_with_the_same_next_step_count_as_one_and_clear_the_ambiguity_margin() -> None:
+    # A described project split between "a guide answer" and "start the guide": both start the guide.
+    ranking = [("start_guide", 0.36), ("ask_uses", 0.35), ("inform", 0.2), ("greet", 0.09)]
+    assert pool(ranking, ("start_guide", "inform")) == [("start_guide", 0.56), ("ask_uses", 0.35), ("greet", 0.09)]
+    # The pooled pair can overtake an intent that led alone; the better member keeps its name.
+    ranking = [("ask_comparison", 0.42), ("inform", 0.3), ("start_guide", 0.2), ("greet", 0.08)]
+    assert pool(ranking, ("start_guide", "inform"))[0] == ("inform", 0.5)
+    # One member alone in the ranking: nothing changes.
+    ranking = [("ask_uses", 0.6), ("start_guide", 0.4)]
+    assert pool(ranking, ("start_guide", "inform")) == ranking
