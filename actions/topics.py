@@ -6,9 +6,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import explainer, first_entity, grounded_or, mentioned_concepts, remember, send
+from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
-from explainer.context import names_only, question_topic, unknown_topic
-from explainer.names import Action as ActionName, Entity, Response, Slot
+from explainer.context import is_question, names_only, question_topic, unknown_topic
+from explainer.names import Action as ActionName, Entity, Intent, Response, Slot
 
 
 class ActionListTopics(Action):
@@ -34,6 +35,20 @@ def concept_spans(tracker: Tracker) -> List[tuple]:
     return [(e.get("start"), e.get("end")) for e in entities if e.get("entity") == Entity.CONCEPT]
 
 
+# Read as guide answers or a request for the guide: a topic they name is part of a project, not the question.
+GUIDE_INTENTS = (Intent.START_GUIDE, Intent.INFORM)
+
+
+def unclear_aspect(tracker: Tracker) -> str:
+    """The aspect the likeliest intent below the fallback asks for ("can it replace copilot?" -> uses), else
+    the definition; "" when that intent is about the decision guide."""
+    best = tracker.get_intent_of_latest_message(skip_fallback_intent=True) or ""
+    if best in GUIDE_INTENTS:
+        return ""
+    aspect = ASPECT_OF_INTENT.get(best, "definition")
+    return "definition" if aspect in ("more", "simpler") else aspect
+
+
 # Above this similarity to a known name, an unclear topic is taken for a typo of it ("difusion"), not a new topic.
 TYPO_SIMILARITY = 0.8
 
@@ -54,8 +69,18 @@ class ActionAskRephrase(Action):
             answer = bot.explain(candidates[0], "definition", tracker.get_slot(Slot.LAST_ASPECT))
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
+        sentence = tracker.latest_message.get("text") or ""
+        aspect = unclear_aspect(tracker)
+        if len(candidates) == 1 and aspect and is_question(sentence) and not tracker.active_loop_name:
+            # The wording is unclear but the topic is not ("can it replace github copilot?", "where is privacy
+            # and confidential information exchanged?"): answer about it, with the likeliest aspect, rather than
+            # ask to rephrase a question whose one topic we know. The answer's buttons lead to its other aspects.
+            # Only for a question ("stable diffusion purple banana" is asked to be rephrased); inside the guide
+            # an unclear message is more likely a guide answer, so the rephrase prompt stays there.
+            answer = bot.explain(candidates[0], aspect, tracker.get_slot(Slot.LAST_ASPECT))
+            send(dispatcher, answer)
+            return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         if not candidates:
-            sentence = tracker.latest_message.get("text") or ""
             candidates = bot.kb.suggest(sentence)
             topic = question_topic(sentence)
             if topic and not bot.kb.suggest(topic, cutoff=TYPO_SIMILARITY):

@@ -140,10 +140,15 @@ _QUESTION_START = re.compile(
 )
 
 
+def is_question(sentence: str) -> bool:
+    """A question mark anywhere, or a question word first."""
+    return "?" in sentence or bool(_QUESTION_START.match(sentence))
+
+
 def question_topic(sentence: str) -> Optional[str]:
-    """The topic words of a message that is a question (a question mark or a question word first); None for
-    anything else, so "zxqv" or "purple banana" is still asked to be rephrased."""
-    if "?" not in sentence and not _QUESTION_START.match(sentence):
+    """The topic words of a message that is a question; None for anything else, so "zxqv" or "purple banana"
+    is still asked to be rephrased."""
+    if not is_question(sentence):
         return None
     return topic_words(sentence)
 

@@ -69,3 +69,29 @@ def test_a_huge_word_is_no_topic_to_quote_back() -> None:
     # The topic is quoted in the answer: a 60 KB "word" would be echoed whole.
     assert topic_words("is " + "a" * 60_000 + "?") is None
     assert topic_words("why " + "x? " * 20_000) == "x"
+
+
+def unclear_question(text: str, concept: str, second_best: str, active_loop: str = ""):
+    """A message below the fallback threshold whose one named topic is clear; `second_best` ranked under it."""
+    tracker = make_tracker(text, "nlu_fallback", [concept])
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.3}, {"name": second_best, "confidence": 0.29},
+    ]
+    if active_loop:
+        tracker.active_loop = {"name": active_loop}
+    return tracker
+
+
+def test_an_unclear_question_about_one_known_topic_is_answered_about_it() -> None:
+    # The likeliest reading below the threshold chooses the aspect: "can it replace ..." asks what it is used for.
+    text = text_of(ActionAskRephrase(), unclear_question("Can it replace github copilot?", "github_copilot", "ask_uses"))
+    assert "GitHub Copilot is used for generating software code" in text and "rephrase" not in text
+    text = text_of(ActionAskRephrase(), unclear_question("where is privacy exchanged?", "privacy", "out_of_scope"))
+    assert text.startswith("Privacy") and "rephrase" not in text
+
+
+def test_an_unclear_message_is_still_asked_to_be_rephrased_inside_the_guide_or_when_it_reads_as_a_guide_answer():
+    inside = unclear_question("is copilot ok?", "github_copilot", "ask_uses", active_loop="decision_guide_form")
+    assert "rephrase" in text_of(ActionAskRephrase(), inside)
+    project = unclear_question("we write code all day, copilot?", "github_copilot", "inform")
+    assert "rephrase" in text_of(ActionAskRephrase(), project)
