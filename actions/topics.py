@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import explainer, first_entity, grounded_or, mentioned_concepts, remember, send
 from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
-from explainer.context import is_question, names_only, question_topic, unknown_topic
+from explainer.context import asks_something, names_only, question_topic, unknown_topic
 from explainer.names import Action as ActionName, Entity, Intent, Response, Slot
 
 
@@ -71,11 +71,12 @@ class ActionAskRephrase(Action):
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         sentence = tracker.latest_message.get("text") or ""
         aspect = unclear_aspect(tracker)
-        if len(candidates) == 1 and aspect and is_question(sentence) and not tracker.active_loop_name:
+        if len(candidates) == 1 and aspect and asks_something(sentence) and not tracker.active_loop_name:
             # The wording is unclear but the topic is not ("can it replace github copilot?", "where is privacy
             # and confidential information exchanged?"): answer about it, with the likeliest aspect, rather than
             # ask to rephrase a question whose one topic we know. The answer's buttons lead to its other aspects.
-            # Only for a question ("stable diffusion purple banana" is asked to be rephrased); inside the guide
+            # Only for a question or a request to explain ("explain transformers please", read half as a definition
+            # and half as "simpler"); "stable diffusion purple banana" is asked to be rephrased. Inside the guide
             # an unclear message is more likely a guide answer, so the rephrase prompt stays there.
             answer = bot.explain(candidates[0], aspect, tracker.get_slot(Slot.LAST_ASPECT))
             send(dispatcher, answer)

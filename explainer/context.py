@@ -145,6 +145,14 @@ def is_question(sentence: str) -> bool:
     return "?" in sentence or bool(_QUESTION_START.match(sentence))
 
 
+_REQUEST_START = re.compile(r"^\s*(?:please\s+)?(?:explain|describe|define|tell me about|teach me)\b", re.IGNORECASE)
+
+
+def asks_something(sentence: str) -> bool:
+    """A question, or a request to explain ("explain transformers please")."""
+    return is_question(sentence) or bool(_REQUEST_START.match(sentence))
+
+
 def question_topic(sentence: str) -> Optional[str]:
     """The topic words of a message that is a question; None for anything else, so "zxqv" or "purple banana"
     is still asked to be rephrased."""

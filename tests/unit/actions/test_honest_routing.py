@@ -95,3 +95,9 @@ def test_an_unclear_message_is_still_asked_to_be_rephrased_inside_the_guide_or_w
     assert "rephrase" in text_of(ActionAskRephrase(), inside)
     project = unclear_question("we write code all day, copilot?", "github_copilot", "inform")
     assert "rephrase" in text_of(ActionAskRephrase(), project)
+
+
+def test_a_request_to_explain_one_topic_below_the_threshold_gets_its_explanation(kb: KnowledgeBase) -> None:
+    # "explain X please" sits between the definition and the simpler answer; either way it asks for X.
+    text = text_of(ActionAskRephrase(), unclear_question("explain transformers please", "transformer", "ask_definition"))
+    assert kb.entries["transformer"].explanation in text
