@@ -85,7 +85,9 @@ class Explainer:
             return self.sources([concept])
         else:
             text = self._aspect_text(entry, aspect)
-        return Answer(text, self.suggestions(entry, aspect), [concept], aspect, "entry")
+        # A history answer includes the milestone that marks the concept's arrival (_history), so it comes from there too.
+        milestones = [m.id for m in self.kb.milestones_of(concept)] if aspect == "history" else []
+        return Answer(text, self.suggestions(entry, aspect), [concept, *milestones], aspect, "entry")
 
     @staticmethod
     def _deeper(last_aspect: Optional[str]) -> str:
@@ -148,9 +150,12 @@ class Explainer:
                 text += " From general knowledge (not the articles): " + " ".join(dated)
         if entry.year_note:
             text += f" {entry.year_note}"
-        timeline = [e for e in self.kb.timeline(entry.id) if e.id != entry.id]
+        milestones = self.kb.milestones_of(entry.id)
+        timeline = [e for e in self.kb.timeline(entry.id) if e.id != entry.id and e not in milestones]
         if len(timeline) >= 2:
             text += "\nTimeline: " + "; ".join(f"{e.year} {short_name(e)}" for e in timeline[:MAX_LISTED]) + "."
+        for milestone in milestones:
+            text += f"\nMilestone, {milestone.year}: {milestone.name}. {milestone.summary}"
         return text
 
     def suggestions(self, entry: Entry, aspect: Optional[str]) -> List[Button]:

@@ -143,6 +143,15 @@ class KnowledgeBase:
         dated = {i: self.entries[i] for i in ids if i in self.entries and self.entries[i].year}
         return sorted(dated.values(), key=lambda e: (e.year, e.name))
 
+    def milestones_of(self, entry_id: str) -> List[Entry]:
+        """Milestone entries that mark this entry's arrival: related to it and dated the same year ("when was
+        ChatGPT invented" is also the public launch of ChatGPT; "when were LLMs invented", the first LLMs)."""
+        entry = self.entries[entry_id]
+        if not entry.year or entry.category == "milestone":
+            return []
+        return [m for m in self.entries.values()
+                if m.category == "milestone" and m.year == entry.year and entry_id in m.related]
+
     def suggest(self, query: str, limit: int = 3, cutoff: float = 0.6) -> List[str]:
         """Ids whose names look most like the query (for "did you mean" buttons).
 

@@ -147,3 +147,12 @@ def test_history_without_an_article_date_gives_general_knowledge_marked(bot: Exp
     assert undated
     answer = bot.explain(undated[0].id, "history").text
     assert "don't give a date" in answer and "general knowledge" in answer
+
+
+def test_a_history_answer_includes_the_milestone_that_marks_the_arrival(kb: KnowledgeBase) -> None:
+    answer = Explainer(kb).explain("chatgpt", "history")
+    launch = kb.entries["chatgpt_launch"]
+    assert launch.summary in answer.text and answer.text.count("Public launch of ChatGPT") == 1
+    assert answer.answered_from() == {"kind": "entry", "entries": ["chatgpt", "chatgpt_launch"]}
+    # A concept no milestone marks is answered from itself alone.
+    assert Explainer(kb).explain("gan", "history").concepts == ["gan"]
