@@ -25,11 +25,10 @@ pytestmark = [
 # for kinds the development halves missed, typo search across a name written apart): understanding development
 # 0.609, sealed 0.548; coverage development 0.737, sealed 0.672 (after rewording two training sentences that equalled
 # development items once names were masked). Floors one or two items under them.
-# Evening (343 training sentences from public questions in other threads; start_guide and inform pooled):
-# understanding development 0.670, sealed 0.565; coverage development 0.737, sealed 0.655 (one item fewer than the
-# afternoon). Floors one item under them.
-FLOORS = {"understanding_development": 0.66, "understanding_sealed": 0.55,
-          "coverage_development": 0.71, "coverage_sealed": 0.63}
+# Evening (614 training sentences from public questions in other threads; start_guide and inform pooled):
+# understanding development 0.678, sealed 0.609; coverage development 0.754, sealed 0.672. Floors one item under.
+FLOORS = {"understanding_development": 0.66, "understanding_sealed": 0.60,
+          "coverage_development": 0.73, "coverage_sealed": 0.65}
 
 
 def test_every_item_names_its_source_and_labels() -> None:
