@@ -56,8 +56,10 @@ def leaves_the_question(intent: str, sentence: str, names_concept: bool) -> bool
     of?"). Small talk only when short or a question: twelve words about quiz questions
     are no request for the list of topics, whatever the classifier says.
     """
-    if intent.startswith("ask_") and not names_concept and reads_as_request(sentence) and unknown_topic(sentence):
-        # "what is a vector database?": a topic the knowledge base lacks; the rules say it is not covered.
+    if (intent.startswith("ask_") or intent == Rasa.NLU_FALLBACK) and not names_concept and reads_as_request(sentence) \
+            and unknown_topic(sentence):
+        # "what is a vector database?": a topic the knowledge base lacks; the rules say it is not covered (after a
+        # fallback too: "what is beam search?" reads half as a definition question, half as out of scope).
         return True
     if intent == Rasa.NLU_FALLBACK or (intent.startswith("ask_") and not names_concept):
         # "Please rephrase" or "which topic do you mean?" help no more than the guide's own "didn't catch that".

@@ -240,10 +240,14 @@ def _label(factor_id: str, option_id: str) -> str:
     return knowledge().guide.factor(factor_id).option(option_id).label
 
 
-def test_a_question_about_a_topic_the_knowledge_base_lacks_leaves_the_question_to_the_rules() -> None:
+@pytest.mark.parametrize("text, intent", [
+    ("what is a vector database?", "ask_definition"),
+    # Read half as a definition question and half as out of scope: the fallback, yet still a question to answer.
+    ("what is beam search?", "nlu_fallback"),
+])
+def test_a_question_about_a_topic_the_knowledge_base_lacks_leaves_the_question_to_the_rules(text: str, intent: str) -> None:
     # The rules answer it as not covered ("isn't something I cover") and the form asks its question again.
-    messages, slots = run(ValidateDecisionGuideForm(), tracker("what is a vector database?", "ask_definition",
-                                                               {"requested_slot": "content_type"}))
+    messages, slots = run(ValidateDecisionGuideForm(), tracker(text, intent, {"requested_slot": "content_type"}))
     assert set(slots) == {"requested_slot"} and messages == []
 
 
