@@ -9,7 +9,7 @@ from actions.common import explainer, first_entity, grounded_or, mentioned_conce
 from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
 from explainer.context import asks_something, names_only, question_topic, unknown_topic
-from explainer.names import Action as ActionName, Entity, Intent, Response, Slot
+from explainer.names import GUIDE_INTENTS, Action as ActionName, Entity, Response, Slot
 
 
 class ActionListTopics(Action):
@@ -35,16 +35,12 @@ def concept_spans(tracker: Tracker) -> List[tuple]:
     return [(e.get("start"), e.get("end")) for e in entities if e.get("entity") == Entity.CONCEPT]
 
 
-# Read as guide answers or a request for the guide: a topic they name is part of a project, not the question.
-GUIDE_INTENTS = (Intent.START_GUIDE, Intent.INFORM)
-
-
 def unclear_aspect(tracker: Tracker) -> str:
     """The aspect the likeliest intent below the fallback asks for ("can it replace copilot?" -> uses), else
     the definition; "" when that intent is about the decision guide."""
     best = tracker.get_intent_of_latest_message(skip_fallback_intent=True) or ""
     if best in GUIDE_INTENTS:
-        return ""
+        return ""  # a topic named in a guide answer or a project description is part of the project
     aspect = ASPECT_OF_INTENT.get(best, "definition")
     return "definition" if aspect in ("more", "simpler") else aspect
 

@@ -20,15 +20,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components.knowledge_index import KnowledgeIndexed
 from explainer import intent_model
 from explainer.intent_model import IntentModel, pool
-from explainer.names import Intent
+from explainer.names import GUIDE_INTENTS
 
 MODEL_FILE = "intent_model.skops"
 # The intent is read from this many first characters of a message. Its character n-grams cost CPU in
 # proportion to the text, on Rasa's event loop where every conversation waits; what a message asks is said
 # near its start. The ConceptMatcher still reports the concepts of the whole message.
 MAX_CLASSIFIED_CHARS = 4_096
-# Outside the guide both start it; inside it both are read as an answer to the open question (data/guide_rules.yml).
-SAME_NEXT_STEP = (Intent.START_GUIDE, Intent.INFORM)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -93,7 +91,7 @@ class ConceptMaskedIntentClassifier(KnowledgeIndexed, IntentClassifier, GraphCom
         for message in messages:
             whole = message.get(TEXT) or ""
             text = whole[:MAX_CLASSIFIED_CHARS]
-            ranked = pool(self._model.rank(text, self._spans(whole, len(text))), SAME_NEXT_STEP)
+            ranked = pool(self._model.rank(text, self._spans(whole, len(text))), GUIDE_INTENTS)
             ranking = [{"name": n, "confidence": c} for n, c in ranked]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]], add_to_output=True)

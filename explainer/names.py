@@ -37,6 +37,12 @@ class Intent:
     FEEDBACK = "feedback"
 
 
+# Intents that lead to the decision guide: outside it both start it, inside it both are read as an answer to the
+# open question (data/guide_rules.yml). The classifier pools their confidence; the rephrase action leaves a topic
+# they name to the guide.
+GUIDE_INTENTS = (Intent.START_GUIDE, Intent.INFORM)
+
+
 class Entity:
     CONCEPT = "concept"
     CATEGORY = "category"
