@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import List, Mapping
 
 from explainer.errors import SettingsError
-from explainer.settings.origins import parse_origins
+from explainer.settings.origins import optional_origins
 
 HOST_VAR = "ACTION_SERVER_HOST"
 PORT_VAR = "ACTION_PORT"
@@ -34,8 +34,6 @@ def action_server_address(env: Mapping[str, str]) -> ActionServerAddress:
     if not host or any(c.isspace() for c in host):
         raise SettingsError(f"{HOST_VAR} is {env.get(HOST_VAR)!r}: set it to an address such as 127.0.0.1 or 0.0.0.0.")
     port = _port(env.get(PORT_VAR, str(DEFAULT_PORT)))
-    # Unset or blank means no browser page may call it; a value is checked like the widget's origins, so a
-    # path or a missing scheme is a sentence at start-up instead of a CORS header no browser ever matches.
-    cors = env.get(CORS_VAR, "")
-    origins = parse_origins(cors, CORS_VAR) if cors.strip() else []
-    return ActionServerAddress(host, port, origins)
+    # Checked like the widget's origins, so a path or a missing scheme is a sentence at start-up instead of a CORS
+    # header no browser ever matches.
+    return ActionServerAddress(host, port, optional_origins(env, CORS_VAR))

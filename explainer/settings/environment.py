@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any, List, Mapping, Optional
 
 from explainer.errors import SettingsError
-from explainer.settings.origins import parse_origins
+from explainer.settings.origins import optional_origins
 
 # Values people copy from docs and examples: a token equal to one of these protects nothing.
 DEFAULT_TOKENS = frozenset(
@@ -67,10 +67,7 @@ def check_api_options(options: Mapping[str, Any], env: Mapping[str, str]) -> Non
 
 def cors_origins(env: Mapping[str, str]) -> List[str]:
     """GENAI_CORS_ORIGINS: comma-separated origins allowed to call the server from a browser; none by default."""
-    value = env.get("GENAI_CORS_ORIGINS", "")
-    if not value.strip():
-        return []
-    return parse_origins(value, "GENAI_CORS_ORIGINS")
+    return optional_origins(env, "GENAI_CORS_ORIGINS")
 
 
 def rasa_run_args(env: Mapping[str, str]) -> List[str]:

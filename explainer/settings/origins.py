@@ -36,6 +36,12 @@ def parse_origins(value: str, variable: str = ORIGINS_VARIABLE) -> List[str]:
     return list(dict.fromkeys(origins))
 
 
+def optional_origins(environ: Mapping[str, str], variable: str) -> List[str]:
+    """The origins `variable` lists, or none when it is unset or blank (no browser page may call the server)."""
+    value = environ.get(variable, "")
+    return parse_origins(value, variable) if value.strip() else []
+
+
 def allowed_origins(environ: Mapping[str, str]) -> List[str]:
     """The configured origins, or the local page of `make run` when the variable is not set."""
     value = environ.get(ORIGINS_VARIABLE)
