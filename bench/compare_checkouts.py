@@ -8,50 +8,32 @@ make bench's table compares with stock Rasa in one run; this answers "is the tur
 """
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Dict, List
 
 from bench.load import run_load
 from bench.scripts import EXPLAINER
-from tests.support.servers import free_port
+from tests.support.servers import Server, environment, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 RASA = ROOT / ".venv" / "bin" / "rasa"
 SECONDS_PER_ROUND = 8
+READY_SECONDS = 300
 
 
-def _wait(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"a server exited before answering {url}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.5)
-    raise SystemExit(f"no answer from {url} after {timeout:.0f} s")
-
-
-def _start(checkout: Path, work: Path, processes: List[subprocess.Popen]) -> str:
+def _start(checkout: Path, work: Path, servers: List[Server]) -> str:
     """Starts one checkout's two servers (its own code via PYTHONPATH and cwd) and returns its REST URL."""
-    env = dict(os.environ, PYTHONPATH=str(checkout), SQLALCHEMY_SILENCE_UBER_WARNING="1", TF_CPP_MIN_LOG_LEVEL="2")
+    env = environment(PYTHONPATH=str(checkout))
     name = f"{checkout.name}-{uuid.uuid4().hex[:6]}"
     action_port, rest_port = free_port(), free_port()
-    actions = subprocess.Popen([str(PYTHON), "-m", "serving.actions", "--port", str(action_port)], cwd=checkout,
-                               env=env, stdout=open(work / f"{name}-actions.log", "wb"), stderr=subprocess.STDOUT)
-    processes.append(actions)
-    _wait(f"http://127.0.0.1:{action_port}/health", actions)
+    servers.append(Server([str(PYTHON), "-m", "serving.actions", "--port", str(action_port)],
+                          f"http://127.0.0.1:{action_port}/health", work / f"{name}-actions.log", env, checkout))
+    servers[-1].wait_ready(READY_SECONDS)
     endpoints = work / f"{name}-endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
@@ -59,12 +41,11 @@ def _start(checkout: Path, work: Path, processes: List[subprocess.Popen]) -> str
         f'  db: "{work / (name + ".db")}"\n', encoding="utf-8")
     credentials = work / f"{name}-credentials.yml"
     credentials.write_text("channels.rest.RestChannel:\n", encoding="utf-8")
-    rasa = subprocess.Popen(
+    servers.append(Server(
         [str(RASA), "run", "--model", str(checkout / "models" / "genai-explainer.tar.gz"), "--port", str(rest_port),
          "--interface", "127.0.0.1", "--endpoints", str(endpoints), "--credentials", str(credentials)],
-        cwd=checkout, env=env, stdout=open(work / f"{name}-rasa.log", "wb"), stderr=subprocess.STDOUT)
-    processes.append(rasa)
-    _wait(f"http://127.0.0.1:{rest_port}/webhooks/rest/", rasa)
+        f"http://127.0.0.1:{rest_port}/webhooks/rest/", work / f"{name}-rasa.log", env, checkout))
+    servers[-1].wait_ready(READY_SECONDS)
     return f"http://127.0.0.1:{rest_port}/webhooks/rest/webhook"
 
 
@@ -79,10 +60,10 @@ def main() -> int:
               "(cd CHECKOUT && PYTHONPATH=. .venv/bin/rasa train --fixed-model-name genai-explainer --out models).",
               file=sys.stderr)
         return 2
-    processes: List[subprocess.Popen] = []
+    servers: List[Server] = []
     with tempfile.TemporaryDirectory(prefix="compare-") as tmp:
         try:
-            urls = {str(c): _start(c.resolve(), Path(tmp), processes) for c in args.checkouts}
+            urls = {str(c): _start(c.resolve(), Path(tmp), servers) for c in args.checkouts}
             for url in urls.values():
                 run_load(url, EXPLAINER, 1, 5, len(EXPLAINER))  # warm-up: lazily initialised parts
             latencies: Dict[str, List[float]] = {c: [] for c in urls}
@@ -96,10 +77,8 @@ def main() -> int:
                 print(f"{checkout}: {len(values)} turns, p50 {values[len(values) // 2] * 1000:.1f} ms, "
                       f"p95 {values[int(len(values) * 0.95)] * 1000:.1f} ms")
         finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                process.wait(timeout=30)
+            for server in servers:
+                server.stop()
     return 0
 
 

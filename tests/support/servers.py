@@ -35,11 +35,11 @@ def environment(**extra: str) -> Dict[str, str]:
 class Server:
     """A subprocess that is ready once `health_url` answers 200; its output goes to a log file."""
 
-    def __init__(self, args: List[str], health_url: str, log: Path, env: Dict[str, str]) -> None:
+    def __init__(self, args: List[str], health_url: str, log: Path, env: Dict[str, str], cwd: Path = ROOT) -> None:
         self.health_url = health_url
         self.log = log
         self._log_file = open(log, "wb")
-        self.process = subprocess.Popen(args, cwd=ROOT, stdout=self._log_file, stderr=subprocess.STDOUT, env=env)
+        self.process = subprocess.Popen(args, cwd=cwd, stdout=self._log_file, stderr=subprocess.STDOUT, env=env)
 
     def wait_ready(self, timeout: float = 180.0) -> "Server":
         deadline = time.monotonic() + timeout
