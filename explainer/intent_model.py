@@ -16,6 +16,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from explainer.context import names_only
 from explainer.errors import GenAIError
 
 # Stands in for every knowledge-base name, so "how does a X work" reads the same whatever X is: a concept
@@ -106,6 +107,20 @@ def pool(ranking: Sequence[Tuple[str, float]], together: Sequence[str]) -> List[
     best = members[0][0]
     pooled = [(best, sum(c for _, c in members))] + [(n, c) for n, c in ranking if n not in together]
     return sorted(pooled, key=lambda item: -item[1])
+
+
+def bare_term_is_a_definition(ranking: Sequence[Tuple[str, float]], sentence: str, spans: Sequence[Span],
+                              definition: str, guide: Sequence[str]) -> List[Tuple[str, float]]:
+    """The ranking with `definition` first, certain, when the message is one knowledge-base name and nothing else
+    ("stable diffusion", "elevenlabs?"): people type a bare term into a search box to ask what it is. The
+    classifier sees only the masked token then, and its guess moved with every round of training sentences
+    (the fallback, then the limitations). Not when it reads as a guide answer: "a chatbot" may answer a question
+    of the guide."""
+    if not ranking or ranking[0][0] in guide or len({concept for _, _, concept in spans}) != 1:
+        return list(ranking)
+    if not names_only(sentence, [(start, end) for start, end, _ in spans]):
+        return list(ranking)
+    return [(definition, 1.0)] + [(name, confidence) for name, confidence in ranking if name != definition]
 
 
 def mask(text: str, spans: Sequence[Span]) -> str:

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from components.intent_classifier import _trusted
-from explainer.intent_model import IntentModel, TooFewExamples, mask, pool
+from explainer.intent_model import IntentModel, TooFewExamples, bare_term_is_a_definition, mask, pool
 from tests.support.servers import ROOT
 
 CONCEPTS = ["gan", "vae", "transformer", "diffusion model", "llm", "bert"]
@@ -109,3 +109,18 @@ def test_intents_with_the_same_next_step_count_as_one_and_clear_the_ambiguity_ma
     # One member alone in the ranking: nothing changes.
     ranking = [("ask_uses", 0.6), ("start_guide", 0.4)]
     assert pool(ranking, ("start_guide", "inform")) == ranking
+
+
+def test_a_bare_term_is_a_definition_question_whatever_the_classifier_guessed() -> None:
+    guide = ("start_guide", "inform")
+    ranking = [("ask_limitations", 0.5), ("ask_definition", 0.3), ("greet", 0.2)]
+    # "stable diffusion" alone, or with a filler word and punctuation.
+    for sentence, span in [("stable diffusion", (0, 16)), ("the elevenlabs?", (4, 14))]:
+        found = bare_term_is_a_definition(ranking, sentence, [(*span, "x")], "ask_definition", guide)
+        assert found[0] == ("ask_definition", 1.0) and [n for n, _ in found] == ["ask_definition", "ask_limitations", "greet"]
+    # A question about the term keeps the classifier's reading.
+    assert bare_term_is_a_definition(ranking, "stable diffusion flaws", [(0, 16, "x")], "ask_definition", guide) == ranking
+    # Two terms ("gan vae") are no definition question; nor is a term read as a guide answer ("a chatbot").
+    assert bare_term_is_a_definition(ranking, "gan vae", [(0, 3, "gan"), (4, 7, "vae")], "ask_definition", guide) == ranking
+    guided = [("inform", 0.6), ("ask_definition", 0.4)]
+    assert bare_term_is_a_definition(guided, "a chatbot", [(2, 9, "dialogue")], "ask_definition", guide) == guided
