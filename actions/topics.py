@@ -8,8 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import explainer, first_entity, grounded_or, mentioned_concepts, remember, send
 from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
-from explainer.context import asks_something, names_only, question_topic, unknown_topic
-from explainer.names import GUIDE_INTENTS, Action as ActionName, Entity, Response, Slot
+from explainer.context import asks_something, focus, names_only, question_topic, unknown_topic
+from explainer.names import GUIDE_INTENTS, Action as ActionName, Entity, Intent, Response, Slot
 
 
 class ActionListTopics(Action):
@@ -35,12 +35,17 @@ def concept_spans(tracker: Tracker) -> List[tuple]:
     return [(e.get("start"), e.get("end")) for e in entities if e.get("entity") == Entity.CONCEPT]
 
 
+# What unclear_aspect says when the likeliest reading compares two topics: not an aspect of one entry.
+COMPARISON = "comparison"
+
 def unclear_aspect(tracker: Tracker) -> str:
     """The aspect the likeliest intent below the fallback asks for ("can it replace copilot?" -> uses), else
-    the definition; "" when that intent is about the decision guide."""
+    the definition; COMPARISON for a comparison; "" when that intent is about the decision guide."""
     best = tracker.get_intent_of_latest_message(skip_fallback_intent=True) or ""
     if best in GUIDE_INTENTS:
         return ""  # a topic named in a guide answer or a project description is part of the project
+    if best == Intent.ASK_COMPARISON:
+        return COMPARISON
     aspect = ASPECT_OF_INTENT.get(best, "definition")
     return "definition" if aspect in ("more", "simpler") else aspect
 
@@ -67,14 +72,23 @@ class ActionAskRephrase(Action):
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         sentence = tracker.latest_message.get("text") or ""
         aspect = unclear_aspect(tracker)
-        if len(candidates) == 1 and aspect and asks_something(sentence) and not tracker.active_loop_name:
+        if candidates and aspect and asks_something(sentence) and not tracker.active_loop_name:
             # The wording is unclear but the topic is not ("can it replace github copilot?", "where is privacy
             # and confidential information exchanged?"): answer about it, with the likeliest aspect, rather than
-            # ask to rephrase a question whose one topic we know. The answer's buttons lead to its other aspects.
+            # ask to rephrase a question whose topic we know. The answer's buttons lead to its other aspects.
             # Only for a question or a request to explain ("explain transformers please", read half as a definition
             # and half as "simpler"); "stable diffusion purple banana" is asked to be rephrased. Inside the guide
-            # an unclear message is more likely a guide answer, so the rephrase prompt stays there.
-            answer = bot.explain(candidates[0], aspect, tracker.get_slot(Slot.LAST_ASPECT))
+            # an unclear message is more likely a guide answer, so the rephrase prompt stays there. Of two topics,
+            # the likeliest reading decides: a comparison compares them ("why use cnn instead of rnn?"), any
+            # other aspect is about the one asked about, as for a clear question ("how long does elevenlabs take
+            # to fine-tune?" is about ElevenLabs).
+            if len(candidates) > 1 and aspect == COMPARISON:
+                answer = bot.compare(candidates[0], candidates[1])
+            else:
+                concept = focus(candidates, [bot.kb.entries[c].category for c in candidates])
+                # One topic read as a comparison ("can it replace github copilot?") has nothing to compare: what it is.
+                answer = bot.explain(concept, "definition" if aspect == COMPARISON else aspect,
+                                     tracker.get_slot(Slot.LAST_ASPECT))
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         if not candidates:

@@ -11,6 +11,7 @@ from actions.guide import ActionExplainFactor
 from actions.topics import ActionAskRephrase
 from tests.support.trackers import make_tracker
 from explainer.context import asks_why_about_topic, question_topic, resolve, topic_words
+from explainer.answers import short_name
 from explainer.kb import KnowledgeBase
 
 NOT_COVERED = "isn't something I cover"
@@ -71,9 +72,10 @@ def test_a_huge_word_is_no_topic_to_quote_back() -> None:
     assert topic_words("why " + "x? " * 20_000) == "x"
 
 
-def unclear_question(text: str, concept: str, second_best: str, active_loop: str = ""):
-    """A message below the fallback threshold whose one named topic is clear; `second_best` ranked under it."""
-    tracker = make_tracker(text, "nlu_fallback", [concept])
+def unclear_question(text: str, concept, second_best: str, active_loop: str = ""):
+    """A message below the fallback threshold whose named topics (one id, or a list) are clear; `second_best`
+    ranked under it."""
+    tracker = make_tracker(text, "nlu_fallback", [concept] if isinstance(concept, str) else concept)
     tracker.latest_message["intent_ranking"] = [
         {"name": "nlu_fallback", "confidence": 0.3}, {"name": second_best, "confidence": 0.29},
     ]
@@ -88,6 +90,19 @@ def test_an_unclear_question_about_one_known_topic_is_answered_about_it() -> Non
     assert "GitHub Copilot is used for generating software code" in text and "rephrase" not in text
     text = text_of(ActionAskRephrase(), unclear_question("where is privacy exchanged?", "privacy", "out_of_scope"))
     assert text.startswith("Privacy") and "rephrase" not in text
+
+
+def test_an_unclear_question_about_two_known_topics_compares_them_or_answers_about_the_one_asked(kb: KnowledgeBase) -> None:
+    # Read most likely as a comparison: both topics, side by side.
+    text = text_of(ActionAskRephrase(), unclear_question("Why use cnn instead of rnn here??", ["cnn", "rnn"], "ask_comparison"))
+    assert "rephrase" not in text and short_name(kb.entries["cnn"]) in text and short_name(kb.entries["rnn"]) in text
+    # Read most likely as another aspect: about the topic asked about, the first named (a challenge would win).
+    tracker = unclear_question("How much time elevenlabs complete fine tuning?", ["elevenlabs", "fine_tuning"], "ask_how_it_works")
+    text = text_of(ActionAskRephrase(), tracker)
+    assert "rephrase" not in text and kb.entries["elevenlabs"].how_it_works in text
+    # The same message inside the guide is still asked to be rephrased.
+    tracker = unclear_question("Why use cnn instead of rnn here??", ["cnn", "rnn"], "ask_comparison", "decision_guide_form")
+    assert "rephrase" in text_of(ActionAskRephrase(), tracker)
 
 
 def test_an_unclear_message_is_still_asked_to_be_rephrased_inside_the_guide_or_when_it_reads_as_a_guide_answer():
