@@ -27,8 +27,10 @@ pytestmark = [
 # development items once names were masked). Floors one or two items under them.
 # Evening (614 training sentences from public questions in other threads; start_guide and inform pooled):
 # understanding development 0.678, sealed 0.609; coverage development 0.754, sealed 0.672. Floors one item under.
-FLOORS = {"understanding_development": 0.66, "understanding_sealed": 0.60,
-          "coverage_development": 0.73, "coverage_sealed": 0.65}
+# Later (675 more public questions, C = 1, a bare term is a definition): understanding development 0.687, sealed
+# 0.643; coverage development 0.754, sealed 0.724. Floors one item under.
+FLOORS = {"understanding_development": 0.67, "understanding_sealed": 0.63,
+          "coverage_development": 0.73, "coverage_sealed": 0.70}
 
 
 def test_every_item_names_its_source_and_labels() -> None:

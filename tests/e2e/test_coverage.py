@@ -30,7 +30,10 @@ pytestmark = [
 # of the concept's arrival; 614 training sentences from public questions): development right 0.842, wrong 0.053;
 # sealed right 0.621 (36/58, as in the afternoon), wrong 0.155 (9/58, two more than the afternoon). The sealed errors
 # are not read; floors one item under the figures, so a further fall fails.
-FLOORS = {"coverage_development": (0.82, 0.08), "coverage_sealed": (0.60, 0.18)}
+# Later (verb forms of capability names, 675 more public questions, C = 1, a bare term is a definition, an unclear
+# question with two topics answered): development right 0.842, wrong 0.070 (4/57); sealed right 0.655 (38/58), wrong
+# 0.172 (10/58, one more). Floors one item under / over.
+FLOORS = {"coverage_development": (0.82, 0.09), "coverage_sealed": (0.63, 0.19)}
 
 
 @pytest.fixture(scope="module")
