@@ -20,10 +20,10 @@ from typing import Dict, List, Sequence, Tuple
 
 import yaml
 
-from explainer.intent_model import IntentModel, bare_term_is_a_definition, pool
+from explainer.intent_model import IntentModel
 from explainer.loader import load_knowledge_base
 from explainer.matching import ConceptIndex
-from explainer.names import GUIDE_INTENTS, Intent, Rasa
+from explainer.names import Rasa
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDS = 2
@@ -49,24 +49,19 @@ def thread(url: str) -> str:
     return re.sub(r"^www\.", "", re.sub(r"^https?://", "", url.strip())).rstrip("/")
 
 
-def fallback_settings() -> Tuple[float, float]:
-    """The FallbackClassifier's threshold and ambiguity threshold in config.yml."""
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    fallback = next(c for c in config["pipeline"] if c["name"] == "FallbackClassifier")
-    return float(fallback["threshold"]), float(fallback["ambiguity_threshold"])
-
-
-def configured_c() -> float:
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    component = next(c for c in config["pipeline"] if c["name"].endswith("ConceptMaskedIntentClassifier"))
-    return float(component.get("C", 0.5))
+def pipeline_settings() -> Tuple[float, float, float]:
+    """From config.yml: the classifier's C, and the FallbackClassifier's threshold and ambiguity threshold."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    classifier = next(c for c in pipeline if c["name"].endswith("ConceptMaskedIntentClassifier"))
+    fallback = next(c for c in pipeline if c["name"] == "FallbackClassifier")
+    return float(classifier.get("C", 0.5)), float(fallback["threshold"]), float(fallback["ambiguity_threshold"])
 
 
 class Scorer:
-    def __init__(self) -> None:
+    def __init__(self, threshold: float, ambiguity: float) -> None:
         kb = load_knowledge_base(ROOT / "knowledge")
         self.index = ConceptIndex(kb.names(), kb.written_names())
-        self.threshold, self.ambiguity = fallback_settings()
+        self.threshold, self.ambiguity = threshold, ambiguity
         self._spans: Dict[str, list] = {}
 
     def spans(self, sentence: str) -> list:
@@ -78,10 +73,7 @@ class Scorer:
         return IntentModel.fit([t for t, _ in examples], [self.spans(t) for t, _ in examples], [i for _, i in examples], C=c)
 
     def intent(self, model: IntentModel, sentence: str) -> str:
-        # As components/intent_classifier.py ranks.
-        spans = self.spans(sentence)
-        ranking = pool(model.rank(sentence, spans), GUIDE_INTENTS)
-        ranking = bare_term_is_a_definition(ranking, sentence, spans, Intent.ASK_DEFINITION, GUIDE_INTENTS)
+        ranking = model.read(sentence, self.spans(sentence))
         best = ranking[0][1]
         if best < self.threshold or (len(ranking) > 1 and best - ranking[1][1] < self.ambiguity):
             return Rasa.NLU_FALLBACK
@@ -105,11 +97,12 @@ def main() -> None:
                    for x in yaml.safe_load((ROOT / "tests/evaluation/real_phrasing" / f"{half}.yml").read_text())]
     heldout = [(t, i) for path in sorted((ROOT / "tests" / "nlu").glob("development_*.yml"))
                for t, i, _ in nlu_examples(path)]
-    scorer = Scorer()
+    configured_c, threshold, ambiguity = pipeline_settings()
+    scorer = Scorer(threshold, ambiguity)
     print(f"{len(written)} written sentences, {len(real)} real ones from {len(threads)} threads in {FOLDS} folds; "
           f"scored on the fold left out, {len(development)} real-phrasing development questions, "
           f"{len(heldout)} held-out development utterances")
-    for c in args.c or [configured_c()]:
+    for c in args.c or [configured_c]:
         for with_real in (False, True):
             totals = [0.0, 0.0, 0.0]
             for fold in range(FOLDS):

@@ -19,8 +19,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.knowledge_index import KnowledgeIndexed
 from explainer import intent_model
-from explainer.intent_model import IntentModel, bare_term_is_a_definition, pool
-from explainer.names import GUIDE_INTENTS, Intent
+from explainer.intent_model import IntentModel
 
 MODEL_FILE = "intent_model.skops"
 # The intent is read from this many first characters of a message. Its character n-grams cost CPU in
@@ -91,9 +90,7 @@ class ConceptMaskedIntentClassifier(KnowledgeIndexed, IntentClassifier, GraphCom
         for message in messages:
             whole = message.get(TEXT) or ""
             text = whole[:MAX_CLASSIFIED_CHARS]
-            spans = self._spans(whole, len(text))
-            ranked = pool(self._model.rank(text, spans), GUIDE_INTENTS)
-            ranked = bare_term_is_a_definition(ranked, text, spans, Intent.ASK_DEFINITION, GUIDE_INTENTS)
+            ranked = self._model.read(text, self._spans(whole, len(text)))
             ranking = [{"name": n, "confidence": c} for n, c in ranked]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]], add_to_output=True)

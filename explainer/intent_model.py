@@ -18,6 +18,7 @@ from sklearn.svm import LinearSVC
 
 from explainer.context import names_only
 from explainer.errors import GenAIError
+from explainer.names import GUIDE_INTENTS, Intent
 
 # Stands in for every knowledge-base name, so "how does a X work" reads the same whatever X is: a concept
 # added to knowledge/ is understood without new training sentences.
@@ -70,6 +71,11 @@ class IntentModel:
         probabilities = self.classifier.predict_proba(features)[0] * self._familiarity(masked)
         order = np.argsort(-probabilities, kind="stable")
         return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
+
+    def read(self, text: str, spans: Sequence[Span]) -> List[Tuple[str, float]]:
+        """The ranking the assistant acts on: intents that lead to the guide pooled, a bare term a definition."""
+        ranking = pool(self.rank(text, spans), GUIDE_INTENTS)
+        return bare_term_is_a_definition(ranking, text, spans, Intent.ASK_DEFINITION, GUIDE_INTENTS)
 
     def _features(self, masked: List[str], spans: Sequence[Sequence[Span]], fitting: bool = False):
         """One row per text, the same columns in training and prediction."""
