@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 Item = Tuple[str, str, str, Optional[str]]  # scenario id, factor id, answer, option id meant (None: "Not sure")
 
 
-def items(guide: DecisionGuide) -> List[Item]:
+def items(guide: DecisionGuide, name: str = "development") -> List[Item]:
     by_name = {f.name: f for f in guide.factors}
     found = []
-    for scenario in load(SETS / "development.yml"):
+    for scenario in load(SETS / f"{name}.yml"):
         for name, answer in scenario["answers"].items():
             factor = by_name[name]
             meant = next((o.id for o in factor.options if o.label == answer["intended"]), None)
@@ -102,13 +102,14 @@ def classifier(guide: DecisionGuide, data: List[Item], cross_validated: bool) ->
     return read
 
 
-def candidates(vocabulary: Optional[Path] = None) -> List[str]:
+def candidates(vocabulary: Optional[Path] = None, name: str = "development") -> List[str]:
     """One line per candidate, reading with knowledge/decision_guide.yml or the guide YAML at `vocabulary`."""
     guide = load_knowledge_base(ROOT / "knowledge").guide
     if vocabulary:
         guide = build_guide(yaml.safe_load(vocabulary.read_text(encoding="utf-8"))["decision_guide"])
-    data = items(guide)
+    data = items(guide, name)
     label = f" ({vocabulary})" if vocabulary else ""
+    label += "" if name == "development" else f" [{name}]"
     fallback = classifier(guide, data, cross_validated=True)
     return [
         score("vocabulary reader" + label, data, lambda _, f, s: guide.reading(f, s).option),
@@ -122,8 +123,10 @@ def candidates(vocabulary: Optional[Path] = None) -> List[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--vocabulary", type=Path, help="another decision_guide.yml to read with")
+    parser.add_argument("--set", default="development", choices=("development", "development_second"),
+                        help="which development set's answers to read (never a sealed one)")
     args = parser.parse_args()
-    print("\n".join(candidates(args.vocabulary)))
+    print("\n".join(candidates(args.vocabulary, args.set)))
 
 
 if __name__ == "__main__":

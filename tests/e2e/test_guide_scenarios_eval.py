@@ -10,6 +10,10 @@ a third time in a row means the guide could not read them (stuck). Gates are flo
 (sealed: expected outcome >= 0.95) is not reached yet, nothing is stuck:
 development 38/40 reached, 0 stuck; sealed 33/40 reached, 0 stuck (branch guide2, weights revised to the article;
 before it 34/40 and 30/40; before the reader 25/40 and 24/40, 1 stuck).
+
+development_second holds 40 scenarios written later by a new helper, the same way, and labelled the same way (both
+labellers agreed on all 40). Played against the guide that had been tuned on `development`, it reached 26/40: the
+first figure on scenarios nobody had tuned on, and the reason it is kept as a set of its own.
 """
 
 import json
@@ -29,7 +33,7 @@ pytestmark = [
 ]
 SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # (least share reaching the expected outcome, most stuck) per set: today's figures less a little noise.
-FLOORS = {"development": (0.92, 0), "sealed": (0.80, 0)}
+FLOORS = {"development": (0.92, 0), "development_second": (0.62, 0), "sealed": (0.80, 0)}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +43,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
 
 
 def test_both_halves_are_there() -> None:
-    assert {p.stem for p in SCENARIO_SETS} == {"development", "sealed"}
+    assert {p.stem for p in SCENARIO_SETS} == set(FLOORS)
     assert all(len(load(p)) >= 30 for p in SCENARIO_SETS)
 
 
