@@ -32,9 +32,10 @@ _THEN = re.compile(r"\bthen\b|->|→", re.IGNORECASE)
 # A reply listing this many clauses describes a sequence of steps.
 STEP_CLAUSES = 3
 # Counts written as digits ("~400", "8k", "2 million") or words.
-_NUMBER = re.compile(r"(\d[\d,.]*)\s*(k|m|thousand|million|billion|hundred)?\b\s*(years?|hours?|months?|weeks?|days?)?",
+_NUMBER = re.compile(r"(\d[\d,.]*)\s*(k|m|thousand|million|billion|hundred|lakh|crore)?\b\s*(years?|hours?|months?|weeks?|days?)?",
                      re.IGNORECASE)
-_MAGNITUDES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "billion": 10**9, "hundred": 100}
+_MAGNITUDES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "billion": 10**9, "hundred": 100,
+               "lakh": 100_000, "crore": 10_000_000}  # lakh and crore: how Indian English counts
 _WORD_COUNTS = {"couple hundred": 200, "few hundred": 300, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000, "billions": 2 * 10**9, "tons": 10_000,
                 "petabytes": 10**9, "terabytes": 10**8, "gigabytes": 10**6}
 # Words that state an amount: a thing counted is a thing the user has ("a few thousand support emails").

@@ -56,6 +56,13 @@ def test_an_opening_that_states_four_factors_fills_all_four(guide: DecisionGuide
         ("content_type", "captions + matching images for insta posts", "mixed"),
         ("data_availability", "~400 blog posts and thousands of photos and some clips", "both"),
         ("task_complexity", "write caption, then make picture that fits, then resize for each platform", "combined"),
+        # Counted the Indian way: fifty lakh (five million) chats are plenty, not "50, so little".
+        ("data_availability", "around 50 lakh real chats but we cannot use them directly", "lots_of_text"),
+        # Answers from the second blind development set that the first set's vocabulary could not read.
+        ("content_type", "SQL queries", "code"),
+        ("resources", "middling, we share one server with other teams", "moderate"),
+        ("privacy", "absolutely, it's privileged client information", "sensitive"),
+        ("expertise", "i am not programmer", "little"),
     ],
 )
 def test_free_text_answers_are_read(guide: DecisionGuide, factor: str, reply: str, option: str) -> None:
@@ -80,6 +87,12 @@ def test_a_model_named_in_a_question_is_no_answer(guide: DecisionGuide) -> None:
 def test_an_unreadable_answer_reads_as_nothing(guide: DecisionGuide) -> None:
     reading = guide.reading("resources", "we'll see how it goes lol")
     assert reading.option is None and not reading.candidates
+
+
+def test_i_dont_know_answers_only_the_question_asked(guide: DecisionGuide) -> None:
+    """"idk" to the data-quality question is "messy or unknown"; said in another answer it sets nothing unasked."""
+    assert guide.parse("data_quality", "idk") == "messy"
+    assert "data_quality" not in guide.prefill("idk, maybe a few GPUs")
 
 
 @pytest.mark.parametrize("reply, meaning", [("yes", True), ("yep that's it", True), ("no", False), ("nope", False),
