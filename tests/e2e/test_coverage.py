@@ -34,7 +34,8 @@ pytestmark = [
 # question with two topics answered): development right 0.842, wrong 0.070 (4/57); sealed right 0.655 (38/58), wrong
 # 0.172 (10/58, one more). Floors one item under / over. After a sixth round of public questions (kept on the
 # development figures): development unchanged; sealed right 0.638 (37/58), wrong 0.190 (11/58), at the floors.
-FLOORS = {"coverage_development": (0.82, 0.09), "coverage_sealed": (0.63, 0.19)}
+# After a seventh round (478 sentences): development unchanged; sealed right 0.655 (38/58), wrong 0.172 (10/58).
+FLOORS = {"coverage_development": (0.82, 0.09), "coverage_sealed": (0.63, 0.18)}
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ labellers agreed on all 40). Played against the guide that had been tuned on `de
 first figure on scenarios nobody had tuned on, and the reason it is kept as a set of its own. Vocabulary added from
 its unread answers (knowledge/decision_guide.yml) took it to 28/40, now in-sample; the rest are mostly scenarios
 whose labellers wanted a hybrid where the article's weights, read with the options meant, give another outcome.
+Sealed after that vocabulary: 34/40 (from 32/40), scored once, totals only.
 """
 
 import json
@@ -35,7 +36,7 @@ pytestmark = [
 ]
 SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # (least share reaching the expected outcome, most stuck) per set: today's figures less a little noise.
-FLOORS = {"development": (0.92, 0), "development_second": (0.65, 0), "sealed": (0.80, 0)}
+FLOORS = {"development": (0.92, 0), "development_second": (0.67, 0), "sealed": (0.82, 0)}
 
 
 @pytest.fixture(scope="module")
