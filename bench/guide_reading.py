@@ -31,12 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 Item = Tuple[str, str, str, Optional[str]]  # scenario id, factor id, answer, option id meant (None: "Not sure")
 
 
-def items(guide: DecisionGuide, name: str = "development") -> List[Item]:
+def items(guide: DecisionGuide, scenario_set: str = "development") -> List[Item]:
     by_name = {f.name: f for f in guide.factors}
     found = []
-    for scenario in load(SETS / f"{name}.yml"):
-        for name, answer in scenario["answers"].items():
-            factor = by_name[name]
+    for scenario in load(SETS / f"{scenario_set}.yml"):
+        for factor_name, answer in scenario["answers"].items():
+            factor = by_name[factor_name]
             meant = next((o.id for o in factor.options if o.label == answer["intended"]), None)
             found.append((scenario["id"], factor.id, answer["say"], meant))
     return found
@@ -102,14 +102,14 @@ def classifier(guide: DecisionGuide, data: List[Item], cross_validated: bool) ->
     return read
 
 
-def candidates(vocabulary: Optional[Path] = None, name: str = "development") -> List[str]:
+def candidates(vocabulary: Optional[Path] = None, scenario_set: str = "development") -> List[str]:
     """One line per candidate, reading with knowledge/decision_guide.yml or the guide YAML at `vocabulary`."""
     guide = load_knowledge_base(ROOT / "knowledge").guide
     if vocabulary:
         guide = build_guide(yaml.safe_load(vocabulary.read_text(encoding="utf-8"))["decision_guide"])
-    data = items(guide, name)
+    data = items(guide, scenario_set)
     label = f" ({vocabulary})" if vocabulary else ""
-    label += "" if name == "development" else f" [{name}]"
+    label += "" if scenario_set == "development" else f" [{scenario_set}]"
     fallback = classifier(guide, data, cross_validated=True)
     return [
         score("vocabulary reader" + label, data, lambda _, f, s: guide.reading(f, s).option),
@@ -123,7 +123,8 @@ def candidates(vocabulary: Optional[Path] = None, name: str = "development") -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--vocabulary", type=Path, help="another decision_guide.yml to read with")
-    parser.add_argument("--set", default="development", choices=("development", "development_second"),
+    development_sets = sorted(p.stem for p in SETS.glob("*.yml") if "sealed" not in p.stem)
+    parser.add_argument("--set", default="development", choices=development_sets,
                         help="which development set's answers to read (never a sealed one)")
     args = parser.parse_args()
     print("\n".join(candidates(args.vocabulary, args.set)))

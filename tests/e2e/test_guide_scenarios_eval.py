@@ -45,7 +45,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         yield assistant
 
 
-def test_both_halves_are_there() -> None:
+def test_every_set_is_there() -> None:
     assert {p.stem for p in SCENARIO_SETS} == set(FLOORS)
     assert all(len(load(p)) >= 30 for p in SCENARIO_SETS)
 
