@@ -1,9 +1,10 @@
 """Scores the trained model on the real-phrasing sets (tests/evaluation/real_phrasing/): questions people asked
 in public, each labelled with the intent and the knowledge-base entry it asks about ("not covered" when none).
 
-`python -m bench.real_phrasing [--errors]`: intent accuracy and, for covered items, how often the asked entry is
-among the concepts found, per set and half. Sealed halves print totals only, never their items; `--errors`
-lists the development halves' misses.
+`python -m bench.real_phrasing [--errors] [--without-near-copies]`: intent accuracy and, for covered items, how
+often the asked entry is among the concepts found, per set and half. Sealed halves print totals only, never their
+items; `--errors` lists the development halves' misses; `--without-near-copies` leaves out the questions that nearly
+copy a training sentence once names are masked (bench/near_copies.py), to show how much a figure rests on them.
 """
 
 import argparse
@@ -12,7 +13,7 @@ import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 import yaml
 
@@ -70,7 +71,8 @@ def _knowledge() -> Any:
     return load_knowledge_base(ROOT / "knowledge"), {x.strip() for x in lines if x.strip() and not x.startswith("#")}
 
 
-def score_sets(model: Path, paths: List[Path]) -> List[SetScore]:
+def score_sets(model: Path, paths: List[Path], keep: Callable[[str], bool] = lambda _: True) -> List[SetScore]:
+    """Each set's intent accuracy and entries found, over the items whose text `keep` accepts."""
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
@@ -79,7 +81,7 @@ def score_sets(model: Path, paths: List[Path]) -> List[SetScore]:
     scores = []
     for path in paths:
         result = SetScore(path.stem)
-        for item in load_items(path):
+        for item in (i for i in load_items(path) if keep(i["text"])):
             parsed = asyncio.run(agent.parse_message(item["text"]))
             intent = parsed["intent"]["name"]
             found = {e["value"] for e in parsed.get("entities", []) if e["entity"] == "concept"}
@@ -99,8 +101,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", action="store_true", help="list the development halves' misses")
     parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--without-near-copies", action="store_true",
+                        help="score only the questions with no near-copy among the training sentences (bench/near_copies.py)")
     args = parser.parse_args()
-    for result in score_sets(args.model, sorted(SETS.glob("*.yml"))):
+    keep: Callable[[str], bool] = lambda _: True
+    if args.without_near_copies:
+        from bench.near_copies import NearCopies, training_sentences
+        from explainer.matching import ConceptIndex
+
+        kb = _knowledge()[0]
+        near = NearCopies(ConceptIndex(kb.names(), kb.written_names()), training_sentences(ROOT / "data" / "nlu"))
+        keep = lambda text: not near.has_near_copy(text)  # noqa: E731
+    for result in score_sets(args.model, sorted(SETS.glob("*.yml")), keep):
         print(f"{result.name}: {result.total} questions, intent accuracy {result.intent_accuracy:.3f}, "
               f"asked entry found {result.concept_found}/{result.covered}")
         if args.errors and "sealed" not in result.name:

@@ -8,13 +8,13 @@ changing the TRAINING sentence, since evaluation labels are frozen.
 Sealed files are compared, never shown: a clash with a sealed item prints only the training sentence.
 """
 
-import re
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
 import yaml
 
+from bench.near_copies import MASK, masked_key
 from explainer.loader import load_knowledge_base
 from explainer.matching import ConceptIndex
 from tests.support.paths import ROOT
@@ -22,18 +22,9 @@ from tests.support.paths import ROOT
 TRAINING = ROOT / "data" / "nlu"
 NLU_SETS = sorted((ROOT / "tests" / "nlu").glob("*.yml"))
 REAL_PHRASING = sorted((ROOT / "tests" / "evaluation" / "real_phrasing").glob("*.yml"))
-MASK = "xconceptx"
 # Slow: masking every training and evaluation sentence takes about 25 s, the masking check alone 8 s on this 2-core
 # machine.
 pytestmark = pytest.mark.slow
-
-
-def masked_key(index: ConceptIndex, sentence: str) -> str:
-    """Concept names (knowledge-base names and aliases, as the matcher finds them) -> one token; then lowercase,
-    punctuation gone, spaces collapsed."""
-    for match in sorted(index.find_in(sentence), key=lambda m: m.start, reverse=True):
-        sentence = sentence[: match.start] + f" {MASK} " + sentence[match.end :]
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", sentence.lower()).split())
 
 
 def nlu_sentences(path: Path) -> List[str]:
