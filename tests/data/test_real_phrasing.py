@@ -33,8 +33,10 @@ pytestmark = [
 # cross-validation over about 820 earlier real questions, 0.621 -> 0.630): understanding development 0.713, sealed
 # 0.678; coverage development 0.754 -> 0.702 (three items; its floor lowered with the change, said in its commit),
 # sealed 0.741. Floors one item under.
-FLOORS = {"understanding_development": 0.70, "understanding_sealed": 0.67,
-          "coverage_development": 0.68, "coverage_sealed": 0.72}
+# After an eighth round (2026-12-05, 724 sentences; cross-validated 0.670 -> 0.689 on the earlier real ones):
+# understanding development 0.722, sealed 0.687; coverage development 0.754, sealed 0.776. Floors one item under.
+FLOORS = {"understanding_development": 0.71, "understanding_sealed": 0.67,
+          "coverage_development": 0.73, "coverage_sealed": 0.75}
 
 
 def test_every_item_names_its_source_and_labels() -> None:
