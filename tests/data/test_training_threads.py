@@ -28,7 +28,7 @@ def thread_key(url: str) -> str:
     topics and Reddit posts without the post or comment part. A query stays ('?p=123' is a page of its own)."""
     key = re.sub(r"^https?://(www\.)?", "", url.strip()).split("#")[0].replace("/?", "?").rstrip("/")
     for pattern in (_GITHUB, _DISCOURSE, _REDDIT):
-        match = pattern.match(key) if pattern is not _GITHUB else pattern.search(key)
+        match = pattern.match(key)
         if match:
             return match.group(1)
     return key
