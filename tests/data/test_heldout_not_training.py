@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from bench.near_copies import MASK, masked_key
+from bench.real_training_cv import nlu_examples
 from explainer.loader import load_knowledge_base
 from explainer.matching import ConceptIndex
 from tests.support.paths import ROOT
@@ -28,9 +29,7 @@ pytestmark = pytest.mark.slow
 
 
 def nlu_sentences(path: Path) -> List[str]:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    return [m.get("text") for m in load_data(str(path)).intent_examples]
+    return [text for text, _, _ in nlu_examples(path)]
 
 
 def training_keys(index: ConceptIndex) -> Dict[str, str]:
