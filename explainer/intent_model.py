@@ -6,6 +6,7 @@ Plain scikit-learn, no Rasa: components/intent_classifier.py adapts it to a Rasa
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Dict, List, Sequence, Tuple
@@ -75,6 +76,7 @@ class IntentModel:
     def read(self, text: str, spans: Sequence[Span]) -> List[Tuple[str, float]]:
         """The ranking the assistant acts on: intents that lead to the guide pooled, a bare term a definition."""
         ranking = pool(self.rank(text, spans), GUIDE_INTENTS)
+        ranking = a_topic_question_is_not_about_the_bot(ranking, text, spans, Intent.BOT_CHALLENGE)
         return bare_term_is_a_definition(ranking, text, spans, Intent.ASK_DEFINITION, GUIDE_INTENTS)
 
     def _features(self, masked: List[str], spans: Sequence[Sequence[Span]], fitting: bool = False):
@@ -127,6 +129,25 @@ def bare_term_is_a_definition(ranking: Sequence[Tuple[str, float]], sentence: st
     if not names_only(sentence, [(start, end) for start, end, _ in spans]):
         return list(ranking)
     return [(definition, 1.0)] + [(name, confidence) for name, confidence in ranking if name != definition]
+
+
+# Words by which a message speaks to or about the assistant itself: "are you ChatGPT", "is this built on an LLM",
+# "am I talking to GPT-4".
+_ADDRESSES_THE_BOT = re.compile(
+    r"\b(?:you|your|yours|yourself|u|ur|ya|this|here|talking to|speaking to|chatting with|my ai)\b", re.IGNORECASE
+)
+
+
+def a_topic_question_is_not_about_the_bot(ranking: Sequence[Tuple[str, float]], sentence: str,
+                                          spans: Sequence[Span], about_the_bot: str) -> List[Tuple[str, float]]:
+    """The ranking with `about_the_bot` moved last when the message names a knowledge-base topic and does not
+    speak to the assistant: "which model powers PrivateGPT?" asks about PrivateGPT, "are you ChatGPT?" about the
+    bot (issue 15, item 3). Read as a question about the bot, such a message got our own "I'm a bot" answer,
+    which says nothing about the topic. The next intent leads; below the fallback's threshold the topic is still
+    answered (an unclear question with one clear topic is answered about it)."""
+    if not ranking or ranking[0][0] != about_the_bot or not spans or _ADDRESSES_THE_BOT.search(sentence):
+        return list(ranking)
+    return [item for item in ranking if item[0] != about_the_bot] + [ranking[0]]
 
 
 def mask(text: str, spans: Sequence[Span]) -> str:

@@ -6,7 +6,14 @@ import pytest
 import yaml
 
 from components.intent_classifier import _trusted
-from explainer.intent_model import IntentModel, TooFewExamples, bare_term_is_a_definition, mask, pool
+from explainer.intent_model import (
+    IntentModel,
+    TooFewExamples,
+    a_topic_question_is_not_about_the_bot,
+    bare_term_is_a_definition,
+    mask,
+    pool,
+)
 from tests.support.servers import ROOT
 
 CONCEPTS = ["gan", "vae", "transformer", "diffusion model", "llm", "bert"]
@@ -124,3 +131,16 @@ def test_a_bare_term_is_a_definition_question_whatever_the_classifier_guessed() 
     assert bare_term_is_a_definition(ranking, "gan vae", [(0, 3, "gan"), (4, 7, "vae")], "ask_definition", guide) == ranking
     guided = [("inform", 0.6), ("ask_definition", 0.4)]
     assert bare_term_is_a_definition(guided, "a chatbot", [(2, 9, "dialogue")], "ask_definition", guide) == guided
+
+
+def test_a_question_naming_a_topic_without_speaking_to_the_bot_is_not_about_the_bot() -> None:
+    ranking = [("bot_challenge", 0.5), ("ask_how_it_works", 0.3), ("greet", 0.2)]
+    # "Which model powers PrivateGPT?" asks about PrivateGPT: the next intent leads, the bot's comes last.
+    sentence, span = "Which model powers privateGPT?", (19, 29, "privategpt")
+    moved = a_topic_question_is_not_about_the_bot(ranking, sentence, [span], "bot_challenge")
+    assert [n for n, _ in moved] == ["ask_how_it_works", "greet", "bot_challenge"]
+    # Speaking to the bot, or about "this" chat, keeps the bot's reading, names or not.
+    for sentence, span in [("are you ChatGPT?", (8, 15)), ("is this built on an llm", (20, 23)), ("am I talking to GPT-4", (16, 21))]:
+        assert a_topic_question_is_not_about_the_bot(ranking, sentence, [(*span, "x")], "bot_challenge") == ranking
+    # No topic named: nothing to answer about but the bot.
+    assert a_topic_question_is_not_about_the_bot(ranking, "who made it", [], "bot_challenge") == ranking
