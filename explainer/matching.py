@@ -4,7 +4,7 @@ hyphen and spacing variants), and a typo search over the same words finds names 
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from spacy.attrs import IDX, ORTH
 
@@ -59,7 +59,12 @@ class ConceptIndex:
                 keys, concepts = self._buckets.setdefault((form_key[:1], word_count), ([], []))
                 keys.append(form_key)
                 concepts.append(concept)
-        self._fuzzy_memo: Dict[Tuple[str, int], Tuple[str, int]] = {}
+        # The words of each key's written forms: a typo search hit is checked word by word against them.
+        self._name_words: Dict[str, FrozenSet[str]] = {}
+        for name, form_key in self.written:
+            self._name_words[form_key] = self._name_words.get(form_key, frozenset()) | frozenset(text.words(name))
+        self._fuzzy_memo: Dict[Tuple[str, int], Tuple[str, int, str]] = {}
+        text.common_words()  # loaded with the index, so that no conversation waits for it
         self.pipeline = BoundedPipeline(self._patterns, max_strings)
         # The last sentence and what was found in it: the concept matcher and the intent classifier both ask
         # about every message, and a message tokenized once is enough.
@@ -93,13 +98,14 @@ class ConceptIndex:
     def exact(self, span_key: str) -> str:
         return self.keys.get(span_key, "")
 
-    def fuzzy(self, span_key: str, word_count: int) -> Tuple[str, int]:
+    def fuzzy(self, span_key: str, word_count: int) -> Tuple[str, int, str]:
+        """(entry id, distance, the key it is near) of the nearest name within the typo allowance, else ("", 0, "")."""
         remembered = self._fuzzy_memo.get((span_key, word_count))
         if remembered is not None:
             return remembered
         keys, concepts = self._buckets.get((span_key[:1], word_count), ((), ()))
         nearest = text.closest(span_key, keys)
-        found = (concepts[nearest[0]], nearest[1]) if nearest else ("", 0)
+        found = (concepts[nearest[0]], nearest[1], keys[nearest[0]]) if nearest else ("", 0, "")
         if len(self._fuzzy_memo) < FUZZY_MEMO_SIZE:
             self._fuzzy_memo[(span_key, word_count)] = found
         return found
@@ -178,19 +184,29 @@ class ConceptIndex:
             if not text.allowed_typos(len(span_key)):
                 continue
             word_count = sum(w.count for w in span)
-            concept, dist = self.fuzzy(span_key, word_count)
+            concept, dist, near = self.fuzzy(span_key, word_count)
             if not concept and word_count == 2:
                 # A one-word name written apart with a typo ("deep fale", "chat gtp"): the joined words are one
                 # typo from the name's key. Two words and one typo at most: "train station" is two typos from
                 # "translation", and three words joined are nearly always other words.
-                concept, dist = self.fuzzy(span_key, 1)
+                concept, dist, near = self.fuzzy(span_key, 1)
                 if dist > 1:
                     concept, dist = "", 0
+            start, end = starts[i], ends[i + n - 1]
+            if concept and dist and self._swaps_a_word(original[start:end], near):
+                concept = ""
             if concept:
-                start, end = starts[i], ends[i + n - 1]
                 confidence = 1.0 - dist / (len(span_key) + 1)
                 return ConceptMatch(concept, start, end, original[start:end], round(confidence, 3)), n
         return None
+
+
+    def _swaps_a_word(self, written: str, near: str) -> bool:
+        """True when a typo search hit puts a common English word where the name has another: "the best model"
+        is no typo of "BERT model", nor "at a conference" of "coherence". Such hits answered questions about
+        the wrong entry; a typo makes a non-word ("trasnformer", "chat gtp") or slips inside a longer word."""
+        name_words = self._name_words.get(near)
+        return bool(name_words) and any(text.is_another_word(w, name_words) for w in text.words(written))
 
 
 class _Word:

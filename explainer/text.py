@@ -1,8 +1,10 @@
 """Text normalisation and fuzzy matching shared by the matcher and the lookups."""
 
+import functools
+import os
 import re
 import unicodedata
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Collection, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -12,6 +14,10 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # cost grows with the number of words, and a question that names a topic does so near its start. Exact
 # names are still found in the whole message. 4,096 is the longest Telegram message.
 MAX_FUZZY_CHARS = 4_096
+# An English word this frequent in pyspellchecker's word counts (from film subtitles) is written on purpose: 7,730
+# words, from "a" to "perception". Rarer ones may be typos ("lama" 1,138, "dale" 1,114); typos of names are
+# nearly never counted at all ("gtp", "stabel", "difusion" have 0).
+COMMON_WORD_COUNT = 5_000
 
 
 def fold(text: str) -> str:
@@ -85,3 +91,37 @@ def surface_forms(entry_id: str, name: str, aliases: Iterable[str]) -> List[str]
         forms.append(name.split("(")[0])
         forms.append(name[name.index("(") + 1 : name.rindex(")")])
     return [f for f in forms if f.strip()]
+
+
+@functools.lru_cache(maxsize=1)
+def common_words() -> FrozenSet[str]:
+    """Correctly spelt, common English words, lowercase. Loaded on first use (0.1 s), not on import."""
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(word for word, count in counts.items() if count >= COMMON_WORD_COUNT)
+
+
+def is_another_word(written: str, name_words: Collection[str]) -> bool:
+    """True when `written` is a common English word that is none of a name's words and no form of one: the
+    writer meant that word, it is no typo of the name's. "best model" is not "BERT model", "my model" not "ML
+    model", "conference" not "coherence"; "trained from scratch" is "train from scratch", "sentimental analysis"
+    "sentiment analysis" (a shared stem), "few short learning" "few-shot learning" (a letter added to a longer word).
+    A letter replaced makes another word: "recording" is not "rewording", "perception" not "perceptron"."""
+    if written in name_words or written not in common_words():
+        return False
+    for name_word in name_words:
+        shared = len(os.path.commonprefix([written, name_word]))
+        if shared >= 4 and shared >= min(len(written), len(name_word)) - 2:
+            return False
+        if len(written) >= 5 and _one_slip(written, name_word):
+            return False
+    return True
+
+
+def _one_slip(written: str, meant: str) -> bool:
+    """A letter left out, added or swapped with its neighbour ("short" for "shot"). A letter replaced by another
+    is not counted: between two real words that is nearly always another word ("recording", "rewording")."""
+    if OSA.distance(written, meant) != 1:
+        return False
+    return len(written) != len(meant) or sorted(written) == sorted(meant)

@@ -70,6 +70,10 @@ def test_names_aliases_case_plural_hyphen_space(matcher: ConceptMatcher, text: s
         # A one-word name written apart, with a typo.
         ("What is a deep Fale?", ["deepfake"]),
         ("is chat gtp free", ["chatgpt"]),
+        # Real words next to a name's words: an inflection, or a letter added to a longer word.
+        ("is this model trained from scratch?", ["pretraining"]),
+        ("can llms do sentimental analysis", ["llm", "sentiment_analysis"]),
+        ("few short learning vs fine tuning", ["few_shot_prompting", "fine_tuning"]),
     ],
 )
 def test_common_typos(matcher: ConceptMatcher, text: str, expected: List[str]) -> None:
@@ -87,6 +91,10 @@ def test_comparison_yields_two_concepts_in_order(matcher: ConceptMatcher) -> Non
         "what's the weather like tomorrow", "order me a pizza", "hello there", "what is a quantum blockchain",
         # Two typos from "translation" once joined: two words written apart may carry one typo, not two.
         "where is the train station",
+        # Common English words in place of a name's words are no typos of it: not "BERT model", "coherence",
+        # "rewording", "ML model", "Ollama".
+        "which is the best model for my project?", "I met someone at a conference", "can I use it while recording",
+        "is my model any good", "should I use vicuna or llama",
     ],
 )
 def test_no_concept_in_unrelated_text(matcher: ConceptMatcher, text: str) -> None:
