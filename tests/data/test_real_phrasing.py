@@ -35,8 +35,11 @@ pytestmark = [
 # sealed 0.741. Floors one item under.
 # After an eighth round (2026-12-05, 724 sentences; cross-validated 0.670 -> 0.689 on the earlier real ones):
 # understanding development 0.722, sealed 0.687; coverage development 0.754, sealed 0.776. Floors one item under.
-FLOORS = {"understanding_development": 0.71, "understanding_sealed": 0.67,
-          "coverage_development": 0.73, "coverage_sealed": 0.75}
+# After a ninth and tenth round (2026-12-05, later session, 824 sentences), no ambiguity margin in the fallback and a
+# typo search that no longer takes real words for names: understanding development 0.713, sealed 0.722; coverage
+# development 0.772, sealed 0.776. Floors one item under (understanding development stays at 0.71, just under).
+FLOORS = {"understanding_development": 0.71, "understanding_sealed": 0.71,
+          "coverage_development": 0.76, "coverage_sealed": 0.76}
 
 
 def test_every_item_names_its_source_and_labels() -> None:
