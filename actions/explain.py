@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import explainer, grounded_or, intent_of, last_concept, mentioned_concepts, remember, send
 from actions.feedback_offer import offer_feedback
 from explainer.context import asks_origin, focus, resolve, wants_simpler
-from explainer.names import Action as ActionName, Intent, Slot
+from explainer.names import Action as ActionName, Entity, Intent, Slot
 
 ASPECT_OF_INTENT = {
     Intent.ASK_DEFINITION: "definition",
@@ -80,7 +80,9 @@ class ActionCompare(Action):
             sentence = tracker.latest_message.get("text") or ""
             subject = resolve(sentence, named, None)
             if named:
-                send(dispatcher, bot.compare(named[0], named[0]))
+                # Two names of one entry ("ChatGPT vs Chat GPT") are told so; one name alone is asked for its partner.
+                mentions = list(tracker.get_latest_entity_values(Entity.CONCEPT))
+                send(dispatcher, bot.compare(named[0], named[0]) if len(mentions) > 1 else bot.compare_with_what(named[0]))
                 return []
             answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence))
             send(dispatcher, answer)

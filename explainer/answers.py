@@ -181,6 +181,13 @@ class Explainer:
 
     # -- two concepts ---------------------------------------------------------------------------
 
+    def compare_with_what(self, a: str) -> Answer:
+        """A comparison that names one topic ("is ChatGPT 3 or 4", "X vs what?"): ask for the other one."""
+        entry = self.kb.entries[a]
+        return Answer(
+            f"Which topic should I compare {entry.name} with?", self.suggestions(entry, "comparison"), [a], "comparison", "entry"
+        )
+
     def compare(self, a: str, b: str) -> Answer:
         ea, eb = self.kb.entries[a], self.kb.entries[b]
         if a == b:

@@ -84,6 +84,15 @@ def test_genai_vs_llm_comparison(kb: KnowledgeBase) -> None:
     assert comparison.relation in messages[0]["text"]
 
 
+def test_a_comparison_naming_one_topic_asks_for_the_other(kb: KnowledgeBase) -> None:
+    messages, _ = run(ActionCompare(), make_tracker("Is ChatGPT 3 Or 4", "ask_comparison", ["gpt_3"]))
+    assert messages[0]["text"] == f"Which topic should I compare {kb.entries['gpt_3'].name} with?"
+    assert messages[0]["buttons"]
+    # Two names of one entry are said to be one.
+    messages, _ = run(ActionCompare(), make_tracker("chatgpt vs chat gpt", "ask_comparison", ["chatgpt", "chatgpt"]))
+    assert messages[0]["text"].startswith(f"Both names refer to {kb.entries['chatgpt'].name}.")
+
+
 def test_source_of_the_last_answer(kb: KnowledgeBase) -> None:
     tracker = make_tracker("where is this from?", "ask_source", slots={"last_concepts": ["gan", "vae"]})
     messages, _ = run(ActionShowSource(), tracker)
