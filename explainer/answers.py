@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
+from explainer.context import asks_for_a_choice
 from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
 from explainer.passages import THRESHOLD
@@ -338,11 +339,14 @@ class Explainer:
 
     def which_topic(self, question: str = "") -> Answer:
         """No topic named: ask which, offering the topics nearest to the question (the ranking grounded answers
-        use), else the featured ones."""
-        return Answer(
-            "Which topic do you mean? Ask me about a concept, for example one of these.",
-            self._definition_buttons((self.kb.nearest(question) if question else []) or self.featured()),
-        )
+        use), else the featured ones. A question that asks what to use for one's own project ("lofi beats for my
+        stream, what do i use") is offered the decision guide as well: that is the part of the bot that answers it."""
+        buttons = self._definition_buttons((self.kb.nearest(question) if question else []) or self.featured())
+        text = "Which topic do you mean? Ask me about a concept, for example one of these."
+        if self.kb.guide and asks_for_a_choice(question):
+            text += " If you are choosing a model for a project, “Which fits my project?” asks a few questions and recommends one."
+            buttons = buttons[: MAX_BUTTONS - 1] + [Button("Which fits my project?", payload(Intent.START_GUIDE))]
+        return Answer(text, buttons)
 
     def rephrase(self, candidates: Sequence[str]) -> Answer:
         ids = [c for c in candidates if c in self.kb.entries] or self.featured()

@@ -120,6 +120,19 @@ MAX_TOPIC_WORDS = 4
 # read only this far, so a 64 KB message costs no more than a short one.
 MAX_TOPIC_WORD_CHARS = 40
 MAX_TOPIC_SENTENCE_CHARS = 300
+# A request for a recommendation for one's own project, which the decision guide answers: "what do i use",
+# "which model should we pick", "any recommendations", "best tool for my stream".
+_CHOICE = re.compile(
+    r"\b(?:what|which)\b[^?.!]{0,40}\b(?:should|do|can|could|would)\s+(?:i|we)\s+(?:use|pick|choose|go with|try)\b"
+    r"|\brecommend|\bbest\b[^?.!]{0,40}\bfor\s+(?:my|our)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_choice(sentence: str) -> bool:
+    return bool(_CHOICE.search(sentence))
+
+
 _FIRST_SENTENCE = re.compile(r"[^?.!]*")
 
 
