@@ -25,6 +25,10 @@ class Button:
     payload: str
 
 
+# Starts the decision guide: offered after a comparison of model families and to a question about what to use.
+GUIDE_BUTTON = Button("Which fits my project?", payload(Intent.START_GUIDE))
+
+
 @dataclass
 class Answer:
     text: str
@@ -223,7 +227,7 @@ class Explainer:
         guided = self.kb.guide and any({a, b} & set(o.families) for o in self.kb.guide.outcomes.values())
         if guided:
             # Comparing model families is often a step toward choosing one: offer the decision guide.
-            buttons.append(Button("Which fits my project?", payload(Intent.START_GUIDE)))
+            buttons.append(GUIDE_BUTTON)
         elif extra:
             buttons.append(Button(f"What is {short_name(self.kb.entries[extra])}?", payload(Intent.ASK_DEFINITION, [extra])))
         return Answer("\n".join(lines), buttons, [a, b], "comparison", "comparison")
@@ -344,8 +348,8 @@ class Explainer:
         buttons = self._definition_buttons((self.kb.nearest(question) if question else []) or self.featured())
         text = "Which topic do you mean? Ask me about a concept, for example one of these."
         if self.kb.guide and asks_for_a_choice(question):
-            text += " If you are choosing a model for a project, “Which fits my project?” asks a few questions and recommends one."
-            buttons = buttons[: MAX_BUTTONS - 1] + [Button("Which fits my project?", payload(Intent.START_GUIDE))]
+            text += f" If you are choosing a model for a project, “{GUIDE_BUTTON.title}” asks a few questions and recommends one."
+            buttons = buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON]
         return Answer(text, buttons)
 
     def rephrase(self, candidates: Sequence[str]) -> Answer:

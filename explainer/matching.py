@@ -200,7 +200,6 @@ class ConceptIndex:
                 return ConceptMatch(concept, start, end, original[start:end], round(confidence, 3)), n
         return None
 
-
     def _swaps_a_word(self, written: str, near: str) -> bool:
         """True when a typo search hit puts a common English word where the name has another: "the best model"
         is no typo of "BERT model", nor "at a conference" of "coherence". Such hits answered questions about

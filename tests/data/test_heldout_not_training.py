@@ -14,7 +14,7 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from bench.near_copies import MASK, masked_key
+from bench.near_copies import MASK, masked_key, training_sentences
 from bench.real_training_cv import nlu_examples
 from explainer.loader import load_knowledge_base
 from explainer.matching import ConceptIndex
@@ -35,9 +35,8 @@ def nlu_sentences(path: Path) -> List[str]:
 def training_keys(index: ConceptIndex) -> Dict[str, str]:
     """Masked key -> the first training sentence that has it."""
     keys: Dict[str, str] = {}
-    for path in sorted(TRAINING.glob("*.yml")):
-        for sentence in nlu_sentences(path):
-            keys.setdefault(masked_key(index, sentence), sentence)
+    for sentence in training_sentences(TRAINING):
+        keys.setdefault(masked_key(index, sentence), sentence)
     return keys
 
 
