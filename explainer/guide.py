@@ -82,6 +82,11 @@ class Factor:
     steps_option: Optional[str] = None
     # {"option", "below", "units"}: a stated count under `below` (in one of `units`, if given) means `option`.
     few: Optional[Mapping[str, Any]] = None
+    # Read only from a reply to this factor's own question, never from other statements (see prefill).
+    only_when_asked: bool = False
+    # {"factor", "option"}: a reply naming two kinds of that factor's options (text and a medium, two media: an
+    # option that combines others, or two options equally) means `option` ("make the clip and also put my voice on top" is a task of several media).
+    several_media: Optional[Mapping[str, str]] = None
 
     def option(self, option_id: str) -> Optional[Option]:
         return next((o for o in self.options if o.id == option_id), None)
@@ -104,9 +109,27 @@ class Caution:
 
 
 @dataclass(frozen=True)
+class Combination:
+    """Answers that mean more together than apart: each factor in `when` has one of its listed options."""
+
+    when: Mapping[str, Tuple[str, ...]]
+    weights: Mapping[str, int]
+    reason: str
+
+    def holds(self, answers: Mapping[str, Optional[str]]) -> bool:
+        return all(answers.get(f) in options for f, options in self.when.items())
+
+    def possible(self, answers: Mapping[str, Optional[str]], remaining: Sequence[str]) -> bool:
+        """Can still hold once the `remaining` factors are answered."""
+        return all(f in remaining or answers.get(f) in options for f, options in self.when.items())
+
+
+@dataclass(frozen=True)
 class Driver:
-    factor: Factor
-    option: Option
+    """An answer (or a combination of answers) that favours the winner by `margin`, and the reason it gives."""
+
+    reason: str
+    weights: Mapping[str, int]
     margin: int
 
 
@@ -127,6 +150,7 @@ class DecisionGuide:
     outcomes: Mapping[str, Outcome]
     factors: Tuple[Factor, ...]
     cautions: Tuple[Caution, ...]
+    combinations: Tuple[Combination, ...] = ()
     direct_answers_only: Tuple[str, ...] = ()
     # Phrases that name no answer in a statement: "LLM or image model?" asks; it does not say the output is images.
     not_answers: Tuple[str, ...] = ()
@@ -172,10 +196,25 @@ class DecisionGuide:
         """
         factor = self.factor(factor_id)
         found = read(factor, sentence, self.known)
+        implied = self._several_media(factor, sentence)
+        if implied and found.option != implied:
+            # Both readings are plausible ("understand the caller ... say it back" in voice): confirm the steps first.
+            return Reading(None, (implied, found.option)) if found.option else Reading(implied)
         if found.option or found.candidates:
             return found
         sentence_words = [text.singular(w) for w in text.words(sentence)]
         return Reading(self._by_own_words(factor, sentence_words))
+
+    def _several_media(self, factor: Factor, sentence: str) -> Optional[str]:
+        """`factor.several_media`'s option when the reply names two kinds of content, else None."""
+        rule = factor.several_media
+        if not rule:
+            return None
+        other = self.factor(rule["factor"])
+        content = read(other, sentence, self.known)
+        named = other.option(content.option or "")
+        # An option that `combines` others ("text plus images") is two kinds; so is a tie of two options.
+        return rule["option"] if (named and named.combines) or content.unsure else None
 
     def parse(self, factor_id: str, sentence: str) -> Optional[str]:
         """The option a reply to this factor's question names ("mostly images" -> images), else None."""
@@ -205,7 +244,9 @@ class DecisionGuide:
         the question just asked.
         """
         order = sorted(self.factors, key=lambda f: f.id != first)
-        return read_all(order, sentence, (*self.direct_answers_only, *self.not_answers), self.known)
+        found = read_all(order, sentence, (*self.direct_answers_only, *self.not_answers), self.known)
+        # A factor read only when asked still claims its words, so they answer no other factor either.
+        return {f: o for f, o in found.items() if f == first or not self.factor(f).only_when_asked}
 
     def change(self, sentence: str) -> Optional[Tuple[str, str]]:
         """(factor, option) a what-if names ("what if we had little data?" -> data_availability, little).
@@ -238,6 +279,10 @@ class DecisionGuide:
             if option:
                 for outcome, weight in option.weights.items():
                     totals[outcome] += weight
+        for combination in self.combinations:
+            if combination.holds(answers):
+                for outcome, weight in combination.weights.items():
+                    totals[outcome] += weight
         return totals
 
     def leader(self, totals: Mapping[str, int]) -> str:
@@ -248,13 +293,12 @@ class DecisionGuide:
         totals = self.totals(answers)
         winner = self.leader(totals)
         drivers = []
-        for factor in self.factors:
-            option = factor.option(answers.get(factor.id) or "")
-            if option:
-                others = [w for o, w in option.weights.items() if o != winner]
-                margin = option.weights.get(winner, 0) - max(others, default=0)
-                if margin > 0:
-                    drivers.append(Driver(factor, option, margin))
+        reasons = [(o.reason, o.weights) for o in (f.option(answers.get(f.id) or "") for f in self.factors) if o]
+        reasons += [(c.reason, c.weights) for c in self.combinations if c.holds(answers)]
+        for reason, weights in reasons:
+            margin = weights.get(winner, 0) - max((w for o, w in weights.items() if o != winner), default=0)
+            if margin > 0:
+                drivers.append(Driver(reason, weights, margin))
         drivers.sort(key=lambda d: -d.margin)
         context = {**{k: v for k, v in answers.items() if v}, "outcome": winner}
         cautions = [c for c in self.cautions if any(context.get(k) in v for k, v in c.when.items())]
@@ -275,6 +319,11 @@ class DecisionGuide:
             swing = sum(
                 max([0] + [o.weights.get(other, 0) - o.weights.get(winner, 0) for o in self.factor(f).options])
                 for f in remaining
+            )
+            # A combination still open may add its weights too (one already holding is in the totals).
+            swing += sum(
+                max(0, c.weights.get(other, 0) - c.weights.get(winner, 0))
+                for c in self.combinations if not c.holds(answers) and c.possible(answers, remaining)
             )
             lead = totals[winner] - totals[other]
             other_wins_ties = self.tie_break.index(other) < self.tie_break.index(winner)
@@ -306,6 +355,8 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
             always_ask=bool(f.get("always_ask", False)),
             steps_option=f.get("steps_option"),
             few=dict(f["few"]) if f.get("few") else None,
+            only_when_asked=bool(f.get("only_when_asked", False)),
+            several_media=dict(f["several_media"]) if f.get("several_media") else None,
             options=tuple(
                 Option(o["id"], o["label"], tuple(o["synonyms"]), dict(o["weights"]), o["reason"],
                        tuple(tuple(g) for g in o.get("combines") or ()), tuple(o.get("outranks") or ()))
@@ -318,6 +369,10 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
         Caution(c["concept"], {k: tuple(v) for k, v in c["when"].items()}, c["text"])
         for c in raw.get("cautions", [])
     )
+    combinations = tuple(
+        Combination({k: tuple(v) for k, v in c["when"].items()}, dict(c["weights"]), c["reason"])
+        for c in raw.get("combinations") or []
+    )
     return DecisionGuide(
         source=raw["source"],
         tie_break=tuple(raw["tie_break"]),
@@ -325,10 +380,12 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
         outcomes=outcomes,
         factors=factors,
         cautions=cautions,
+        combinations=combinations,
         direct_answers_only=tuple(raw.get("direct_answers_only", [])),
         not_answers=tuple(raw.get("not_answers", [])),
         known=frozenset(known_words(
             *(t for f in factors for t in (f.name, f.question, f.why, *(o.reason for o in f.options))),
             *(t for o in outcomes.values() for t in (o.name, o.fits)), *(c.text for c in cautions),
+            *(c.reason for c in combinations),
         )),
     )

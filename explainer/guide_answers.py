@@ -59,7 +59,7 @@ class GuideExplainer:
         lines = []
         if changed:
             lines.append(changed)
-        reasons = [d.option.reason for d in result.drivers]
+        reasons = [d.reason for d in result.drivers]
         lines.append(f"Recommendation: {outcome.name}.")
         if reasons:
             # Reasons contain commas of their own, so semicolons keep them apart.

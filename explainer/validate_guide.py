@@ -10,6 +10,7 @@ OUTCOME_FIELDS = ("id", "name", "fits", "families", "tools")
 FACTOR_FIELDS = ("id", "name", "question", "why", "options")
 OPTION_FIELDS = ("id", "label", "synonyms", "weights", "reason")
 CAUTION_FIELDS = ("concept", "when", "text")
+COMBINATION_FIELDS = ("when", "weights", "reason")
 
 
 def _missing(item: Dict[str, Any], fields: tuple) -> List[str]:
@@ -61,7 +62,11 @@ def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> No
         phrases: Dict[str, str] = {}
         for option in factor.get("options") or []:
             _check_option(where, option, outcome_ids, options, phrases, add)
-        _check_reading_rules(where, factor, options, add)
+        ids = {f.get("id") for f in guide.get("factors") or [] if isinstance(f, dict)}
+        _check_reading_rules(where, factor, options, add, ids)
+
+    for combination in guide.get("combinations") or []:
+        _check_combination(label, combination, outcome_ids, factor_options, add)
 
     for caution in guide.get("cautions") or []:
         where = f"{label}: caution '{caution.get('concept')}'{_at(caution)}"
@@ -81,8 +86,15 @@ def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> No
                     add(f"{where}: field 'when': '{key}' has no option '{value}'.")
 
 
-def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add) -> None:
+def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add, factor_ids: set = frozenset()) -> None:
     """The answer-reading rules (explainer/guide_reader.py) name options of their own factor."""
+    if "only_when_asked" in factor and not isinstance(factor["only_when_asked"], bool):
+        add(f"{where}: field 'only_when_asked' must be true or false.")
+    several = factor.get("several_media")
+    if several is not None:
+        if (not isinstance(several, dict) or several.get("option") not in options
+                or several.get("factor") not in factor_ids or several.get("factor") == factor.get("id")):
+            add(f"{where}: field 'several_media' must be {{factor: <another factor's id>, option: <an option id of this factor>}}.")
     if factor.get("steps_option") is not None and factor["steps_option"] not in options:
         add(f"{where}: field 'steps_option': unknown option '{factor['steps_option']}'.")
     few = factor.get("few")
@@ -128,3 +140,42 @@ def _check_option(where: str, option: Any, outcome_ids: list, seen: set, phrases
         if owner and owner != option.get("id"):
             add(f"{at}: field 'synonyms': '{synonym}' also belongs to option '{owner}'.")
         phrases[phrase] = option.get("id")
+
+
+def _check_combination(label: str, combination: Any, outcome_ids: list, factor_options: Dict[str, set], add) -> None:
+    """A combination names factors with their options, whole-number weights of known outcomes, and a reason."""
+    if not isinstance(combination, dict):
+        add(f"{label}: every combination must be a mapping with when, weights and reason.")
+        return
+    where = f"{label}: combination{_at(combination)}"
+    for name in _missing(combination, COMBINATION_FIELDS):
+        add(f"{where}: field '{name}' is missing.")
+    when = combination.get("when")
+    if when is not None and not isinstance(when, dict):
+        add(f"{where}: field 'when' must map factor ids to lists of their option ids.")
+        when = {}
+    for key, values in (when or {}).items():
+        if key == LINE:
+            continue
+        if key not in factor_options:
+            add(f"{where}: field 'when': unknown factor '{key}'.")
+            continue
+        if not isinstance(values, list):
+            add(f"{where}: field 'when': '{key}' must list option ids, found {values!r}.")
+            continue
+        for value in values:
+            if value not in factor_options[key]:
+                add(f"{where}: field 'when': '{key}' has no option '{value}'.")
+    weights = combination.get("weights")
+    if weights is not None and not isinstance(weights, dict):
+        add(f"{where}: field 'weights' must map outcome ids to whole numbers.")
+        weights = {}
+    for outcome, weight in (weights or {}).items():
+        if outcome == LINE:
+            continue
+        if outcome not in outcome_ids:
+            add(f"{where}: field 'weights': unknown outcome '{outcome}'.")
+        if not isinstance(weight, int) or isinstance(weight, bool):
+            add(f"{where}: field 'weights': '{outcome}' must be a whole number, found {weight!r}.")
+    if "reason" in combination and not isinstance(combination["reason"], str):
+        add(f"{where}: field 'reason' must be text.")

@@ -52,7 +52,7 @@ def test_scenarios(guide: DecisionGuide, name: str, _: str, answers: dict, expec
     result = guide.score(answers)
     assert result.outcome.id == expected, (name, result.totals)
     assert result.drivers, "a recommendation must name the answers that drove it"
-    assert all(d.option.weights.get(expected, 0) > 0 for d in result.drivers)
+    assert all(d.weights.get(expected, 0) > 0 for d in result.drivers)
 
 
 def test_every_option_of_every_factor_adds_its_weights(guide: DecisionGuide) -> None:
@@ -157,6 +157,36 @@ def test_cautions(guide: DecisionGuide) -> None:
     assert "hallucination" in {c.concept for c in guide.score({"content_type": "text"}).cautions}
 
 
+def test_a_medium_made_with_text_work_is_a_hybrid(guide: DecisionGuide) -> None:
+    # An audiobook project: public-domain ebook texts turned into narration in several steps, by a volunteer with
+    # little money and no ML. Each answer alone leans to an LLM or an audio model; together they need both.
+    answers = {"content_type": "audio", "data_availability": "lots_of_text", "task_complexity": "combined",
+               "resources": "limited", "data_quality": "clean_text", "application_domain": "marketing",
+               "expertise": "little", "privacy": "not_sensitive"}
+    result = guide.score(answers)
+    assert result.outcome.id == "hybrid", result.totals
+    assert any("several steps" in d.reason for d in result.drivers), [d.reason for d in result.drivers]
+    # Spoken audio alone, from recordings, in one step, stays with the audio model.
+    plain = {**answers, "data_availability": "media", "task_complexity": "creative"}
+    assert guide.score(plain).outcome.id == "generative_model"
+
+
+def test_a_task_naming_two_media_is_several_steps(guide: DecisionGuide) -> None:
+    # No "then", one clause: the two media alone say the task spans them.
+    assert guide.parse("task_complexity", "make the video and add a voice over") == "combined"
+    assert guide.parse("task_complexity", "write the captions and make the pictures") == "combined"
+    # Understanding words beside two media: both plausible, so a yes/no confirmation, several steps first.
+    reading = guide.reading("task_complexity", "answer the question in text and say it back as speech")
+    assert reading.candidates == ("combined", "language"), reading
+    assert guide.parse("task_complexity", "summarize long reports") == "language"
+
+
+def test_task_complexity_is_read_only_from_its_own_question(guide: DecisionGuide) -> None:
+    opening = "we want a kiosk that answers questions and shows illustrations"
+    assert "task_complexity" not in guide.prefill(opening)
+    assert guide.prefill("answer questions, nothing creative", first="task_complexity")["task_complexity"] == "language"
+
+
 def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
     folder = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", folder)
@@ -175,6 +205,13 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
         ('label: "No"', "label: No", "field 'label' must be text"),
         ("when: {privacy: [sensitive]}", "when: {privacy: [secret]}", "'privacy' has no option 'secret'"),
         ("tie_break: [llm, generative_model, hybrid]", "tie_break: [llm, hybrid]", "field 'tie_break'"),
+        ("task_complexity: [combined]}", "task_complexity: [several]}", "'task_complexity' has no option 'several'"),
+        ("task_complexity: [combined]}", "task_complex: [combined]}", "unknown factor 'task_complex'"),
+        ("weights: {hybrid: 3}", "weights: {hybird: 3}", "unknown outcome 'hybird'"),
+        ("several_media: {factor: content_type, option: combined}", "several_media: {factor: content, option: combined}",
+         "field 'several_media'"),
+        ("only_when_asked: true", "only_when_asked: sometimes", "field 'only_when_asked' must be true or false"),
+        ("weights: {hybrid: 3}", "weights: {hybrid: lots}", "'hybrid' must be a whole number"),
     ],
 )
 def test_broken_guide_is_rejected_with_a_clear_sentence(tmp_path: Path, old: str, new: str, expected: str) -> None:
