@@ -78,15 +78,22 @@ class Subject:
     unknown: Optional[str] = None
 
 
+# "What's going on?", "what is wrong", "what's the issue": idioms that ask about a situation, not a topic, so
+# "generator fools it perfectly. What's going on?" is not answered as if "going" were a term.
+_SITUATION_WORDS = frozenset("going on happening wrong up issue matter deal".split())
+
+
 def unknown_topic(sentence: str) -> Optional[str]:
     """The topic a question names when it names one, e.g. "quantum blockchain"; None for "what is it"."""
     match = _SUBJECT.search(sentence)
     if not match:
         return None
     topic_words = text.words(match.group("topic"))
+    if topic_words and set(topic_words) <= _SITUATION_WORDS | QUESTION_WORDS | {"here", "this", "that", "it"}:
+        return None
     if any(w in PRONOUNS for w in topic_words):
         return None
-    content = [w for w in topic_words if w not in QUESTION_WORDS]
+    content = [w for w in topic_words if w not in QUESTION_WORDS and w not in ("going", "happening")]
     if not content:
         return None
     return " ".join(dict.fromkeys(content))

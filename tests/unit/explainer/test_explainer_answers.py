@@ -124,6 +124,10 @@ def test_suggest_finds_near_names(kb: KnowledgeBase) -> None:
         ("when was it introduced?", None),
         ("any examples?", None),
         ("what are the limitations", None),
+        ("the loss is flat. what's going on?", None),
+        ("What is wrong here?", None),
+        ("what's the issue", None),
+        ("what's going on with quantum blockchain?", "quantum blockchain"),
     ],
 )
 def test_unknown_topic_extraction(sentence: str, topic: str) -> None:
