@@ -30,7 +30,8 @@ class SetScore:
     intent_right: int = 0
     covered: int = 0
     concept_found: int = 0
-    errors: List[str] = field(default_factory=list)
+    # Not in repr (a failed assertion prints the object); never filled for a sealed half.
+    errors: List[str] = field(default_factory=list, repr=False)
 
     @property
     def intent_accuracy(self) -> float:
@@ -91,7 +92,7 @@ def score_sets(model: Path, paths: List[Path], keep: Callable[[str], bool] = lam
             if wanted:
                 result.covered += 1
                 result.concept_found += set(wanted) <= found
-            if intent != item["intent"] or not set(wanted) <= found:
+            if "sealed" not in path.stem and (intent != item["intent"] or not set(wanted) <= found):
                 result.errors.append(f"{item['text']!r}: {item['intent']} -> {intent}; {wanted} -> {sorted(found)}")
         scores.append(result)
     return scores

@@ -18,8 +18,9 @@ class Scores:
     concept_precision: float
     concept_recall: float
     concept_f1: float
-    confusions: List[Tuple[str, str, int]] = field(default_factory=list)
-    errors: List[str] = field(default_factory=list)
+    # Not in repr: a failed assertion prints the object, and a sealed set's items must stay unread.
+    confusions: List[Tuple[str, str, int]] = field(default_factory=list, repr=False)
+    errors: List[str] = field(default_factory=list, repr=False)
 
 
 def _f1(p: float, r: float) -> float:
