@@ -84,8 +84,8 @@ class Factor:
     few: Optional[Mapping[str, Any]] = None
     # Read only from a reply to this factor's own question, never from other statements (see prefill).
     only_when_asked: bool = False
-    # {"factor", "option"}: a reply naming two kinds of that factor's options (text and a medium, two media: an
-    # option that combines others, or two options equally) means `option` ("make the clip and also put my voice on top" is a task of several media).
+    # {"factor", "option"}: a reply naming two kinds of that factor's content (its combining option, "text plus
+    # images", or two of the kinds that option lists, "a video with a voice over") means `option` ("make the clip and also put my voice on top" is a task of several media).
     several_media: Optional[Mapping[str, str]] = None
 
     def option(self, option_id: str) -> Optional[Option]:
@@ -213,8 +213,12 @@ class DecisionGuide:
         other = self.factor(rule["factor"])
         content = read(other, sentence, self.known)
         named = other.option(content.option or "")
-        # An option that `combines` others ("text plus images") is two kinds; so is a tie of two options.
-        return rule["option"] if (named and named.combines) or content.unsure else None
+        if named and named.combines:
+            return rule["option"]  # "text plus images"
+        # Two options named equally, both kinds that a combining option lists ("the video ... a voice over"); not
+        # a tie with code or synthetic data, which is one kind said vaguely.
+        kinds = {o for option in other.options for group in option.combines for o in group}
+        return rule["option"] if content.unsure and set(content.candidates) <= kinds else None
 
     def parse(self, factor_id: str, sentence: str) -> Optional[str]:
         """The option a reply to this factor's question names ("mostly images" -> images), else None."""
