@@ -15,6 +15,9 @@ from explainer.spacy_pipeline import MAX_STRINGS, BoundedPipeline
 # "gpt" and "4o", as "gpt 4o" is; punctuation tokens hold none.
 _RUN = re.compile(r"[^\W_]+")
 MAX_FUZZY_TOKENS = 3
+# A name with a word written apart is looked up exactly over this many message words: "sent to open ai" is four
+# words for the three of the privacy alias "sent to OpenAI". Exact look-ups only beyond MAX_FUZZY_TOKENS.
+MAX_APART_TOKENS = 5
 # A name of more words than this is matched as written and with all its words joined, not in every mix of the
 # two (2 ** (words - 1) patterns).
 MAX_JOINED_WORDS = 6
@@ -170,6 +173,14 @@ class ConceptIndex:
         i: int,
         original: str,
     ) -> Optional[Tuple[ConceptMatch, int]]:
+        for n in range(min(MAX_APART_TOKENS, len(words) - i), MAX_FUZZY_TOKENS, -1):
+            if any(covered[i : i + n]):
+                continue
+            span = words[i : i + n]
+            concept = self.keys.get("".join(w.compact for w in span[:-1]) + span[-1].tail_key)
+            if concept:
+                start, end = starts[i], ends[i + n - 1]
+                return ConceptMatch(concept, start, end, original[start:end], 1.0), n
         longest = min(MAX_FUZZY_TOKENS, len(words) - i)
         for n in range(longest, 0, -1):
             if any(covered[i : i + n]):

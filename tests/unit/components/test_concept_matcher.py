@@ -70,6 +70,8 @@ def test_names_aliases_case_plural_hyphen_space(matcher: ConceptMatcher, text: s
         # A one-word name written apart, with a typo.
         ("What is a deep Fale?", ["deepfake"]),
         ("is chat gtp free", ["chatgpt"]),
+        # A word written apart inside a longer alias ("sent to OpenAI"): four message words for three.
+        ("is my data sent to open ai servers", ["privacy"]),
         # Real words next to a name's words: an inflection, or a letter added to a longer word.
         ("is this model trained from scratch?", ["pretraining"]),
         ("can llms do sentimental analysis", ["llm", "sentiment_analysis"]),
