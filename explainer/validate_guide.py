@@ -123,14 +123,7 @@ def _check_option(where: str, option: Any, outcome_ids: list, seen: set, phrases
     if option.get("id") in seen:
         add(f"{at}: duplicate option id.")
     seen.add(option.get("id"))
-    weights = option.get("weights") or {}
-    for outcome, weight in weights.items():
-        if outcome == LINE:
-            continue
-        if outcome not in outcome_ids:
-            add(f"{at}: field 'weights': unknown outcome '{outcome}'.")
-        if not isinstance(weight, int) or isinstance(weight, bool):
-            add(f"{at}: field 'weights': '{outcome}' must be a whole number, found {weight!r}.")
+    _check_weights(at, option.get("weights") or {}, outcome_ids, add)
     for synonym in option.get("synonyms") or []:
         if not isinstance(synonym, str):
             add(f"{at}: field 'synonyms': {synonym!r} is not text (quote yes/no/on/off in YAML).")
@@ -166,16 +159,20 @@ def _check_combination(label: str, combination: Any, outcome_ids: list, factor_o
         for value in values:
             if value not in factor_options[key]:
                 add(f"{where}: field 'when': '{key}' has no option '{value}'.")
-    weights = combination.get("weights")
-    if weights is not None and not isinstance(weights, dict):
-        add(f"{where}: field 'weights' must map outcome ids to whole numbers.")
-        weights = {}
-    for outcome, weight in (weights or {}).items():
+    _check_weights(where, combination.get("weights") or {}, outcome_ids, add)
+    if "reason" in combination and not isinstance(combination["reason"], str):
+        add(f"{where}: field 'reason' must be text.")
+
+
+def _check_weights(at: str, weights: Any, outcome_ids: list, add) -> None:
+    """Weights map known outcome ids to whole numbers."""
+    if not isinstance(weights, dict):
+        add(f"{at}: field 'weights' must map outcome ids to whole numbers.")
+        return
+    for outcome, weight in weights.items():
         if outcome == LINE:
             continue
         if outcome not in outcome_ids:
-            add(f"{where}: field 'weights': unknown outcome '{outcome}'.")
+            add(f"{at}: field 'weights': unknown outcome '{outcome}'.")
         if not isinstance(weight, int) or isinstance(weight, bool):
-            add(f"{where}: field 'weights': '{outcome}' must be a whole number, found {weight!r}.")
-    if "reason" in combination and not isinstance(combination["reason"], str):
-        add(f"{where}: field 'reason' must be text.")
+            add(f"{at}: field 'weights': '{outcome}' must be a whole number, found {weight!r}.")
