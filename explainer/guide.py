@@ -85,7 +85,8 @@ class Factor:
     # Read only from a reply to this factor's own question, never from other statements (see prefill).
     only_when_asked: bool = False
     # {"factor", "option"}: a reply naming two kinds of that factor's content (its combining option, "text plus
-    # images", or two of the kinds that option lists, "a video with a voice over") means `option` ("make the clip and also put my voice on top" is a task of several media).
+    # images", or two of the kinds that option lists, "a video with a voice over") means `option`: "make the clip
+    # and also put my voice on top" is a task of several media.
     several_media: Optional[Mapping[str, str]] = None
 
     def option(self, option_id: str) -> Optional[Option]:
