@@ -39,7 +39,9 @@ pytestmark = [
 # (37/58, one fewer), wrong 0.172 (10/58). The sealed floor for right goes one item under.
 # After a ninth and tenth round and the typo search fix (2026-12-05, later session): development unchanged; sealed
 # right 0.655 (38/58), wrong 0.155 (9/58). Floors one item under / over.
-FLOORS = {"coverage_development": (0.82, 0.09), "coverage_sealed": (0.63, 0.18)}
+# After an eleventh round and the guide and matching changes of 2026-12-05 (a new session): development unchanged
+# (48/57 right, 4 wrong); sealed right 0.655 (38/58), wrong 0.138 (8/58, one fewer). Wrong floor one item over.
+FLOORS = {"coverage_development": (0.82, 0.09), "coverage_sealed": (0.63, 0.16)}
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,10 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # fewer); the sealed floor goes one scenario under.
 # After a ninth and tenth round (later the same day): development 37/40 (one fewer: an opening now read as a concept
 # question with no concept), second set 28/40, sealed 33/40; floors unchanged.
-FLOORS = {"development": (0.92, 0), "development_second": (0.67, 0), "sealed": (0.80, 0)}
+# After combinations of answers in the scoring, task complexity read only when asked, and an eleventh round of
+# training sentences (2026-12-05, a new session): development 37/40, second set 31/40 (33 before the round),
+# sealed 34/40 (one more), one ended without a result; floors one scenario under.
+FLOORS = {"development": (0.92, 0), "development_second": (0.75, 0), "sealed": (0.82, 0)}
 
 
 @pytest.fixture(scope="module")
