@@ -173,26 +173,17 @@ class ConceptIndex:
         i: int,
         original: str,
     ) -> Optional[Tuple[ConceptMatch, int]]:
-        for n in range(min(MAX_APART_TOKENS, len(words) - i), MAX_FUZZY_TOKENS, -1):
-            if any(covered[i : i + n]):
-                continue
-            span = words[i : i + n]
-            concept = self.keys.get("".join(w.compact for w in span[:-1]) + span[-1].tail_key)
-            if concept:
-                start, end = starts[i], ends[i + n - 1]
-                return ConceptMatch(concept, start, end, original[start:end], 1.0), n
-        longest = min(MAX_FUZZY_TOKENS, len(words) - i)
-        for n in range(longest, 0, -1):
+        for n in range(min(MAX_APART_TOKENS, len(words) - i), 0, -1):
             if any(covered[i : i + n]):
                 continue
             span = words[i : i + n]
             span_key = "".join(w.compact for w in span[:-1]) + span[-1].tail_key
-            # A name with a word written apart where the name has none ("chat gpt", "mid journey").
+            # A name with a word written apart where the name has none ("chat gpt", "mid journey", "go to open ai").
             concept = self.keys.get(span_key) if n > 1 else None
             if concept:
                 start, end = starts[i], ends[i + n - 1]
                 return ConceptMatch(concept, start, end, original[start:end], 1.0), n
-            if not text.allowed_typos(len(span_key)):
+            if n > MAX_FUZZY_TOKENS or not text.allowed_typos(len(span_key)):
                 continue
             word_count = sum(w.count for w in span)
             concept, dist, near = self.fuzzy(span_key, word_count)
