@@ -49,6 +49,7 @@ def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> No
         add(f"{label}: decision_guide: field 'tie_break' must list each outcome id once: {outcome_ids}.")
 
     factor_options: Dict[str, set] = {}
+    factor_ids = {f.get("id") for f in guide.get("factors") or [] if isinstance(f, dict)}
     for factor in guide.get("factors") or []:
         if not isinstance(factor, dict):
             add(f"{label}: every factor must be a mapping.")
@@ -62,8 +63,7 @@ def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> No
         phrases: Dict[str, str] = {}
         for option in factor.get("options") or []:
             _check_option(where, option, outcome_ids, options, phrases, add)
-        ids = {f.get("id") for f in guide.get("factors") or [] if isinstance(f, dict)}
-        _check_reading_rules(where, factor, options, add, ids)
+        _check_reading_rules(where, factor, options, add, factor_ids)
 
     for combination in guide.get("combinations") or []:
         _check_combination(label, combination, outcome_ids, factor_options, add)
@@ -74,19 +74,10 @@ def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> No
             add(f"{where}: field '{name}' is missing.")
         if caution.get("concept") and caution["concept"] not in entry_ids:
             add(f"{where}: field 'concept': unknown entry id '{caution['concept']}'.")
-        for key, values in (caution.get("when") or {}).items():
-            if key == LINE:
-                continue
-            allowed = set(outcome_ids) if key == "outcome" else factor_options.get(key)
-            if allowed is None:
-                add(f"{where}: field 'when': unknown factor '{key}'.")
-                continue
-            for value in values or []:
-                if value not in allowed:
-                    add(f"{where}: field 'when': '{key}' has no option '{value}'.")
+        _check_when(where, caution.get("when") or {}, {**factor_options, "outcome": set(outcome_ids)}, add)
 
 
-def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add, factor_ids: set = frozenset()) -> None:
+def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add, factor_ids: set) -> None:
     """The answer-reading rules (explainer/guide_reader.py) name options of their own factor."""
     if "only_when_asked" in factor and not isinstance(factor["only_when_asked"], bool):
         add(f"{where}: field 'only_when_asked' must be true or false.")
@@ -143,22 +134,7 @@ def _check_combination(label: str, combination: Any, outcome_ids: list, factor_o
     where = f"{label}: combination{_at(combination)}"
     for name in _missing(combination, COMBINATION_FIELDS):
         add(f"{where}: field '{name}' is missing.")
-    when = combination.get("when")
-    if when is not None and not isinstance(when, dict):
-        add(f"{where}: field 'when' must map factor ids to lists of their option ids.")
-        when = {}
-    for key, values in (when or {}).items():
-        if key == LINE:
-            continue
-        if key not in factor_options:
-            add(f"{where}: field 'when': unknown factor '{key}'.")
-            continue
-        if not isinstance(values, list):
-            add(f"{where}: field 'when': '{key}' must list option ids, found {values!r}.")
-            continue
-        for value in values:
-            if value not in factor_options[key]:
-                add(f"{where}: field 'when': '{key}' has no option '{value}'.")
+    _check_when(where, combination.get("when") or {}, factor_options, add)
     _check_weights(where, combination.get("weights") or {}, outcome_ids, add)
     if "reason" in combination and not isinstance(combination["reason"], str):
         add(f"{where}: field 'reason' must be text.")
@@ -176,3 +152,22 @@ def _check_weights(at: str, weights: Any, outcome_ids: list, add) -> None:
             add(f"{at}: field 'weights': unknown outcome '{outcome}'.")
         if not isinstance(weight, int) or isinstance(weight, bool):
             add(f"{at}: field 'weights': '{outcome}' must be a whole number, found {weight!r}.")
+
+
+def _check_when(where: str, when: Any, allowed: Dict[str, set], add) -> None:
+    """A `when` maps keys of `allowed` (factor ids, and "outcome" for cautions) to lists of their allowed values."""
+    if not isinstance(when, dict):
+        add(f"{where}: field 'when' must map factor ids to lists of their option ids.")
+        return
+    for key, values in when.items():
+        if key == LINE:
+            continue
+        if key not in allowed:
+            add(f"{where}: field 'when': unknown factor '{key}'.")
+            continue
+        if not isinstance(values, list):
+            add(f"{where}: field 'when': '{key}' must list option ids, found {values!r}.")
+            continue
+        for value in values:
+            if value not in allowed[key]:
+                add(f"{where}: field 'when': '{key}' has no option '{value}'.")

@@ -204,6 +204,7 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
          "option 'text' (line"),
         ('label: "No"', "label: No", "field 'label' must be text"),
         ("when: {privacy: [sensitive]}", "when: {privacy: [secret]}", "'privacy' has no option 'secret'"),
+        ("when: {privacy: [sensitive]}", "when: {privacy: sensitive}", "'privacy' must list option ids"),
         ("tie_break: [llm, generative_model, hybrid]", "tie_break: [llm, hybrid]", "field 'tie_break'"),
         ("task_complexity: [combined]}", "task_complexity: [several]}", "'task_complexity' has no option 'several'"),
         ("task_complexity: [combined]}", "task_complex: [combined]}", "unknown factor 'task_complex'"),
