@@ -80,7 +80,8 @@ class Subject:
 
 # "What's going on?", "what is wrong", "what's the issue": idioms that ask about a situation, not a topic, so
 # "generator fools it perfectly. What's going on?" is not answered as if "going" were a term.
-_SITUATION_WORDS = frozenset("going on happening wrong up issue matter deal".split())
+_SITUATION_VERBS = ("going", "happening")
+_SITUATION_WORDS = frozenset(_SITUATION_VERBS + tuple("on wrong up issue matter deal".split()))
 
 
 def unknown_topic(sentence: str) -> Optional[str]:
@@ -93,7 +94,7 @@ def unknown_topic(sentence: str) -> Optional[str]:
         return None
     if any(w in PRONOUNS for w in topic_words):
         return None
-    content = [w for w in topic_words if w not in QUESTION_WORDS and w not in ("going", "happening")]
+    content = [w for w in topic_words if w not in QUESTION_WORDS and w not in _SITUATION_VERBS]
     if not content:
         return None
     return " ".join(dict.fromkeys(content))
