@@ -79,17 +79,23 @@ def phrases_of(factor: "Factor") -> Dict[str, List[Tuple[str, ...]]]:
 def corrected(words: List[str], vocabulary: Set[str], known: Set[str] = frozenset()) -> List[str]:
     """Words with typos replaced by the vocabulary word one edit away ("pictrues" -> "picture").
 
-    Words in `known` (the guide's own texts) are real words, never typos: "content" is not "consent".
+    Words in `known` (the guide's own texts) are real words, never typos: "content" is not "consent". Nor is the
+    past form of a vocabulary word: "guided meditations" are no "guides".
     """
     fixed = []
     for word in words:
-        if len(word) >= TYPO_MIN_LENGTH and word not in vocabulary and word not in known and not word.isdigit():
+        if (len(word) >= TYPO_MIN_LENGTH and word not in vocabulary and word not in known and not word.isdigit()
+                and not _past_form(word, vocabulary)):
             close = [v for v in vocabulary if abs(len(v) - len(word)) <= 1 and v[0] == word[0]
                      and OSA.distance(word, v, score_cutoff=1) <= 1]
             if len(close) == 1:
                 word = close[0]
         fixed.append(word)
     return fixed
+
+
+def _past_form(word: str, vocabulary: Set[str]) -> bool:
+    return word.endswith("ed") and (word[:-1] in vocabulary or word[:-2] in vocabulary)
 
 
 def matches(phrases: Dict[str, List[Tuple[str, ...]]], parts: List[List[str]],

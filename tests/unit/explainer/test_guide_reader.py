@@ -63,6 +63,14 @@ def test_an_opening_that_states_four_factors_fills_all_four(guide: DecisionGuide
         ("resources", "middling, we share one server with other teams", "moderate"),
         ("privacy", "absolutely, it's privileged client information", "sensitive"),
         ("expertise", "i am not programmer", "little"),
+        # Answers from both development sets that were read wrong or not at all (2026-12-05, a later session).
+        ("content_type", "Narration, spoken word.", "audio"),
+        ("data_availability", "~40M lines of COBOL + design docs.", "lots_of_text"),
+        ("resources", "I'm a sole practitioner, so very little.", "limited"),
+        ("data_quality", "sketches are good quality i think, scanned", "diverse_media"),
+        ("expertise", "I'm a hobby programmer, never touched ML.", "little"),
+        ("expertise", "we have one in-house ML engineer", "some"),
+        ("privacy", "not really, published stuff only", "not_sensitive"),
     ],
 )
 def test_free_text_answers_are_read(guide: DecisionGuide, factor: str, reply: str, option: str) -> None:
@@ -72,6 +80,17 @@ def test_free_text_answers_are_read(guide: DecisionGuide, factor: str, reply: st
 def test_a_real_word_is_not_read_as_a_typo(guide: DecisionGuide) -> None:
     # "content" is one letter from "consent" (a sign of sensitive data), but it is a word of its own.
     assert guide.parse("privacy", "no student data, only the course content") == "not_sensitive"
+
+
+def test_the_past_form_of_a_word_is_no_typo_of_it(guide: DecisionGuide) -> None:
+    # "guided" is one letter from "guide", a word for text content; guided meditations are no written guides.
+    assert "content_type" not in guide.prefill("Could AI make personalised guided meditations for my clients?")
+    assert guide.parse("content_type", "step by step guides") == "text"
+
+
+def test_short_replies_say_nothing_unasked(guide: DecisionGuide) -> None:
+    # "not really" answers the privacy question; in an opening it is no statement about personal data.
+    assert "privacy" not in guide.prefill("not really sure what to use for my podcast")
 
 
 def test_two_options_equally_likely_are_offered_for_confirmation(guide: DecisionGuide) -> None:
