@@ -2,8 +2,8 @@
 cross-validation over those sentences themselves: a sample of several hundred real questions, where the
 development halves of tests/evaluation/real_phrasing/ hold 172 and move by one item per 0.006.
 
-The real sentences are the examples of data/nlu that carry a `source` URL. They are split by thread (URL) into
-folds; for each fold the classifier (explainer/intent_model.py, the fallback's thresholds from config.yml applied)
+The real sentences are the examples of data/nlu that carry a `source` URL. They are split into folds by thread
+(bench/threads.py: a GitHub issue's comments are one thread); for each fold the classifier (explainer/intent_model.py, the fallback's thresholds from config.yml applied)
 is trained on every other training sentence, with or without the real sentences of the other folds, and scored
 on the fold left out, on the development halves of the real-phrasing sets and on the development held-out sets of
 tests/nlu. Sealed sets are not read.
@@ -14,12 +14,12 @@ a minute per C on this machine.
 
 import argparse
 import random
-import re
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
 import yaml
 
+from bench.threads import thread_key
 from explainer.intent_model import IntentModel
 from explainer.loader import load_knowledge_base
 from explainer.matching import ConceptIndex
@@ -42,11 +42,6 @@ def nlu_examples(path: Path) -> List[Tuple[str, str, str]]:
         source = (metadata.get("example") or {}).get("source") or ""
         found.append((message.get("text"), message.get("intent"), str(source)))
     return found
-
-
-def thread(url: str) -> str:
-    """The thread a URL names, scheme, "www." and trailing slash left out."""
-    return re.sub(r"^www\.", "", re.sub(r"^https?://", "", url.strip())).rstrip("/")
 
 
 def pipeline_settings() -> Tuple[float, float, float]:
@@ -89,7 +84,7 @@ def main() -> None:
     args = parser.parse_args()
     training = [e for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) for e in nlu_examples(path)]
     written = [(t, i) for t, i, source in training if not source]
-    real = [(t, i, thread(source)) for t, i, source in training if source]
+    real = [(t, i, thread_key(source)) for t, i, source in training if source]
     threads = sorted({k for _, _, k in real})
     random.Random(SEED).shuffle(threads)
     fold_of = {k: n % FOLDS for n, k in enumerate(threads)}

@@ -7,31 +7,15 @@ The masked-equality check (test_heldout_not_training.py) catches identical sente
 thread. Sealed threads are compared, never printed: a clash names the training sentence's page only.
 """
 
-import re
 from typing import Dict, Iterator, Tuple
 
 import yaml
 
+from bench.threads import thread_key
 from tests.support.paths import ROOT
 
 TRAINING = ROOT / "data" / "nlu"
 REAL_PHRASING = ROOT / "tests" / "evaluation" / "real_phrasing"
-_GITHUB = re.compile(r"(github\.com/[^/]+/[^/]+/(?:issues|pull|discussions)/\d+)")
-# A Discourse post URL (/t/<slug>/<topic>/<post>) and a Reddit comment URL (/comments/<id>/<slug>/<comment>) point
-# into the same thread as the topic's own URL.
-_DISCOURSE = re.compile(r"(.*/t/[^/]+/\d+)(?:/\d+)?$")
-_REDDIT = re.compile(r"(.*/r/[^/]+/comments/[^/]+)(?:/.*)?$")
-
-
-def thread_key(url: str) -> str:
-    """A page's thread: no scheme, no 'www.', no fragment, no trailing slash; GitHub issues by number; Discourse
-    topics and Reddit posts without the post or comment part. A query stays ('?p=123' is a page of its own)."""
-    key = re.sub(r"^https?://(www\.)?", "", url.strip()).split("#")[0].replace("/?", "?").rstrip("/")
-    for pattern in (_GITHUB, _DISCOURSE, _REDDIT):
-        match = pattern.match(key)
-        if match:
-            return match.group(1)
-    return key
 
 
 def training_sources() -> Iterator[Tuple[str, str]]:
@@ -52,14 +36,6 @@ def evaluation_threads() -> Dict[str, str]:
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             threads[thread_key(item["thread"])] = path.stem
     return threads
-
-
-def test_thread_key_sees_one_thread_behind_its_many_addresses() -> None:
-    assert thread_key("https://github.com/a/b/issues/12#issuecomment-99") == "github.com/a/b/issues/12"
-    assert thread_key("https://www.forum.example/t/what-is-x/58237/19") == "forum.example/t/what-is-x/58237"
-    assert thread_key("https://r.example/r/LocalLLaMA/comments/1mu/some_title/n9n/?context=3") == "r.example/r/LocalLLaMA/comments/1mu"
-    assert thread_key("https://site.example/?p=17") == "site.example?p=17"
-    assert thread_key("https://site.example/?p=17") != thread_key("https://site.example/?p=18")
 
 
 def test_every_evaluation_item_url_is_in_its_own_thread() -> None:
