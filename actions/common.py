@@ -16,9 +16,14 @@ def explainer() -> Explainer:
     return Explainer(knowledge())
 
 
+def concept_mentions(tracker: Tracker, kb: KnowledgeBase) -> List[str]:
+    """Known concept ids of every name the latest message uses, in order: "ChatGPT vs Chat GPT" gives one id twice."""
+    return [v for v in tracker.get_latest_entity_values(Entity.CONCEPT) if v in kb.entries]
+
+
 def mentioned_concepts(tracker: Tracker, kb: KnowledgeBase) -> List[str]:
     """Known concept ids the latest message names, in order, without repeats."""
-    return list(dict.fromkeys(v for v in tracker.get_latest_entity_values(Entity.CONCEPT) if v in kb.entries))
+    return list(dict.fromkeys(concept_mentions(tracker, kb)))
 
 
 def last_concept(tracker: Tracker, kb: KnowledgeBase) -> Optional[str]:

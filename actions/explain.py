@@ -5,10 +5,12 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import explainer, grounded_or, intent_of, last_concept, mentioned_concepts, remember, send
+from actions.common import (
+    concept_mentions, explainer, grounded_or, intent_of, last_concept, mentioned_concepts, remember, send,
+)
 from actions.feedback_offer import offer_feedback
 from explainer.context import asks_origin, focus, resolve, wants_simpler
-from explainer.names import Action as ActionName, Entity, Intent, Slot
+from explainer.names import Action as ActionName, Intent, Slot
 
 ASPECT_OF_INTENT = {
     Intent.ASK_DEFINITION: "definition",
@@ -72,7 +74,8 @@ class ActionCompare(Action):
     ) -> List[Dict[Text, Any]]:
         bot = explainer()
         kb = bot.kb
-        named = mentioned_concepts(tracker, kb)
+        mentions = concept_mentions(tracker, kb)
+        named = list(dict.fromkeys(mentions))
         previous = last_concept(tracker, kb)
         if len(named) == 1 and previous and previous != named[0]:
             named = [previous, named[0]]
@@ -81,7 +84,6 @@ class ActionCompare(Action):
             subject = resolve(sentence, named, None)
             if named:
                 # Two names of one entry ("ChatGPT vs Chat GPT") are told so; one name alone is asked for its partner.
-                mentions = list(tracker.get_latest_entity_values(Entity.CONCEPT))
                 send(dispatcher, bot.compare(named[0], named[0]) if len(mentions) > 1 else bot.compare_with_what(named[0]))
                 return []
             answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence))

@@ -91,6 +91,9 @@ def test_a_comparison_naming_one_topic_asks_for_the_other(kb: KnowledgeBase) -> 
     # Two names of one entry are said to be one.
     messages, _ = run(ActionCompare(), make_tracker("chatgpt vs chat gpt", "ask_comparison", ["chatgpt", "chatgpt"]))
     assert messages[0]["text"].startswith(f"Both names refer to {kb.entries['chatgpt'].name}.")
+    # An entity value that is no entry (an old model's, or a forged one) is no second name of the entry.
+    messages, _ = run(ActionCompare(), make_tracker("gpt 3 vs foo", "ask_comparison", ["gpt_3", "no_such_entry"]))
+    assert messages[0]["text"] == f"Which topic should I compare {kb.entries['gpt_3'].name} with?"
 
 
 def test_source_of_the_last_answer(kb: KnowledgeBase) -> None:
