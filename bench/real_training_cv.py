@@ -3,10 +3,11 @@ cross-validation over those sentences themselves: a sample of several hundred re
 development halves of tests/evaluation/real_phrasing/ hold 172 and move by one item per 0.006.
 
 The real sentences are the examples of data/nlu that carry a `source` URL. They are split into folds by thread
-(bench/threads.py: a GitHub issue's comments are one thread); for each fold the classifier (explainer/intent_model.py, the fallback's thresholds from config.yml applied)
-is trained on every other training sentence, with or without the real sentences of the other folds, and scored
-on the fold left out, on the development halves of the real-phrasing sets and on the development held-out sets of
-tests/nlu. Sealed sets are not read.
+(bench/threads.py: a GitHub issue's comments are one thread); for each fold the classifier
+(explainer/intent_model.py, the fallback's thresholds from config.yml applied) is trained on every other training
+sentence, with or without the real sentences of the other folds, and scored on the fold left out, on the
+development halves of the real-phrasing sets and on the development held-out sets of tests/nlu. Sealed sets are
+not read.
 
 `python -m bench.real_training_cv [C ...]` (default: the C of config.yml). Plain scikit-learn, no Rasa model: about
 a minute per C on this machine.
