@@ -1,7 +1,7 @@
 """The knowledge base as plain objects, and the lookups the answers need."""
 
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from rapidfuzz import fuzz, process
 
@@ -26,6 +26,8 @@ class Category:
     name: str
     plural: str
     description: str
+    # A question to the bot about a topic of this kind asks about the topic too (knowledge/categories.yml).
+    asked_of_the_bot: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,14 @@ class KnowledgeBase:
     def find(self, name: str) -> Optional[str]:
         """The id an exact name or alias refers to (case, plural, hyphen and space insensitive)."""
         return self._by_key.get(text.key(name))
+
+    def asked_of_the_bot(self, concept_ids: Sequence[str]) -> Optional[str]:
+        """The first of the concepts a question to the bot also asks about ("what's your knowledge cutoff?"), or None."""
+        for concept in concept_ids:
+            entry = self.entries.get(concept)
+            if entry and entry.category in self.categories and self.categories[entry.category].asked_of_the_bot:
+                return concept
+        return None
 
     def in_category(self, category: str) -> List[Entry]:
         return [e for e in self.entries.values() if e.category == category]

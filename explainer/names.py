@@ -71,6 +71,7 @@ class Action:
     LIST_TOPICS = "action_list_topics"
     ASK_REPHRASE = "action_ask_rephrase"
     OUT_OF_SCOPE = "action_out_of_scope"
+    ABOUT_THE_BOT = "action_about_the_bot"
     VALIDATE_GUIDE = "validate_decision_guide_form"
     RECOMMEND = "action_recommend"
     EXPLAIN_FACTOR = "action_explain_factor"
@@ -90,6 +91,7 @@ class Form:
 
 class Response:
     OUT_OF_SCOPE = "utter_out_of_scope"
+    BOT_CHALLENGE = "utter_bot_challenge"
     ASK_STOP_GUIDE = "utter_ask_stop_guide"
     GUIDE_STOPPED = "utter_guide_stopped"
     GUIDE_INTRO = "utter_guide_intro"

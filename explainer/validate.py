@@ -18,7 +18,7 @@ ID_LIST_FIELDS = ("examples", "related", "instance_of")
 
 SECTION_FIELDS = {
     "sources": {"required": ("id", "title", "publisher", "url"), "optional": ("author",)},
-    "categories": {"required": ("id", "name", "plural", "description"), "optional": ()},
+    "categories": {"required": ("id", "name", "plural", "description"), "optional": ("asked_of_the_bot",)},
     "comparisons": {"required": ("pair", "relation", "aspects", "sources"), "optional": ()},
 }
 TOP_LEVEL_KEYS = {"entries", "decision_guide", "feedback", *SECTION_FIELDS}
@@ -108,6 +108,8 @@ def _check_sections(kind: str, items: List[tuple], problems: Problems) -> set:
         for name in item:
             if name != LINE and name not in spec["required"] and name not in spec["optional"]:
                 problems.add(f"{where}: unknown field '{name}'.")
+        if kind == "categories" and item.get("asked_of_the_bot", False) not in (True, False):
+            problems.add(f"{where}: field 'asked_of_the_bot' must be true or false.")
         item_id = item.get("id")
         if kind != "comparisons" and isinstance(item_id, str):
             if item_id in seen:

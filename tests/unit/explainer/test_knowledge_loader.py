@@ -96,3 +96,15 @@ def test_check_command_exit_codes(fixture_kb_dir: Path) -> None:
     assert main(["check", str(fixture_kb_dir)]) == 0
     edit(fixture_kb_dir / "entries.yml", "category: tool", "category: gadget")
     assert main(["check", str(fixture_kb_dir)]) == 1
+
+
+def test_asked_of_the_bot_is_read_and_must_be_true_or_false(fixture_kb_dir: Path) -> None:
+    categories = fixture_kb_dir / "categories.yml"
+    edit(categories, "    description: Kinds of generative model.\n", "    description: Kinds of generative model.\n    asked_of_the_bot: true\n")
+    kb = load_knowledge_base(fixture_kb_dir)
+    assert kb.categories["model_family"].asked_of_the_bot and not kb.categories["tool"].asked_of_the_bot
+    assert kb.asked_of_the_bot(["painter", "vae", "gan"]) == "vae"
+    assert kb.asked_of_the_bot(["painter"]) is None
+    edit(categories, "    asked_of_the_bot: true\n", "    asked_of_the_bot: sometimes\n")
+    assert problems_of(fixture_kb_dir) == [
+        "knowledge/categories.yml: category 'model_family' (line 2): field 'asked_of_the_bot' must be true or false."]
