@@ -171,6 +171,15 @@ def test_a_medium_made_with_text_work_is_a_hybrid(guide: DecisionGuide) -> None:
     assert guide.score(plain).outcome.id == "generative_model"
 
 
+def test_good_data_counts_as_good_data_of_the_projects_own_kind(guide: DecisionGuide) -> None:
+    # "Good quality" to the data question is read as good media; for a text project it is good text, which favours
+    # an LLM (text 5 + clean text 1), not a generative model. "Clean" footage favours the video model the same way.
+    assert guide.totals({"content_type": "text", "data_quality": "diverse_media"}) == {"llm": 6, "generative_model": 0, "hybrid": 0}
+    assert guide.totals({"content_type": "video", "data_quality": "clean_text"}) == {"llm": 0, "generative_model": 6, "hybrid": 0}
+    # Mixed content keeps the option as read.
+    assert guide.totals({"content_type": "mixed", "data_quality": "diverse_media"}) == {"llm": 1, "generative_model": 2, "hybrid": 6}
+
+
 def test_a_task_naming_two_media_is_several_steps(guide: DecisionGuide) -> None:
     # No "then", one clause: the two media alone say the task spans them.
     assert guide.parse("task_complexity", "make the video and add a voice over") == "combined"
