@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.common import explainer, first_entity, intent_of, knowledge, mentioned_concepts, remember, send
+from explainer.answers import GUIDE_BUTTON
 from explainer.context import asks_why_about_topic, topic_words, unknown_topic
 from explainer.guide import CONTROL_WORDS, UNKNOWN, reads_as_request
 from explainer.guide_reader import yes_or_no
@@ -85,6 +86,25 @@ def pending_confirmation(tracker: Tracker, factor_id: str) -> List[str]:
     return []
 
 
+def offered_to(tracker: Tracker) -> str:
+    """The message the bot offered the guide in reply to, when the latest message is that offer's button; else "".
+
+    "I run a tiny audiobook project ... can AI narrate public domain books?" gets "Which topic do you mean?" with the
+    guide's button; started from the button, the guide keeps what that message said (audio) instead of asking it.
+    """
+    offered, latest_seen = False, False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if latest_seen:
+                text = event.get("text") or ""
+                return text if offered and not text.startswith("/") else ""
+            latest_seen = True
+        elif event.get("event") == "bot" and latest_seen:
+            buttons = (event.get("data") or {}).get("buttons") or []
+            offered = offered or any(isinstance(b, dict) and b.get("payload") == GUIDE_BUTTON.payload for b in buttons)
+    return ""
+
+
 def noted(dispatcher: CollectingDispatcher, helper: GuideExplainer, answers: Dict[str, str]) -> List[Dict]:
     """Fills `answers` taken from a message and says so ("Noted from your message: ...")."""
     message = helper.noted(answers)
@@ -121,8 +141,10 @@ class ValidateDecisionGuideForm(FormValidationAction):
                 dispatcher, tracker, helper, requested, answers, sentence, intent, quiet=True
             )
         if requested is None:
-            # Starting: keep what the first message already said ("images for ads"), and say so.
-            return noted(dispatcher, helper, {f: o for f, o in helper.guide.prefill(sentence).items() if not answers.get(f)})
+            # Starting: keep what the first message already said ("images for ads"), and say so. Started from the
+            # button that offered the guide, the first message is the one the offer answered.
+            opening = offered_to(tracker) if sentence.startswith("/") else sentence
+            return noted(dispatcher, helper, {f: o for f, o in helper.guide.prefill(opening).items() if not answers.get(f)})
         return self._extract_answer(dispatcher, tracker, helper, requested, answers, sentence, intent)
 
     def _extract_answer(

@@ -40,6 +40,25 @@ def test_first_message_prefills_and_asks_the_next_open_question() -> None:
     assert slots["requested_slot"] not in (None, "content_type")
 
 
+def offer_then(opening: str, buttons: List[Dict[str, str]]) -> Tracker:
+    """A guide started with "/start_guide" after the bot answered `opening` with `buttons`."""
+    t = tracker("/start_guide", "start_guide")
+    t.events = [{"event": "user", "text": opening}, {"event": "action", "name": "action_explain"},
+                {"event": "bot", "text": "Which topic do you mean?", "data": {"buttons": buttons}},
+                {"event": "user", "text": "/start_guide"}]
+    return t
+
+
+def test_started_from_the_offer_the_guide_keeps_what_the_offered_message_said() -> None:
+    opening = "background music for my 24/7 study stream, what do i use"
+    offer = [{"title": "What is Training data?", "payload": "/ask_definition"}, {"title": "Which fits my project?", "payload": "/start_guide"}]
+    messages, slots = run(ValidateDecisionGuideForm(), offer_then(opening, offer))
+    assert slots["content_type"] == "audio" and "Noted from your message" in messages[0]["text"]
+    # Without the offer just before it, an earlier message is not read: it answered something else.
+    _, slots = run(ValidateDecisionGuideForm(), offer_then(opening, offer[:1]))
+    assert "content_type" not in slots
+
+
 def test_button_and_free_text_answers() -> None:
     asked = {"requested_slot": "content_type"}
     _, slots = run(ValidateDecisionGuideForm(), tracker("/inform", "inform", asked, answer="video"))
