@@ -59,6 +59,8 @@ class ActionExplain(Action):
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = focus(subject.concepts, [kb.entries[c].category for c in subject.concepts])
         answer = bot.explain(concept, aspect, tracker.get_slot(Slot.LAST_ASPECT))
+        if not tracker.active_loop_name:
+            answer = bot.offering_the_guide(answer, sentence)
         send(dispatcher, answer)
         return remember(answer) + offer_feedback(dispatcher, tracker, answer)
 

@@ -1,7 +1,7 @@
 """Turns knowledge-base entries into short answers with follow-up buttons (plain text, no channel markup)."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import List, Optional, Sequence
 
 from explainer.context import asks_for_a_choice
@@ -346,11 +346,15 @@ class Explainer:
         use), else the featured ones. A question that asks what to use for one's own project ("lofi beats for my
         stream, what do i use") is offered the decision guide as well: that is the part of the bot that answers it."""
         buttons = self._definition_buttons((self.kb.nearest(question) if question else []) or self.featured())
-        text = "Which topic do you mean? Ask me about a concept, for example one of these."
-        if self.kb.guide and asks_for_a_choice(question):
-            text += f" If you are choosing a model for a project, “{GUIDE_BUTTON.title}” asks a few questions and recommends one."
-            buttons = buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON]
-        return Answer(text, buttons)
+        return self.offering_the_guide(Answer("Which topic do you mean? Ask me about a concept, for example one of these.", buttons), question)
+
+    def offering_the_guide(self, answer: Answer, question: str) -> Answer:
+        """`answer` with the decision guide offered too when `question` asks what to use for one's own project
+        ("llm for my minecraft plugins? or something else"): the guide is the part of the bot that answers that."""
+        if not self.kb.guide or not asks_for_a_choice(question) or GUIDE_BUTTON in answer.buttons:
+            return answer
+        text = f"{answer.text} If you are choosing a model for a project, “{GUIDE_BUTTON.title}” asks a few questions and recommends one."
+        return replace(answer, text=text, buttons=answer.buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON])
 
     def rephrase(self, candidates: Sequence[str]) -> Answer:
         ids = [c for c in candidates if c in self.kb.entries] or self.featured()

@@ -174,3 +174,11 @@ def test_which_topic_offers_the_guide_to_someone_choosing_for_a_project(bot: Exp
     assert answer.buttons and all(b.payload.startswith("/ask_definition") for b in answer.buttons)
     answer = bot.which_topic("can it run on my laptop?")
     assert answer.buttons and all(b.payload.startswith("/ask_definition") for b in answer.buttons)
+
+
+def test_an_answer_about_a_topic_offers_the_guide_when_the_question_is_a_choice(bot: Explainer) -> None:
+    answer = bot.offering_the_guide(bot.explain("llm", "uses"), "llm for writing lua scripts for my minecraft plugins? or smth else")
+    assert answer.buttons[-1].payload == "/start_guide" and answer.text.endswith("asks a few questions and recommends one.")
+    assert answer.concepts == ["llm"] and len(answer.buttons) <= 3
+    plain = bot.explain("llm", "uses")
+    assert bot.offering_the_guide(plain, "what are llms used for?") == plain
