@@ -4,7 +4,8 @@ Each scenario (written by helpers who saw only the chat: the questions and their
 message, what its user would type for each factor, the option that answer means, and the outcome two labellers
 read from the novita.ai article's guide independently. The runner answers whatever the bot asks, as that user
 would, and records the outcome reached, the questions asked, and whether a question came back more than twice
-in a row (stuck).
+in a row (stuck). An opening that does not start the guide but offers it (the "Which fits my project?" button) is
+followed by a click on that button, as a user choosing a model would; the summary counts those offers apart.
 
 `python -m bench.guide_scenarios [--errors]` starts the servers and prints the figures per half; sealed halves
 print totals only.
@@ -21,6 +22,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 import yaml
 
+from explainer.answers import GUIDE_BUTTON
+
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "evaluation" / "guide"
 QUESTION = re.compile(r"Question \d+ of \d+ — ([^:]+):")
@@ -29,6 +32,8 @@ RECOMMENDATION = re.compile(r"Recommendation: (.+?)\.\n")
 CONFIRMATION = re.compile(r"Sounds like “(.+?)” for (.+?) — right\?")
 # Bounds a scenario: eight questions, each asked at most twice and confirmed once, plus the opening and a few replies.
 MAX_TURNS = 32
+# What clicking the button that offers the guide sends.
+GUIDE_PAYLOAD = GUIDE_BUTTON.payload
 
 
 @dataclass
@@ -42,6 +47,8 @@ class Run:
     confirmations: int = 0
     stuck: Optional[str] = None
     last_reply: str = ""
+    # The opening did not start the guide but offered it, and the user took the offer.
+    offer_followed: bool = False
 
     @property
     def reached(self) -> bool:
@@ -50,6 +57,11 @@ class Run:
 
 def load(path: Path) -> List[Dict[str, Any]]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+
+
+def offers_the_guide(replies: List[Dict[str, Any]]) -> bool:
+    """Whether a reply has the button that starts the guide."""
+    return any(isinstance(b, dict) and b.get("payload") == GUIDE_PAYLOAD for r in replies for b in r.get("buttons") or [])
 
 
 def most_repeats(asked: List[str]) -> int:
@@ -65,7 +77,12 @@ def run_scenario(say: Callable[[str, str], List[Dict[str, Any]]], scenario: Dict
     """Plays `scenario` through `say(sender, text) -> replies`; `outcomes` maps outcome names to ids."""
     result = Run(scenario["id"], scenario["expected"])
     user = f"scenario-{scenario['id']}-{uuid.uuid4().hex[:8]}"
-    reply = "\n".join(r.get("text", "") for r in say(user, scenario["opening"]))
+    replies = say(user, scenario["opening"])
+    reply = "\n".join(r.get("text", "") for r in replies)
+    if not QUESTION.search(reply) and not RECOMMENDATION.search(reply + "\n") and offers_the_guide(replies):
+        # Not started, but offered ("Which fits my project?"): a user choosing a model takes the offer.
+        result.offer_followed = True
+        reply = "\n".join(r.get("text", "") for r in say(user, GUIDE_PAYLOAD))
     for _ in range(MAX_TURNS):
         result.last_reply = reply
         found = RECOMMENDATION.search(reply + "\n")
@@ -99,9 +116,11 @@ def summary(name: str, runs: List[Run]) -> str:
     unfinished = sum(1 for r in runs if r.outcome is None and not r.stuck)
     questions = sum(len(r.asked) for r in runs) / len(runs) if runs else 0.0
     confirmations = sum(r.confirmations for r in runs) / len(runs) if runs else 0.0
+    offers = sum(r.offer_followed for r in runs)
+    reached_after_offer = sum(r.reached and r.offer_followed for r in runs)
     return (f"{name}: {len(runs)} scenarios, expected outcome reached {reached} ({reached / len(runs):.2f}), "
             f"stuck {stuck}, ended without a result {unfinished}, questions asked per guide {questions:.1f}, "
-            f"confirmations per guide {confirmations:.1f}")
+            f"confirmations per guide {confirmations:.1f}, guide offers taken {offers} ({reached_after_offer} reached)")
 
 
 def main() -> None:
