@@ -37,13 +37,18 @@ def concept_spans(tracker: Tracker) -> List[tuple]:
 
 # What unclear_aspect says when the likeliest reading compares two topics: not an aspect of one entry.
 COMPARISON = "comparison"
+# ... and when it asks for the decision guide: a choice for a project.
+PROJECT = "project"
 
 def unclear_aspect(tracker: Tracker) -> str:
     """The aspect the likeliest intent below the fallback asks for ("can it replace copilot?" -> uses), else
-    the definition; COMPARISON for a comparison; "" when that intent is about the decision guide."""
+    the definition; COMPARISON for a comparison; PROJECT when that intent asks for the decision guide; "" when it
+    answers one of the guide's questions."""
     best = tracker.get_intent_of_latest_message(skip_fallback_intent=True) or ""
+    if best == Intent.START_GUIDE:
+        return PROJECT  # a topic named in a question about a project ("which model powers privateGPT?")
     if best in GUIDE_INTENTS:
-        return ""  # a topic named in a guide answer or a project description is part of the project
+        return ""  # a topic named in a guide answer ("we write code all day, copilot?") is part of the project
     if best == Intent.ASK_COMPARISON:
         return COMPARISON
     aspect = ASPECT_OF_INTENT.get(best, "definition")
@@ -86,9 +91,12 @@ class ActionAskRephrase(Action):
                 answer = bot.compare(candidates[0], candidates[1])
             else:
                 concept = focus(candidates, [bot.kb.entries[c].category for c in candidates])
-                # One topic read as a comparison ("can it replace github copilot?") has nothing to compare: what it is.
-                answer = bot.explain(concept, "definition" if aspect == COMPARISON else aspect,
+                # One topic read as a comparison ("can it replace github copilot?") has nothing to compare, and a
+                # topic read as part of a project ("which model powers privateGPT?") is said what it is.
+                answer = bot.explain(concept, "definition" if aspect in (COMPARISON, PROJECT) else aspect,
                                      tracker.get_slot(Slot.LAST_ASPECT))
+            # Read half as a project's description, the question is offered the guide as well.
+            answer = bot.offering_the_guide(answer, sentence, always=aspect == PROJECT)
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         if not candidates:

@@ -348,10 +348,11 @@ class Explainer:
         buttons = self._definition_buttons((self.kb.nearest(question) if question else []) or self.featured())
         return self.offering_the_guide(Answer("Which topic do you mean? Ask me about a concept, for example one of these.", buttons), question)
 
-    def offering_the_guide(self, answer: Answer, question: str) -> Answer:
+    def offering_the_guide(self, answer: Answer, question: str, always: bool = False) -> Answer:
         """`answer` with the decision guide offered too when `question` asks what to use for one's own project
-        ("llm for my minecraft plugins? or something else"): the guide is the part of the bot that answers that."""
-        if not self.kb.guide or not asks_for_a_choice(question) or GUIDE_BUTTON in answer.buttons:
+        ("llm for my minecraft plugins? or something else"), or `always`: the guide is the part of the bot that
+        answers that."""
+        if not self.kb.guide or not (always or asks_for_a_choice(question)) or GUIDE_BUTTON in answer.buttons:
             return answer
         text = f"{answer.text} If you are choosing a model for a project, “{GUIDE_BUTTON.title}” asks a few questions and recommends one."
         return replace(answer, text=text, buttons=answer.buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON])

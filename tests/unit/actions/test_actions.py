@@ -150,6 +150,16 @@ def test_a_term_inside_an_unclear_sentence_still_asks_to_rephrase() -> None:
     assert "rephrase" in messages[0]["text"]
 
 
+def test_an_unclear_question_read_half_as_a_project_gets_the_topic_and_the_guide(kb: KnowledgeBase) -> None:
+    # Below the fallback, its likeliest intent the guide's: the topic is known, so not "please rephrase".
+    tracker = bare_term("Which model powers privateGPT?", "privategpt", 19, 29)
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                {"name": "start_guide", "confidence": 0.12}]
+    messages, _ = run(ActionAskRephrase(), tracker)
+    assert kb.entries["privategpt"].explanation in messages[0]["text"] and "rephrase" not in messages[0]["text"]
+    assert messages[0]["buttons"][-1]["payload"] == "/start_guide"
+
+
 def test_explain_x_gets_the_explanation_and_simpler_cues_the_simple_version(kb: KnowledgeBase) -> None:
     entry = kb.entries["transformer"]
     for text in ("explain transformers", "explain transformers please", "can you explain transformers"):
