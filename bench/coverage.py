@@ -12,8 +12,9 @@ a comparison or a grounded passage. A reply is:
 "Right" counts a labelled question on topic and a "not covered" question declined. The issue's targets (sealed
 half): on topic >= 0.85 (right over all questions), wrong <= 0.03.
 
-`python -m bench.coverage [--errors]` starts the servers and prints each half's figures; sealed halves print
-totals only, `--errors` lists the development half's misses.
+`python -m bench.coverage [--errors] [--understanding]` starts the servers and prints each half's figures; sealed
+halves print totals only, `--errors` lists the development half's misses, `--understanding` scores the
+understanding set's halves the same way instead.
 """
 
 import argparse
@@ -27,6 +28,8 @@ from bench.real_phrasing import SETS, expected_concepts, load_items
 
 ROOT = Path(__file__).resolve().parent.parent
 HALVES = ("coverage_development", "coverage_sealed")
+# The understanding set's questions, judged the same way: what a user asking them gets, beyond the intent's label.
+UNDERSTANDING_HALVES = ("understanding_development", "understanding_sealed")
 ON_TOPIC, DECLINED, WRONG = "on topic", "declined", "wrong"
 
 
@@ -110,8 +113,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", action="store_true", help="list the development half's misses")
     parser.add_argument("--development-only", action="store_true", help="score the development half alone")
+    parser.add_argument("--understanding", action="store_true", help="score the understanding set's halves instead")
     args = parser.parse_args()
-    halves = HALVES[:1] if args.development_only else HALVES
+    halves = UNDERSTANDING_HALVES if args.understanding else HALVES
+    halves = halves[:1] if args.development_only else halves
     with tempfile.TemporaryDirectory() as tmp, running_assistant(Path(tmp)) as stack:
         for result in score_halves(stack.rest_port, halves):
             print(result.line())

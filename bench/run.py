@@ -141,6 +141,7 @@ def evaluate(model: Path, port: int) -> List[str]:
         runs = [guide_scenarios.run_scenario(lambda u, t: say(port, u, t), s, outcomes) for s in guide_scenarios.load(path)]
         lines.append(guide_scenarios.summary(f"guide {path.stem}", runs))
     lines += [result.line() for result in coverage.score_halves(port)]
+    lines += [result.line() for result in coverage.score_halves(port, coverage.UNDERSTANDING_HALVES)]
     lines += passage_ranking.summary_lines(load_knowledge_base(ROOT / "knowledge"))
     return lines
 

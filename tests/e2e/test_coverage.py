@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pytest
 
-from bench.coverage import DECLINED, ON_TOPIC, WRONG, answered_from, judge, score_halves
+from bench.coverage import DECLINED, ON_TOPIC, UNDERSTANDING_HALVES, WRONG, answered_from, judge, score_halves
 from tests.support.servers import MODEL, Assistant, running_assistant, say
 
 pytestmark = [
@@ -43,7 +43,10 @@ pytestmark = [
 # (48/57 right, 4 wrong); sealed right 0.655 (38/58), wrong 0.138 (8/58, one fewer). Wrong floor one item over.
 # After a twelfth round of public questions and guide reading changes (2026-12-05, a later session): development
 # unchanged (48/57 right, 4 wrong); sealed right 0.672 (39/58, one more), wrong 0.155 (9/58, one more). Floors kept.
-FLOORS = {"coverage_development": (0.82, 0.09), "coverage_sealed": (0.63, 0.16)}
+# After a question to the bot about a topic also explains the topic, and the guide offers (2026-12-05, a new session):
+# development right 0.860 (49/57, one more: "What's your knowledge cut off date"), wrong 4; sealed unchanged (39/58,
+# 9 wrong). The development floor goes one item under.
+FLOORS = {"coverage_development": (0.84, 0.09), "coverage_sealed": (0.63, 0.16)}
 
 
 @pytest.fixture(scope="module")
@@ -81,5 +84,19 @@ def test_the_bot_and_the_users_data_are_told_apart(servers: Assistant) -> None:
 def test_each_half_keeps_its_coverage(servers: Assistant) -> None:
     for result in score_halves(servers.rest_port):
         least_right, most_wrong = FLOORS[result.name]
+        right, wrong = result.rate(result.right), result.rate(result.wrong)
+        assert right >= least_right and wrong <= most_wrong, f"{result.name}: right {right:.3f}, wrong {wrong:.3f}"
+
+
+# The understanding set's questions judged the same way (bench.coverage --understanding): what a user asking them
+# gets, whatever the intent's label. First scored 2026-12-05 (a new session), after the changes of that session:
+# development right 0.800 (92/115), wrong 0.087 (10/115); sealed right 0.626 (72/115), wrong 0.174 (20/115), scored
+# once, totals only. Floors one item under / over.
+UNDERSTANDING_FLOORS = {"understanding_development": (0.79, 0.096), "understanding_sealed": (0.617, 0.183)}
+
+
+def test_each_understanding_half_keeps_its_answers(servers: Assistant) -> None:
+    for result in score_halves(servers.rest_port, UNDERSTANDING_HALVES):
+        least_right, most_wrong = UNDERSTANDING_FLOORS[result.name]
         right, wrong = result.rate(result.right), result.rate(result.wrong)
         assert right >= least_right and wrong <= most_wrong, f"{result.name}: right {right:.3f}, wrong {wrong:.3f}"
