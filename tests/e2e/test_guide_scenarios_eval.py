@@ -47,7 +47,11 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # a later session): development 37/40, second set 33/40 (two more), sealed 32/40 (two fewer; its errors are not
 # read, and nothing was changed after it was scored), none stuck, two ended without a result. Floors one scenario
 # under: the sealed floor is lowered with this change, which this comment and the commit say.
-FLOORS = {"development": (0.92, 0), "development_second": (0.80, 0), "sealed": (0.77, 0)}
+# After the runner takes the guide when the bot offers it, the offer on answers to a project question, and the guide
+# keeping what the offered message said (2026-12-05, a new session): development 38/40 (one offer taken), second set
+# 35/40 (two offers taken, two more reached), sealed 32/40 (unchanged, no offer taken, two ended without a result).
+# The second set's floor goes one scenario under its figure.
+FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "sealed": (0.77, 0)}
 
 
 @pytest.fixture(scope="module")
