@@ -100,8 +100,10 @@ def offered_to(tracker: Tracker) -> str:
                 return text if offered and not text.startswith("/") else ""
             latest_seen = True
         elif event.get("event") == "bot" and latest_seen:
-            buttons = (event.get("data") or {}).get("buttons") or []
-            offered = offered or any(isinstance(b, dict) and b.get("payload") == GUIDE_BUTTON.payload for b in buttons)
+            data = event.get("data")
+            buttons = data.get("buttons") if isinstance(data, dict) else None
+            offered = offered or (isinstance(buttons, list) and any(
+                isinstance(b, dict) and b.get("payload") == GUIDE_BUTTON.payload for b in buttons))
     return ""
 
 
@@ -144,7 +146,8 @@ class ValidateDecisionGuideForm(FormValidationAction):
             # Starting: keep what the first message already said ("images for ads"), and say so. Started from the
             # button that offered the guide, the first message is the one the offer answered.
             opening = offered_to(tracker) if sentence.startswith("/") else sentence
-            return noted(dispatcher, helper, {f: o for f, o in helper.guide.prefill(opening).items() if not answers.get(f)})
+            said = helper.guide.prefill(opening)
+            return noted(dispatcher, helper, {f: o for f, o in said.items() if not answers.get(f)})
         return self._extract_answer(dispatcher, tracker, helper, requested, answers, sentence, intent)
 
     def _extract_answer(

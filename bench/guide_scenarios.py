@@ -61,7 +61,8 @@ def load(path: Path) -> List[Dict[str, Any]]:
 
 def offers_the_guide(replies: List[Dict[str, Any]]) -> bool:
     """Whether a reply has the button that starts the guide."""
-    return any(isinstance(b, dict) and b.get("payload") == GUIDE_PAYLOAD for r in replies for b in r.get("buttons") or [])
+    buttons = [b for r in replies for b in r.get("buttons") or []]
+    return any(isinstance(b, dict) and b.get("payload") == GUIDE_PAYLOAD for b in buttons)
 
 
 def most_repeats(asked: List[str]) -> int:

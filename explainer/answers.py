@@ -346,7 +346,8 @@ class Explainer:
         use), else the featured ones. A question that asks what to use for one's own project ("lofi beats for my
         stream, what do i use") is offered the decision guide as well: that is the part of the bot that answers it."""
         buttons = self._definition_buttons((self.kb.nearest(question) if question else []) or self.featured())
-        return self.offering_the_guide(Answer("Which topic do you mean? Ask me about a concept, for example one of these.", buttons), question)
+        which = Answer("Which topic do you mean? Ask me about a concept, for example one of these.", buttons)
+        return self.offering_the_guide(which, question)
 
     def offering_the_guide(self, answer: Answer, question: str, always: bool = False) -> Answer:
         """`answer` with the decision guide offered too when `question` asks what to use for one's own project
@@ -354,8 +355,8 @@ class Explainer:
         answers that."""
         if not self.kb.guide or not (always or asks_for_a_choice(question)) or GUIDE_BUTTON in answer.buttons:
             return answer
-        text = f"{answer.text} If you are choosing a model for a project, “{GUIDE_BUTTON.title}” asks a few questions and recommends one."
-        return replace(answer, text=text, buttons=answer.buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON])
+        offer = f"If you are choosing a model for a project, “{GUIDE_BUTTON.title}” asks a few questions and recommends one."
+        return replace(answer, text=f"{answer.text} {offer}", buttons=answer.buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON])
 
     def rephrase(self, candidates: Sequence[str]) -> Answer:
         ids = [c for c in candidates if c in self.kb.entries] or self.featured()

@@ -120,7 +120,7 @@ class KnowledgeBase:
         return self._by_key.get(text.key(name))
 
     def asked_of_the_bot(self, concept_ids: Sequence[str]) -> Optional[str]:
-        """The first of the concepts a question to the bot also asks about ("what's your knowledge cutoff?"), or None."""
+        """The first of the concepts that a question to the bot also asks about ("what's your knowledge cutoff?")."""
         for concept in concept_ids:
             entry = self.entries.get(concept)
             if entry and entry.category in self.categories and self.categories[entry.category].asked_of_the_bot:

@@ -57,6 +57,12 @@ def test_started_from_the_offer_the_guide_keeps_what_the_offered_message_said() 
     # Without the offer just before it, an earlier message is not read: it answered something else.
     _, slots = run(ValidateDecisionGuideForm(), offer_then(opening, offer[:1]))
     assert "content_type" not in slots
+    # Odd shapes in the history are no offer, and no error.
+    odd = offer_then(opening, offer)
+    odd.events[2]["data"] = "buttons"
+    odd.events.insert(2, {"event": "bot", "text": None, "data": {"buttons": "/start_guide"}})
+    _, slots = run(ValidateDecisionGuideForm(), odd)
+    assert "content_type" not in slots
 
 
 def test_button_and_free_text_answers() -> None:
