@@ -83,6 +83,7 @@ class ConceptMaskedIntentClassifier(KnowledgeIndexed, IntentClassifier, GraphCom
             # Only scikit-learn and numpy types are accepted: a model file cannot run code when loaded.
             parts = sio.load(path, trusted=_trusted(sio.get_untrusted_types(file=path)))
         indexed._model = IntentModel(**parts)
+        indexed._model.prepare()
         return indexed
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any, Dict, List, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse
@@ -19,6 +19,7 @@ from sklearn.svm import LinearSVC
 
 from explainer.context import names_only
 from explainer.errors import GenAIError
+from explainer.intent_scores import IntentScores
 from explainer.names import GUIDE_INTENTS, Intent
 
 # Stands in for every knowledge-base name, so "how does a X work" reads the same whatever X is: a concept
@@ -43,6 +44,9 @@ class IntentModel:
     word_ngrams: TfidfVectorizer
     char_ngrams: TfidfVectorizer
     classifier: Any
+    # The same probabilities for one message, computed without scikit-learn's per-call overhead (intent_scores.py);
+    # laid out from the fitted objects at the first message.
+    _scores: Optional[IntentScores] = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def fit(cls, texts: Sequence[str], spans: Sequence[Sequence[Span]], labels: Sequence[str], C: float = 0.5) -> IntentModel:
@@ -68,8 +72,9 @@ class IntentModel:
     def rank(self, text: str, spans: Sequence[Span]) -> List[Tuple[str, float]]:
         """Every intent with its confidence, best first."""
         masked = mask(text, spans)
-        features = self._features([masked], [spans])
-        probabilities = self.classifier.predict_proba(features)[0] * self._familiarity(masked)
+        if self._scores is None:
+            self.prepare()
+        probabilities = self._scores.probabilities(masked, _concept_flags(spans)) * self._familiarity(masked)
         order = np.argsort(-probabilities, kind="stable")
         return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
 
@@ -78,6 +83,14 @@ class IntentModel:
         ranking = pool(self.rank(text, spans), GUIDE_INTENTS)
         ranking = a_topic_question_is_not_about_the_bot(ranking, text, spans, Intent.BOT_CHALLENGE)
         return bare_term_is_a_definition(ranking, text, spans, Intent.ASK_DEFINITION, GUIDE_INTENTS)
+
+    def prepare(self) -> None:
+        """Lays out the fitted numbers for one-message scoring now, so the first message does not wait for it."""
+        self._scores = IntentScores(self.word_ngrams, self.char_ngrams, self.classifier)
+
+    def batch_probabilities(self, texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> np.ndarray:
+        """scikit-learn's own probabilities for many texts (before familiarity): what `rank` must equal."""
+        return self.classifier.predict_proba(self._features([mask(t, s) for t, s in zip(texts, spans)], spans))
 
     def _features(self, masked: List[str], spans: Sequence[Sequence[Span]], fitting: bool = False):
         """One row per text, the same columns in training and prediction."""
@@ -157,10 +170,13 @@ def mask(text: str, spans: Sequence[Span]) -> str:
     return text.lower()
 
 
-def _concept_counts(spans: Sequence[Sequence[Span]]) -> scipy.sparse.csr_matrix:
+def _concept_flags(found: Sequence[Span]) -> List[float]:
     """Names any concept / exactly one / two or more: "X vs Y" is a comparison, "X" alone is not."""
-    rows = []
-    for found in spans:
-        distinct = len({concept for _, _, concept in found})
-        rows.append([distinct > 0, distinct == 1, distinct >= 2])
+    distinct = len({concept for _, _, concept in found})
+    return [float(distinct > 0), float(distinct == 1), float(distinct >= 2)]
+
+
+def _concept_counts(spans: Sequence[Sequence[Span]]) -> scipy.sparse.csr_matrix:
+    """_concept_flags of each text, one row per text."""
+    rows = [_concept_flags(found) for found in spans]
     return scipy.sparse.csr_matrix(np.array(rows, dtype=float).reshape(len(rows), 3))
