@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse
@@ -45,8 +45,9 @@ class IntentModel:
     char_ngrams: TfidfVectorizer
     classifier: Any
     # The same probabilities for one message, computed without scikit-learn's per-call overhead (intent_scores.py);
-    # laid out from the fitted objects at the first message.
-    _scores: Optional[IntentScores] = field(default=None, init=False, repr=False, compare=False)
+    # laid out from the fitted objects at the first message. False: the model's shape is one it does not handle (two
+    # intents), so scikit-learn scores each message.
+    _scores: Any = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def fit(cls, texts: Sequence[str], spans: Sequence[Sequence[Span]], labels: Sequence[str], C: float = 0.5) -> IntentModel:
@@ -74,7 +75,11 @@ class IntentModel:
         masked = mask(text, spans)
         if self._scores is None:
             self.prepare()
-        probabilities = self._scores.probabilities(masked, _concept_flags(spans)) * self._familiarity(masked)
+        if self._scores:
+            probabilities = self._scores.probabilities(masked, _concept_flags(spans))
+        else:
+            probabilities = self.classifier.predict_proba(self._features([masked], [spans]))[0]
+        probabilities = probabilities * self._familiarity(masked)
         order = np.argsort(-probabilities, kind="stable")
         return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
 
@@ -86,7 +91,10 @@ class IntentModel:
 
     def prepare(self) -> None:
         """Lays out the fitted numbers for one-message scoring now, so the first message does not wait for it."""
-        self._scores = IntentScores(self.word_ngrams, self.char_ngrams, self.classifier)
+        try:
+            self._scores = IntentScores(self.word_ngrams, self.char_ngrams, self.classifier)
+        except ValueError:
+            self._scores = False
 
     def batch_probabilities(self, texts: Sequence[str], spans: Sequence[Sequence[Span]]) -> np.ndarray:
         """scikit-learn's own probabilities for many texts (before familiarity): what `rank` must equal."""

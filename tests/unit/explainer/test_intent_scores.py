@@ -32,6 +32,13 @@ def test_the_fitted_fixture_model_scores_as_scikit_learn_does() -> None:
     ranked_like_scikit_learn(model, texts + ["how was a transformer invented", "hello, what is bert?"] + ODD)
 
 
+def test_a_model_of_two_intents_is_scored_by_scikit_learn_itself() -> None:
+    texts = ["hi", "hello", "hey there", "good morning", "thanks", "thank you", "cheers", "much appreciated"]
+    model = IntentModel.fit(texts, [[] for _ in texts], ["greet"] * 4 + ["thanks"] * 4)
+    assert model.rank("hello there", [])[0][0] == "greet" and model._scores is False
+    ranked_like_scikit_learn(model, texts + ODD)
+
+
 @pytest.mark.model
 @pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train` (make test does)")
 def test_the_trained_model_scores_the_held_out_sentences_as_scikit_learn_does() -> None:
