@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.common import explainer, first_entity, intent_of, knowledge, mentioned_concepts, remember, send
-from explainer.answers import GUIDE_BUTTON
+from explainer.answers import offers_the_guide
 from explainer.context import asks_why_about_topic, topic_words, unknown_topic
 from explainer.guide import CONTROL_WORDS, UNKNOWN, reads_as_request
 from explainer.guide_reader import yes_or_no
@@ -101,9 +101,7 @@ def offered_to(tracker: Tracker) -> str:
             latest_seen = True
         elif event.get("event") == "bot" and latest_seen:
             data = event.get("data")
-            buttons = data.get("buttons") if isinstance(data, dict) else None
-            offered = offered or (isinstance(buttons, list) and any(
-                isinstance(b, dict) and b.get("payload") == GUIDE_BUTTON.payload for b in buttons))
+            offered = offered or offers_the_guide(data.get("buttons") if isinstance(data, dict) else None)
     return ""
 
 

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import yaml
 
-from explainer.answers import GUIDE_BUTTON
+from explainer.answers import GUIDE_BUTTON, offers_the_guide
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "evaluation" / "guide"
@@ -59,12 +59,6 @@ def load(path: Path) -> List[Dict[str, Any]]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or []
 
 
-def offers_the_guide(replies: List[Dict[str, Any]]) -> bool:
-    """Whether a reply has the button that starts the guide."""
-    buttons = [b for r in replies for b in r.get("buttons") or []]
-    return any(isinstance(b, dict) and b.get("payload") == GUIDE_PAYLOAD for b in buttons)
-
-
 def most_repeats(asked: List[str]) -> int:
     """The longest run of the same question asked in a row."""
     longest, run = 0, 0
@@ -80,7 +74,7 @@ def run_scenario(say: Callable[[str, str], List[Dict[str, Any]]], scenario: Dict
     user = f"scenario-{scenario['id']}-{uuid.uuid4().hex[:8]}"
     replies = say(user, scenario["opening"])
     reply = "\n".join(r.get("text", "") for r in replies)
-    if not QUESTION.search(reply) and not RECOMMENDATION.search(reply + "\n") and offers_the_guide(replies):
+    if not QUESTION.search(reply) and not RECOMMENDATION.search(reply + "\n") and any(offers_the_guide(r.get("buttons")) for r in replies):
         # Not started, but offered ("Which fits my project?"): a user choosing a model takes the offer.
         result.offer_followed = True
         reply = "\n".join(r.get("text", "") for r in say(user, GUIDE_PAYLOAD))

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 from explainer.context import asks_for_a_choice
 from explainer.kb import Entry, KnowledgeBase
@@ -27,6 +27,12 @@ class Button:
 
 # Starts the decision guide: offered after a comparison of model families and to a question about what to use.
 GUIDE_BUTTON = Button("Which fits my project?", payload(Intent.START_GUIDE))
+
+
+def offers_the_guide(buttons: Any) -> bool:
+    """Whether sent buttons (channel dicts: title, payload) include GUIDE_BUTTON; any other shape is no offer."""
+    return isinstance(buttons, list) and any(
+        isinstance(b, dict) and b.get("payload") == GUIDE_BUTTON.payload for b in buttons)
 
 
 @dataclass
