@@ -78,7 +78,7 @@ class IntentModel:
         if self._scores:
             probabilities = self._scores.probabilities(masked, _concept_flags(spans))
         else:
-            probabilities = self.classifier.predict_proba(self._features([masked], [spans]))[0]
+            probabilities = self.batch_probabilities([text], [spans])[0]
         probabilities = probabilities * self._familiarity(masked)
         order = np.argsort(-probabilities, kind="stable")
         return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]

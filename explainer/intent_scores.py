@@ -53,11 +53,13 @@ class IntentScores:
         self.blocks.append(_Block(char_ngrams, self.blocks[0].width))
         self.extra_offset = self.blocks[1].offset + self.blocks[1].width
         self.classes = np.asarray(classifier.classes_)
+        if len(self.classes) < 3:
+            raise ValueError("two intents are scored by scikit-learn itself (its binary calibration differs)")
         self.folds: List[Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         for calibrated in classifier.calibrated_classifiers_:
             svm = getattr(calibrated, "base_estimator", None) or calibrated.estimator
-            if len(self.classes) < 3 or any(type(c).__name__ != "_SigmoidCalibration" for c in calibrated.calibrators):
-                raise ValueError("only a sigmoid-calibrated classifier of three or more intents is supported")
+            if any(type(c).__name__ != "_SigmoidCalibration" for c in calibrated.calibrators):
+                raise ValueError("only a sigmoid-calibrated classifier is supported")
             positions = np.searchsorted(self.classes, svm.classes_)
             a = np.array([c.a_ for c in calibrated.calibrators], dtype=np.float64)
             b = np.array([c.b_ for c in calibrated.calibrators], dtype=np.float64)
