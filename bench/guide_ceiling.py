@@ -3,8 +3,8 @@
 This separates the guide's weights from its reading: a scenario missed here is missed by the scoring itself,
 however well the answers are read. Development half only (the sealed half is never read).
 
-`python -m bench.guide_ceiling [--show]` prints how many development scenarios reach their expected outcome,
-and with --show the totals of each miss.
+`python -m bench.guide_ceiling [--set NAME] [--show]` prints how many scenarios of a development set reach their
+expected outcome, and with --show the totals of each miss.
 """
 
 import argparse
@@ -17,7 +17,7 @@ from explainer.guide import DecisionGuide
 from explainer.loader import load_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
-DEVELOPMENT = ROOT / "tests" / "evaluation" / "guide" / "development.yml"
+SETS = ROOT / "tests" / "evaluation" / "guide"
 
 
 def intended_answers(guide: DecisionGuide, scenario: Dict) -> Dict[str, str]:
@@ -47,11 +47,14 @@ def ceiling(guide: DecisionGuide, scenarios: List[Dict]) -> Tuple[int, List[Tupl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print each miss with its totals")
+    development_sets = sorted(p.stem for p in SETS.glob("*.yml") if "sealed" not in p.stem)
+    parser.add_argument("--set", default="development", choices=development_sets,
+                        help="which development set to score (never a sealed one)")
     args = parser.parse_args()
     guide = load_knowledge_base(ROOT / "knowledge").guide
-    scenarios = yaml.safe_load(DEVELOPMENT.read_text(encoding="utf-8"))
+    scenarios = yaml.safe_load((SETS / f"{args.set}.yml").read_text(encoding="utf-8"))
     reached, misses = ceiling(guide, scenarios)
-    print(f"development, intended options: {reached} of {len(scenarios)} reach the expected outcome")
+    print(f"{args.set}, intended options: {reached} of {len(scenarios)} reach the expected outcome")
     print("misses:", ", ".join(m[0] for m in misses) or "none")
     if args.show:
         for sid, expected, got, totals in misses:

@@ -52,11 +52,13 @@ def expected_concepts(item: Dict[str, Any]) -> List[str]:
     Each item was labelled with the term it asks about as well as an entry id (or "not covered") so that the label
     survives new entries: "What's your knowledge cut off date" (term "knowledge cutoff") was labelled training_data
     before knowledge_cutoff existed; answered from the new entry it is on topic, not wrong. Entries that existed at
-    labelling time (labelled_entries.txt) never override the label: the labeller chose among them.
+    labelling time (the item's `labelled_against` file, labelled_entries.txt by default) never override the label:
+    the labeller chose among them.
     """
     concept = item.get("concept")
     wanted = [] if concept in (None, NOT_COVERED) else list(concept) if isinstance(concept, list) else [concept]
-    kb, existed = _knowledge()
+    kb = _knowledge()
+    existed = _entries_at_labelling(str(item.get("labelled_against") or "labelled_entries.txt"))
     named = kb.find(str(item.get("term") or ""))
     if named and named not in existed and len(wanted) < 2:
         return [named]
@@ -65,11 +67,17 @@ def expected_concepts(item: Dict[str, Any]) -> List[str]:
 
 @functools.lru_cache(maxsize=None)
 def _knowledge() -> Any:
-    """(the knowledge base, the entry ids that existed when the sets were labelled), read once."""
+    """The knowledge base, read once."""
     from explainer.loader import load_knowledge_base
 
-    lines = (SETS / "labelled_entries.txt").read_text(encoding="utf-8").splitlines()
-    return load_knowledge_base(ROOT / "knowledge"), {x.strip() for x in lines if x.strip() and not x.startswith("#")}
+    return load_knowledge_base(ROOT / "knowledge")
+
+
+@functools.lru_cache(maxsize=None)
+def _entries_at_labelling(name: str) -> frozenset:
+    """The entry ids listed in SETS / `name`: those that existed when a set was labelled."""
+    lines = (SETS / Path(name).name).read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
 
 
 def score_sets(model: Path, paths: List[Path], keep: Callable[[str], bool] = lambda _: True) -> List[SetScore]:
@@ -110,7 +118,7 @@ def main() -> None:
         from bench.near_copies import NearCopies, training_sentences
         from explainer.matching import ConceptIndex
 
-        kb = _knowledge()[0]
+        kb = _knowledge()
         near = NearCopies(ConceptIndex(kb.names(), kb.written_names()), training_sentences(ROOT / "data" / "nlu"))
         keep = lambda text: not near.has_near_copy(text)  # noqa: E731
     for result in score_sets(args.model, sorted(SETS.glob("*.yml")), keep):
