@@ -29,7 +29,7 @@ from bench.real_phrasing import SETS, expected_concepts, load_items
 ROOT = Path(__file__).resolve().parent.parent
 HALVES = ("coverage_development", "coverage_sealed")
 # The understanding set's questions, judged the same way: what a user asking them gets, beyond the intent's label.
-UNDERSTANDING_HALVES = ("understanding_development", "understanding_sealed")
+UNDERSTANDING_HALVES = ("understanding_development", "understanding_development_second", "understanding_sealed")
 ON_TOPIC, DECLINED, WRONG = "on topic", "declined", "wrong"
 
 

@@ -378,6 +378,7 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
         Combination({k: tuple(v) for k, v in c["when"].items()}, dict(c["weights"]), c["reason"])
         for c in raw.get("combinations") or []
     )
+    text.real_words()  # loaded with the guide, so that no conversation waits for it (guide_reader.corrected)
     return DecisionGuide(
         source=raw["source"],
         tie_break=tuple(raw["tie_break"]),

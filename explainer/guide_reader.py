@@ -34,12 +34,15 @@ STEP_CLAUSES = 3
 # Counts written as digits ("~400", "8k", "2 million") or words.
 _NUMBER = re.compile(r"(\d[\d,.]*)\s*(k|m|thousand|million|billion|hundred|lakh|crore)?\b\s*(years?|hours?|months?|weeks?|days?)?",
                      re.IGNORECASE)
+_TIME_UNITS = "years?|hours?|months?|weeks?|days?|minutes?"
 _MAGNITUDES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "billion": 10**9, "hundred": 100,
                "lakh": 100_000, "crore": 10_000_000}  # lakh and crore: how Indian English counts
 _WORD_COUNTS = {"couple hundred": 200, "few hundred": 300, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000, "billions": 2 * 10**9, "tons": 10_000,
                 "petabytes": 10**9, "terabytes": 10**8, "gigabytes": 10**6}
 # Words that state an amount: a thing counted is a thing the user has ("a few thousand support emails").
 COUNT_WORDS = frozenset("few couple hundred thousand million lot ton plenty dozen".split())
+# Words that say a count is all there is: "only 150 recordings" is little data, "300 sprites" is media.
+ONLY = re.compile(r"\b(?:only|just|merely|barely)\b", re.IGNORECASE)
 # Typos are corrected only in words at least this long, to a vocabulary word of about the same length: "creat"
 # is no typo of "creative", and short words are too close to real ones to guess ("point" is one edit from "print").
 TYPO_MIN_LENGTH = 6
@@ -80,12 +83,13 @@ def corrected(words: List[str], vocabulary: Set[str], known: Set[str] = frozense
     """Words with typos replaced by the vocabulary word one edit away ("pictrues" -> "picture").
 
     Words in `known` (the guide's own texts) are real words, never typos: "content" is not "consent". Nor is the
-    past form of a vocabulary word: "guided meditations" are no "guides".
+    past form of a vocabulary word ("guided meditations" are no "guides"), nor any English word written often
+    enough to be meant: a helpdesk "export" is no "expert", dogs "barking" are no "banking".
     """
     fixed = []
     for word in words:
         if (len(word) >= TYPO_MIN_LENGTH and word not in vocabulary and word not in known and not word.isdigit()
-                and not _past_form(word, vocabulary)):
+                and not _past_form(word, vocabulary) and word not in text.real_words()):
             close = [v for v in vocabulary if abs(len(v) - len(word)) <= 1 and v[0] == word[0]
                      and OSA.distance(word, v, score_cutoff=1) <= 1]
             if len(close) == 1:
@@ -147,7 +151,9 @@ def largest_count(sentence: str) -> Optional[int]:
         except ValueError:
             continue
         counts.append(int(value * _MAGNITUDES.get(magnitude.lower(), 1)))
-    counts += [n for w, n in _WORD_COUNTS.items() if re.search(rf"\b{w}\b", sentence or "", re.IGNORECASE)]
+    # "hundreds of hours of narrated lessons" counts hours, not lessons, as "20 years of articles" does.
+    counts += [n for w, n in _WORD_COUNTS.items()
+               if re.search(rf"\b{w}\b(?!\s+of\s+(?:{_TIME_UNITS})\b)", sentence or "", re.IGNORECASE)]
     return max(counts) if counts else None
 
 
@@ -184,8 +190,9 @@ def read(factor: "Factor", sentence: str, known: Set[str] = frozenset()) -> Read
         # "then" outweighs one word of a single kind of task ("write caption, then make picture"); a list of three
         # clauses only equals it ("story, characters, moving scenes, very creative" may be either: confirm).
         scores[factor.steps_option] = scores.get(factor.steps_option, 0) + (2 if _THEN.search(sentence or "") else 1)
-    if factor.few and not scores:
-        # A count alone says little data or budget; beside a named option it only says how much of it.
+    if factor.few and (not scores or ONLY.search(sentence or "")):
+        # A count alone says little data or budget; beside a named option it only says how much of it, unless the
+        # reply says it is all there is ("only ~150 crash recordings", "just 60 sprites").
         units = factor.few.get("units") or ()
         count = largest_count(sentence)
         has_unit = not units or any(u in sentence.lower() for u in units)

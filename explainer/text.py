@@ -18,6 +18,10 @@ MAX_FUZZY_CHARS = 4_096
 # words, from "a" to "perception". Rarer ones may be typos ("lama" 1,138, "dale" 1,114); typos of names are
 # nearly never counted at all ("gtp", "stabel", "difusion" have 0).
 COMMON_WORD_COUNT = 5_000
+# A word counted at least this often is a real English word, though not a common one ("export" 2,664, "barking"
+# 1,096): a reader of free-text answers leaves it as written. Typos are nearly never counted ("pictrues",
+# "imagse", "experiance" have 0); the few that are, are rare ("eduction" 50).
+REAL_WORD_COUNT = 100
 
 
 def fold(text: str) -> str:
@@ -100,6 +104,15 @@ def common_words() -> FrozenSet[str]:
 
     counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
     return frozenset(word for word, count in counts.items() if count >= COMMON_WORD_COUNT)
+
+
+@functools.lru_cache(maxsize=1)
+def real_words() -> FrozenSet[str]:
+    """English words frequent enough in pyspellchecker's counts to be written on purpose (REAL_WORD_COUNT)."""
+    from spellchecker import SpellChecker
+
+    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(word for word, count in counts.items() if count >= REAL_WORD_COUNT)
 
 
 def is_another_word(written: str, name_words: Collection[str]) -> bool:

@@ -46,7 +46,9 @@ pytestmark = [
 # real questions, unseen, 0.695/0.693/0.681 -> 0.700/0.701/0.696 over three seeds): understanding development
 # 0.748 -> 0.722 (three fewer, within noise), sealed 0.696 -> 0.704; coverage development 0.772, sealed 0.759 ->
 # 0.810. Floors one item under the new figures (the development one lowered with the round, said in its commit).
-FLOORS = {"understanding_development": 0.71, "understanding_sealed": 0.69,
+# understanding_development_second (2026-12-05, 57 questions from new threads, collected after the twelfth round and
+# scored once before any change made from it): 0.702; floor one item under.
+FLOORS = {"understanding_development": 0.71, "understanding_development_second": 0.68, "understanding_sealed": 0.69,
           "coverage_development": 0.76, "coverage_sealed": 0.79}
 
 

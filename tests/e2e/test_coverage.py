@@ -92,7 +92,10 @@ def test_each_half_keeps_its_coverage(servers: Assistant) -> None:
 # gets, whatever the intent's label. First scored 2026-12-05 (a new session), after the changes of that session:
 # development right 0.800 (92/115), wrong 0.087 (10/115); sealed right 0.626 (72/115), wrong 0.174 (20/115), scored
 # once, totals only. Floors one item under / over.
-UNDERSTANDING_FLOORS = {"understanding_development": (0.79, 0.096), "understanding_sealed": (0.617, 0.183)}
+# understanding_development_second: 44/57 right, 6 wrong when first scored (2026-12-05, before any change made
+# from it); one item under and over.
+UNDERSTANDING_FLOORS = {"understanding_development": (0.79, 0.096), "understanding_development_second": (0.754, 0.123),
+                        "understanding_sealed": (0.617, 0.183)}
 
 
 def test_each_understanding_half_keeps_its_answers(servers: Assistant) -> None:

@@ -17,6 +17,12 @@ first figure on scenarios nobody had tuned on, and the reason it is kept as a se
 its unread answers (knowledge/decision_guide.yml) took it to 28/40, now in-sample; the rest are mostly scenarios
 whose labellers wanted a hybrid where the article's weights, read with the options meant, give another outcome.
 Sealed after that vocabulary: 34/40 (from 32/40), scored once, totals only.
+
+development_third (2026-12-05) holds 40 more, written and labelled the same way by new helpers (the labellers
+agreed on all 40). Played once before any change made from it: 28/40, 0 stuck, 4 openings that did not start the
+guide. Its readings showed the guide filling factors nobody was asked about from words that say nothing about them
+("kinda", "Hugging Face", a helpdesk "export" read as "expert"); after the reader's fixes and vocabulary: 34/40,
+now in-sample.
 """
 
 import json
@@ -51,7 +57,7 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # keeping what the offered message said (2026-12-05, a new session): development 38/40 (one offer taken), second set
 # 35/40 (two offers taken, two more reached), sealed 32/40 (unchanged, no offer taken, two ended without a result).
 # The second set's floor goes one scenario under its figure.
-FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "sealed": (0.77, 0)}
+FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.82, 0), "sealed": (0.77, 0)}
 
 
 @pytest.fixture(scope="module")

@@ -82,6 +82,36 @@ def test_a_real_word_is_not_read_as_a_typo(guide: DecisionGuide) -> None:
     assert guide.parse("privacy", "no student data, only the course content") == "not_sensitive"
 
 
+def test_an_english_word_is_no_typo_of_an_answer_word(guide: DecisionGuide) -> None:
+    # "export" is one letter from "expert", "barking" from "banking": both were read as answers nobody gave.
+    assert "expertise" not in guide.prefill("pretty tidy, it's all one helpdesk export", first="data_quality")
+    assert "application_domain" not in guide.prefill("volunteers recorded at home, dogs barking", first="data_quality")
+    assert guide.parse("content_type", "pictrues of our rings") == "images"  # a real typo is still read
+
+
+@pytest.mark.parametrize("reply, asked", [
+    ("photos kinda bad, glare and stuff", "data_quality"),
+    ("one developer who's played with some Hugging Face models", "expertise"),
+    ("write the npc, then draw them from that, kinda chained", "task_complexity"),
+])
+def test_a_word_that_says_nothing_about_privacy_fills_no_privacy_answer(guide: DecisionGuide, reply: str, asked: str) -> None:
+    assert "privacy" not in guide.prefill(reply, first=asked)
+
+
+def test_a_count_of_hours_is_no_count_of_items(guide: DecisionGuide) -> None:
+    assert guide.parse("data_availability", "hundreds of hours of narrated lessons") == "media"
+
+
+def test_only_a_small_count_is_little_data_even_beside_a_medium(guide: DecisionGuide) -> None:
+    assert guide.parse("data_availability", "only ~150 real crash recordings") == "little"
+    assert guide.parse("data_availability", "around 150 real crash recordings") == "media"
+
+
+def test_text_and_pictures_named_by_their_things_are_text_plus_media(guide: DecisionGuide) -> None:
+    assert guide.parse("content_type", "the verse inside and the illustration on the front") == "mixed"
+    assert guide.parse("content_type", "npc backstories + a portrait for each one") == "mixed"
+
+
 def test_the_past_form_of_a_word_is_no_typo_of_it(guide: DecisionGuide) -> None:
     # "guided" is one letter from "guide", a word for text content; guided meditations are no written guides.
     assert "content_type" not in guide.prefill("Could AI make personalised guided meditations for my clients?")
