@@ -86,7 +86,9 @@ class ActionCompare(Action):
             subject = resolve(sentence, named, None)
             if named:
                 # Two names of one entry ("ChatGPT vs Chat GPT") are told so; one name alone is asked for its partner.
-                send(dispatcher, bot.compare(named[0], named[0]) if len(mentions) > 1 else bot.compare_with_what(named[0]))
+                answer = bot.compare(named[0], named[0]) if len(mentions) > 1 else bot.compare_with_what(named[0])
+                # "llm or not??" asks whether to use one: the guide answers that, so it is offered beside the question.
+                send(dispatcher, answer if tracker.active_loop_name else bot.offering_the_guide(answer, sentence))
                 return []
             answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence))
             send(dispatcher, answer)

@@ -131,14 +131,17 @@ MAX_TOPIC_SENTENCE_CHARS = 300
 # A request for a recommendation for one's own project, which the decision guide answers: "what do i use",
 # "which model should we pick", "any recommendations", "best tool for my stream", "an LLM or something else?"; or a
 # question beside a project of one's own ("I run a tiny audiobook project ... Can AI narrate books?", "for our
-# webshop, could AI ...").
+# webshop, could AI ..."); a project stated as a want ("want to generate drum loops for my beats"), or a yes/no
+# about using one kind of model ("llm or not??").
 _PROJECT = (r"(?:project|app|startup|company|business|shop|webshop|store|channel|blog|podcast|stream|product|website|"
             r"site|team|class|course|school|clinic|agency|studio)s?\b")
 _CHOICE = re.compile(
     r"\b(?:what|which)\b[^?.!]{0,40}\b(?:should|do|can|could|would)\s+(?:i|we)\s+(?:use|pick|choose|go with|try)\b"
     r"|\brecommend|\bbest\b[^?.!]{0,40}\bfor\s+(?:my|our)\b|\bor\s+(?:something|smth|sth|anything)\s+else\b"
     r"|\b(?:(?:my|our)|(?:i|we)\s+(?:run|have|own|manage|build|make|work on|am building|are building)\s+an?)"
-    r"\s+(?:\w+\s+){0,2}" + _PROJECT,
+    r"\s+(?:\w+\s+){0,2}" + _PROJECT
+    + r"|\b(?:want|need|would like|'d like)\s+to\s+(?:generate|create|make|produce|automate)\b"
+    r"|\bor\s+not\W*$",
     re.IGNORECASE,
 )
 

@@ -96,6 +96,13 @@ def test_a_comparison_naming_one_topic_asks_for_the_other(kb: KnowledgeBase) -> 
     assert messages[0]["text"] == f"Which topic should I compare {kb.entries['gpt_3'].name} with?"
 
 
+def test_whether_to_use_one_kind_of_model_is_offered_the_guide(kb: KnowledgeBase) -> None:
+    # "llm or not??" reads as a comparison naming one topic; the choice it asks about is what the guide answers.
+    messages, _ = run(ActionCompare(), make_tracker("llm or not??", "ask_comparison", ["llm"]))
+    assert messages[0]["text"].startswith(f"Which topic should I compare {kb.entries['llm'].name} with?")
+    assert messages[0]["buttons"][-1]["payload"] == "/start_guide"
+
+
 def test_source_of_the_last_answer(kb: KnowledgeBase) -> None:
     tracker = make_tracker("where is this from?", "ask_source", slots={"last_concepts": ["gan", "vae"]})
     messages, _ = run(ActionShowSource(), tracker)

@@ -182,3 +182,6 @@ def test_an_answer_about_a_topic_offers_the_guide_when_the_question_is_a_choice(
     assert answer.concepts == ["llm"] and len(answer.buttons) <= 3
     plain = bot.explain("llm", "uses")
     assert bot.offering_the_guide(plain, "what are llms used for?") == plain
+    # A project stated as a want is a choice to make too.
+    wanted = bot.offering_the_guide(bot.which_topic(), "want to generate lo-fi drum & synth loops for my beats")
+    assert wanted.buttons[-1].payload == "/start_guide"
