@@ -16,11 +16,12 @@ from bench.real_phrasing import SETS, load_items
 
 ROOT = Path(__file__).resolve().parent.parent
 SECOND = ROOT / "tests" / "evaluation" / "agreement" / "development_second_annotator.yml"
+THIRD = ROOT / "tests" / "evaluation" / "agreement" / "development_third_annotator.yml"
 
 
-def pairs() -> Dict[str, List[Tuple[str, str]]]:
-    """Per half: (first label, second label) for every item the second annotator labelled."""
-    second = {(x["set"], x["text"]): x["intent"] for x in yaml.safe_load(SECOND.read_text(encoding="utf-8"))}
+def pairs(annotator: Path = SECOND) -> Dict[str, List[Tuple[str, str]]]:
+    """Per half: (first label, the annotator's label) for every item the annotator labelled."""
+    second = {(x["set"], x["text"]): x["intent"] for x in yaml.safe_load(annotator.read_text(encoding="utf-8"))}
     found: Dict[str, List[Tuple[str, str]]] = {}
     for half in sorted({s for s, _ in second}):
         found[half] = [(item["intent"], second[(half, item["text"])])
@@ -37,17 +38,30 @@ def kappa(labels: List[Tuple[str, str]]) -> float:
     return (observed - chance) / (1 - chance) if chance < 1 else 1.0
 
 
+def between(annotator: Path, other: Path) -> List[Tuple[str, str]]:
+    """(annotator's label, other's label) for the texts both labelled."""
+    def read(path: Path) -> Dict[Tuple[str, str], str]:
+        return {(x["set"], x["text"]): x["intent"] for x in yaml.safe_load(path.read_text(encoding="utf-8"))}
+    a, b = read(annotator), read(other)
+    return [(a[k], b[k]) for k in a if k in b]
+
+
 def main() -> None:
-    everything: List[Tuple[str, str]] = []
-    for half, labels in pairs().items():
-        everything += labels
-        agreed = sum(a == b for a, b in labels)
-        print(f"{half}: {agreed}/{len(labels)} agree ({agreed / len(labels):.3f}), kappa {kappa(labels):.3f}")
-    agreed = sum(a == b for a, b in everything)
-    print(f"both: {agreed}/{len(everything)} agree ({agreed / len(everything):.3f}), kappa {kappa(everything):.3f}")
-    print("most frequent disagreements (first -> second):")
-    for (a, b), n in Counter((a, b) for a, b in everything if a != b).most_common(6):
-        print(f"  {a} -> {b}: {n}")
+    for annotator in (SECOND, THIRD):
+        print(f"first labels -> {annotator.stem}:")
+        everything: List[Tuple[str, str]] = []
+        for half, labels in pairs(annotator).items():
+            everything += labels
+            agreed = sum(a == b for a, b in labels)
+            print(f"  {half}: {agreed}/{len(labels)} agree ({agreed / len(labels):.3f}), kappa {kappa(labels):.3f}")
+        agreed = sum(a == b for a, b in everything)
+        print(f"  both: {agreed}/{len(everything)} agree ({agreed / len(everything):.3f}), kappa {kappa(everything):.3f}")
+        print("  most frequent disagreements:")
+        for (a, b), n in Counter((a, b) for a, b in everything if a != b).most_common(6):
+            print(f"    {a} -> {b}: {n}")
+    labels = between(SECOND, THIRD)
+    agreed = sum(a == b for a, b in labels)
+    print(f"second -> third annotator: {agreed}/{len(labels)} agree ({agreed / len(labels):.3f}), kappa {kappa(labels):.3f}")
 
 
 if __name__ == "__main__":

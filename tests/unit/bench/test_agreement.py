@@ -1,4 +1,4 @@
-"""The second annotator's labels line up with the development items, and kappa is Cohen's (worked by hand)."""
+"""The second and third annotators' labels line up with the development items, and kappa is Cohen's (worked by hand)."""
 
 import pytest
 
@@ -15,5 +15,16 @@ def test_every_second_label_belongs_to_a_development_item() -> None:
 
     labelled = yaml.safe_load(SECOND.read_text(encoding="utf-8"))
     found = pairs()
+    assert set(found) == {"understanding_development", "coverage_development"}
+    assert sum(len(v) for v in found.values()) == len(labelled)
+
+
+def test_every_third_label_belongs_to_a_development_item() -> None:
+    import yaml
+
+    from bench.agreement import THIRD
+
+    labelled = yaml.safe_load(THIRD.read_text(encoding="utf-8"))
+    found = pairs(THIRD)
     assert set(found) == {"understanding_development", "coverage_development"}
     assert sum(len(v) for v in found.values()) == len(labelled)
