@@ -1,7 +1,8 @@
 """How often two people give a real-phrasing question the same intent: the first labels (tests/evaluation/real_phrasing/)
-beside a second annotator's (tests/evaluation/agreement/), development halves only.
+beside a second and a third annotator's (tests/evaluation/agreement/), development halves only.
 
-`python -m bench.agreement`: agreement and Cohen's kappa per half, and the pairs they disagree on most. The
+`python -m bench.agreement`: agreement and Cohen's kappa per half for each annotator, the pairs they disagree on
+most, and the two annotators' agreement with each other. The
 figure is the ceiling an intent classifier can be held to on these sets: where two careful readers differ, the
 question does not say which intent it is.
 """
