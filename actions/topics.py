@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import explainer, first_entity, grounded_or, mentioned_concepts, remember, send
 from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
+from explainer.answers import Answer, Explainer
 from explainer.context import asks_something, focus, names_only, question_topic, unknown_topic
 from explainer.names import GUIDE_INTENTS, Action as ActionName, Entity, Intent, Response, Slot
 
@@ -105,10 +106,16 @@ class ActionAskRephrase(Action):
             if topic and not bot.kb.suggest(topic, cutoff=TYPO_SIMILARITY):
                 # A question about something that is no typo of a name we know ("is there any way to set the
                 # context window?") is answered honestly: not covered, with the nearest topics, not "rephrase".
-                send(dispatcher, bot.unknown(topic))
+                send(dispatcher, offer_outside_the_guide(bot, tracker, bot.unknown(topic), sentence))
                 return []
-        send(dispatcher, bot.rephrase(candidates))
+        # "hi im a film student, final project, what AI do i need": unclear, but the guide answers it.
+        send(dispatcher, offer_outside_the_guide(bot, tracker, bot.rephrase(candidates), sentence))
         return []
+
+
+def offer_outside_the_guide(bot: Explainer, tracker: Tracker, answer: Answer, sentence: str) -> Answer:
+    """`answer` with the guide's button when `sentence` asks for a choice, unless the guide is already running."""
+    return answer if tracker.active_loop_name else bot.offering_the_guide(answer, sentence)
 
 
 class ActionOutOfScope(Action):

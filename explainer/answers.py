@@ -315,7 +315,9 @@ class Explainer:
         near = self.kb.nearest(question or phrase)
         offer = "The closest topics I know are below." if near else "Here are some topics to start with."
         text = f"“{phrase}” isn't something I cover: I explain generative AI and large language models. {offer}"
-        return Answer(text, self._definition_buttons(near or self.featured()), kind="not_covered")
+        # "looking to generate drum loops" names no topic of ours, but the guide answers it.
+        return self.offering_the_guide(Answer(text, self._definition_buttons(near or self.featured()), kind="not_covered"),
+                                       question or "")
 
     def grounded(self, question: str, threshold: float = THRESHOLD) -> Optional[Answer]:
         """For a question that names no entry: the knowledge base's closest passage, named as such with its entry

@@ -131,16 +131,20 @@ MAX_TOPIC_SENTENCE_CHARS = 300
 # A request for a recommendation for one's own project, which the decision guide answers: "what do i use",
 # "which model should we pick", "any recommendations", "best tool for my stream", "an LLM or something else?"; or a
 # question beside a project of one's own ("I run a tiny audiobook project ... Can AI narrate books?", "for our
-# webshop, could AI ..."); a project stated as a want ("want to generate drum loops for my beats"), or a yes/no
-# about using one kind of model ("llm or not??").
+# webshop, could AI ..."); a project stated as a want or a need ("looking to generate drum loops", "need synthetic
+# data - chest x-rays", "i need help writing grant applications"), a look into AI ("I've been asked to look into
+# AI", "looking into gen AI options"), or a yes/no about using one kind of model ("llm or not??").
 _PROJECT = (r"(?:project|app|startup|company|business|shop|webshop|store|channel|blog|podcast|stream|product|website|"
             r"site|team|class|course|school|clinic|agency|studio)s?\b")
 _CHOICE = re.compile(
-    r"\b(?:what|which)\b[^?.!]{0,40}\b(?:should|do|can|could|would)\s+(?:i|we)\s+(?:use|pick|choose|go with|try)\b"
+    r"\b(?:what|which)\b[^?.!]{0,40}\b(?:should|do|can|could|would)\s+(?:i|we)\s+(?:use|pick|choose|go with|try|need|get)\b(?!\s+to\b)"
     r"|\brecommend|\bbest\b[^?.!]{0,40}\bfor\s+(?:my|our)\b|\bor\s+(?:something|smth|sth|anything)\s+else\b"
     r"|\b(?:(?:my|our)|(?:i|we)\s+(?:run|have|own|manage|build|make|work on|am building|are building)\s+an?)"
     r"\s+(?:\w+\s+){0,2}" + _PROJECT
-    + r"|\b(?:want|need|would like|'d like)\s+to\s+(?:generate|create|make|produce|automate)\b"
+    + r"|\b(?:want|need|would like|'d like|looking|trying|hoping|planning)\s+to\s+(?:generate|create|make|produce|automate|build)\b"
+    r"|\bneed\s+(?:some\s+)?help\s+(?:with|writing|making|creating|generating|producing)\b"
+    r"|\b(?:look(?:ing)?\s+into|thinking\s+about|considering|exploring)\s+(?:using\s+)?(?:gen(?:erative)?\s+)?ai\b"
+    r"|\bai\s+options\b|^\W*(?:i\s+|we\s+)?(?:need|want)\s+(?:some\s+|an?\s+)?(?:synthetic|fake|ai|generated)\b"
     r"|\bor\s+not\W*$",
     re.IGNORECASE,
 )
@@ -151,13 +155,17 @@ def asks_for_a_choice(sentence: str) -> bool:
 
 
 _FIRST_SENTENCE = re.compile(r"[^?.!]*")
+# A greeting before the first sentence is no topic: "Good morning. I'm the digital curator at a museum ..." is not a
+# question about "morning".
+_GREETING = re.compile(r"^\s*(?:(?:hi|hello|hey|hiya|yo|greetings)(?:\s+there)?|good\s+(?:morning|afternoon|evening|day))"
+                       r"\s*[.!,]+\s*", re.IGNORECASE)
 
 
 def topic_words(sentence: str) -> Optional[str]:
     """The words of a question that are left once question and filler words are gone, when they are few enough
     to be a topic: "why RAG?" -> "rag"; None for "why?" or for a long statement. Only the first sentence counts:
     people ask first and explain after."""
-    first = _FIRST_SENTENCE.match(sentence.lstrip("?.! \t\n")).group()
+    first = _FIRST_SENTENCE.match(_GREETING.sub("", sentence).lstrip("?.! \t\n")).group()
     content = [w for w in text.words(first[:MAX_TOPIC_SENTENCE_CHARS]) if w not in _NO_TOPIC_WORDS and not w.isdigit()]
     content = list(dict.fromkeys(content))
     if not content or len(content) > MAX_TOPIC_WORDS or any(len(w) > MAX_TOPIC_WORD_CHARS for w in content):

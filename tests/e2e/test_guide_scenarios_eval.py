@@ -23,6 +23,12 @@ agreed on all 40). Played once before any change made from it: 28/40, 0 stuck, 4
 guide. Its readings showed the guide filling factors nobody was asked about from words that say nothing about them
 ("kinda", "Hugging Face", a helpdesk "export" read as "expert"); after the reader's fixes and vocabulary: 34/40,
 now in-sample.
+
+development_fourth (2026-12-05, later) holds 40 more, written and labelled the same way (the labellers agreed on all
+40), and was first played after those fixes: 30/40, 0 stuck, but 9 openings ended without a result ("yo", "Good
+afternoon ... someone suggested I ask you something", "looking to generate drum loops", "i need help writing grant
+applications"). The same scenarios against the main of the session before: 29/40. After the greeting, the help
+answer and every answer to a message that states a project need offered the guide's button: 36/40, in-sample.
 """
 
 import json
@@ -57,7 +63,8 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # keeping what the offered message said (2026-12-05, a new session): development 38/40 (one offer taken), second set
 # 35/40 (two offers taken, two more reached), sealed 32/40 (unchanged, no offer taken, two ended without a result).
 # The second set's floor goes one scenario under its figure.
-FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.82, 0), "sealed": (0.77, 0)}
+FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.82, 0),
+          "development_fourth": (0.87, 0), "sealed": (0.77, 0)}
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@
 
 import asyncio
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.explain import ActionExplain
@@ -116,3 +117,30 @@ def test_a_request_to_explain_one_topic_below_the_threshold_gets_its_explanation
     # "explain X please" sits between the definition and the simpler answer; either way it asks for X.
     text = text_of(ActionAskRephrase(), unclear_question("explain transformers please", "transformer", "ask_definition"))
     assert kb.entries["transformer"].explanation in text
+
+
+def buttons_of(action, tracker) -> list:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(action.run(dispatcher, tracker, {}))
+    return [b.get("payload") for m in dispatcher.messages for b in m.get("buttons") or []]
+
+
+def test_a_greeting_before_a_statement_is_no_topic() -> None:
+    # "Good morning" was answered as a topic not covered.
+    said = "Good morning. I'm the digital curator at a mid-sized art museum and I've been asked to look into AI."
+    assert topic_words(said) is None
+    assert topic_words("hi, what is rag?") == "rag"
+
+
+@pytest.mark.parametrize("action, sentence, intent", [
+    (ActionExplain(), "looking to generate drum loops", "ask_definition"),
+    (ActionAskRephrase(), "hi im a film student, final project, what AI do i need", "nlu_fallback"),
+    (ActionAskRephrase(), "Hi, I'm on the digital team at a mid-size org, looking into gen AI options.", "nlu_fallback"),
+])
+def test_a_project_need_that_names_no_topic_is_offered_the_guide(action, sentence: str, intent: str) -> None:
+    assert "/start_guide" in buttons_of(action, make_tracker(sentence, intent))
+
+
+def test_a_plain_unclear_message_is_not_offered_the_guide() -> None:
+    assert "/start_guide" not in buttons_of(ActionAskRephrase(), make_tracker("zxqv", "nlu_fallback"))
+    assert "/start_guide" not in buttons_of(ActionExplain(), make_tracker("what do i need to run beam search?", "ask_uses"))
