@@ -29,6 +29,10 @@ class ActionAboutTheBot(Action):
         bot = explainer()
         topic = bot.kb.asked_of_the_bot(mentioned_concepts(tracker, bot.kb))
         if not topic:
+            # "is this the thing that tells you which AI to use?" asks about the bot and for the guide.
+            offer = None if tracker.active_loop_name else bot.guide_offer(tracker.latest_message.get("text") or "")
+            if offer:
+                send(dispatcher, offer)
             return []
         answer = bot.explain(topic, "definition", tracker.get_slot(Slot.LAST_ASPECT))
         send(dispatcher, answer)

@@ -366,6 +366,14 @@ class Explainer:
         offer = f"If you are choosing a model for a project, “{GUIDE_BUTTON.title}” asks a few questions and recommends one."
         return replace(answer, text=f"{answer.text} {offer}", buttons=answer.buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON])
 
+    def guide_offer(self, question: str) -> Optional[Answer]:
+        """The guide's button on its own, for a message that asks for a choice ("is this the thing that tells you
+        which AI to use?"); None for any other message."""
+        if not self.kb.guide or not asks_for_a_choice(question):
+            return None
+        return Answer(f"To choose a model for a project, “{GUIDE_BUTTON.title}” asks a few questions and recommends one.",
+                      [GUIDE_BUTTON])
+
     def rephrase(self, candidates: Sequence[str]) -> Answer:
         ids = [c for c in candidates if c in self.kb.entries] or self.featured()
         return Answer(

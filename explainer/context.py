@@ -135,17 +135,22 @@ MAX_TOPIC_SENTENCE_CHARS = 300
 # data - chest x-rays", "i need help writing grant applications"), a look into AI ("I've been asked to look into
 # AI", "looking into gen AI options"), or a yes/no about using one kind of model ("llm or not??").
 _PROJECT = (r"(?:project|app|startup|company|business|shop|webshop|store|channel|blog|podcast|stream|product|website|"
-            r"site|team|class|course|school|clinic|agency|studio)s?\b")
+            r"site|team|class|course|school|clinic|agency|studio|group|house|firm|lab|practice|nonprofit|charity|"
+            r"hospital|museum|library|newsroom|department|council|organi[sz]ation|org)s?\b")
 _CHOICE = re.compile(
     r"\b(?:what|which)\b[^?.!]{0,40}\b(?:should|do|can|could|would)\s+(?:i|we)\s+(?:use|pick|choose|go with|try|need|get)\b(?!\s+to\b)"
     r"|\brecommend|\bbest\b[^?.!]{0,40}\bfor\s+(?:my|our)\b|\bor\s+(?:something|smth|sth|anything)\s+else\b"
-    r"|\b(?:(?:my|our)|(?:i|we)\s+(?:run|have|own|manage|build|make|work on|am building|are building)\s+an?)"
+    r"|\b(?:(?:my|our)|(?:i|we)\s+(?:run|have|own|manage|build|make|work on|am building|are building)\s+an?"
+    r"|(?:we're|we are|i'm|im|i am)\s+an?)"
     r"\s+(?:\w+\s+){0,2}" + _PROJECT
     + r"|\b(?:want|need|would like|'d like|looking|trying|hoping|planning)\s+to\s+(?:generate|create|make|produce|automate|build)\b"
     r"|\bneed\s+(?:some\s+)?help\s+(?:with|writing|making|creating|generating|producing)\b"
     r"|\b(?:look(?:ing)?\s+into|thinking\s+about|considering|exploring)\s+(?:using\s+)?(?:gen(?:erative)?\s+)?ai\b"
     r"|\bai\s+options\b|^\W*(?:i\s+|we\s+)?(?:need|want)\s+(?:some\s+|an?\s+)?(?:synthetic|fake|ai|generated)\b"
-    r"|\bor\s+not\W*$",
+    r"|\bor\s+not\W*$"
+    r"|\bwhich\s+(?:ai|model|llm|tool)s?\s+(?:to|should|would|can|could|is best|fits)\b"
+    r"|\b(?:can|could)\s+(?:an?\s+)?(?:ai|llm|model)\b[^?.!]{0,60}\bfor\s+(?:my|our)\b"
+    r"|\bbudget\s+is\b|\bon\s+a\s+(?:tight\s+)?budget\b|\b(?:i|we)\s+sell\b",
     re.IGNORECASE,
 )
 

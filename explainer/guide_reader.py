@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Words that negate what follows them in the same clause ("no personal data", "can't pay for cloud"); "t" is
 # the tail of "don't", "can't" once apostrophes are split off.
-NEGATIONS = frozenset("no not nothing zero never without nah nope none t dont cant isnt arent wont doesnt".split())
+NEGATIONS = frozenset("no not nothing zero never without nah nope none nobody noone neither nor t dont cant isnt arent wont doesnt".split())
 # A negation reaches this many words ahead: "no customer data involved", not a whole sentence.
 NEGATION_REACH = 3
 # Clause breaks: a negation or a step does not cross them.

@@ -28,7 +28,13 @@ development_fourth (2026-12-05, later) holds 40 more, written and labelled the s
 40), and was first played after those fixes: 30/40, 0 stuck, but 9 openings ended without a result ("yo", "Good
 afternoon ... someone suggested I ask you something", "looking to generate drum loops", "i need help writing grant
 applications"). The same scenarios against the main of the session before: 29/40. After the greeting, the help
-answer and every answer to a message that states a project need offered the guide's button: 36/40, in-sample.
+answer and every answer to a message that states a project need offered the guide's button: 36/40, in-sample;
+38/40 after vocabulary from its answers.
+
+development_fifth (2026-12-05, later still), written and labelled the same way (agreed on all 40), was first played
+after all of that: 30/40, 0 stuck, 7 ended without a result; the main of the session before reached 24/40 on it
+(14 without a result). After more ways of stating a project ("We're a hospital research group", "I sell on Etsy",
+"Budget is tight", "which AI can make ...", the bot asked whether it recommends models): 36/40, in-sample.
 """
 
 import json
@@ -64,7 +70,7 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # 35/40 (two offers taken, two more reached), sealed 32/40 (unchanged, no offer taken, two ended without a result).
 # The second set's floor goes one scenario under its figure.
 FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.82, 0),
-          "development_fourth": (0.87, 0), "sealed": (0.77, 0)}
+          "development_fourth": (0.92, 0), "development_fifth": (0.87, 0), "sealed": (0.77, 0)}
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,12 @@ import asyncio
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.about_bot import ActionAboutTheBot
 from actions.explain import ActionExplain
 from actions.guide import ActionExplainFactor
 from actions.topics import ActionAskRephrase
 from tests.support.trackers import make_tracker
-from explainer.context import asks_why_about_topic, question_topic, resolve, topic_words
+from explainer.context import asks_for_a_choice, asks_why_about_topic, question_topic, resolve, topic_words
 from explainer.answers import short_name
 from explainer.kb import KnowledgeBase
 
@@ -144,3 +145,27 @@ def test_a_project_need_that_names_no_topic_is_offered_the_guide(action, sentenc
 def test_a_plain_unclear_message_is_not_offered_the_guide() -> None:
     assert "/start_guide" not in buttons_of(ActionAskRephrase(), make_tracker("zxqv", "nlu_fallback"))
     assert "/start_guide" not in buttons_of(ActionExplain(), make_tracker("what do i need to run beam search?", "ask_uses"))
+
+
+@pytest.mark.parametrize("sentence", [
+    "can an llm write sql for our analysts",
+    "Is it possible to generate fake patient data that looks real enough? We're a hospital research group.",
+    "Can AI narrate audiobooks yet? I run a tiny publishing house in Kraków",
+    "Which AI can make afrobeats instrumentals? Not those generic ones",
+    "Could an AI do a first pass? Budget is tight (it's a council!).",
+    "Can I get AI to turn dog photos into watercolour portraits in my style? I sell on Etsy.",
+])
+def test_a_question_beside_a_project_of_ones_own_asks_for_a_choice(sentence: str) -> None:
+    assert asks_for_a_choice(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["what is a GAN", "I am a student, what is RAG?", "which model is GPT-4 based on",
+                                      "is chatgpt better than gemini", "what do i need to run stable diffusion"])
+def test_a_plain_question_asks_for_no_choice(sentence: str) -> None:
+    assert not asks_for_a_choice(sentence)
+
+
+def test_asking_whether_the_bot_recommends_models_is_offered_the_guide() -> None:
+    tracker = make_tracker("hoi! is this the thing that tells you which AI to use?", "bot_challenge")
+    assert "/start_guide" in buttons_of(ActionAboutTheBot(), tracker)
+    assert "/start_guide" not in buttons_of(ActionAboutTheBot(), make_tracker("are you a bot?", "bot_challenge"))
