@@ -181,8 +181,9 @@ class ValidateDecisionGuideForm(FormValidationAction):
                 # Neither: that answer could not be read after all; the whole question again, or "not sure".
                 return self._missed(dispatcher, helper, requested, misses_of(tracker, requested) + 1, [], quiet=True)
             # Anything else is read afresh, as a new answer.
-        if intent in CONTROL_WORDS and not CONTROL_WORDS[intent].search(sentence):
-            intent = Intent.INFORM  # no word of that control: a misread answer, read as one
+        if intent in CONTROL_WORDS and not sentence.lstrip().startswith("/") and not CONTROL_WORDS[intent].search(sentence):
+            # No word of that control: a misread answer, read as one. A button's payload ("/why_ask") is what it says.
+            intent = Intent.INFORM
         if intent in CONTROLS:
             return []
         names_concept = any(e.get("entity") == Entity.CONCEPT for e in tracker.latest_message.get("entities", []))

@@ -140,4 +140,8 @@ class ActionOutOfScope(Action):
             send(dispatcher, bot.unknown(topic, sentence))
         else:
             dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
+            # "pixel art sprites for my game?": outside the glossary, but the guide answers it.
+            offer = None if tracker.active_loop_name else bot.guide_offer(sentence)
+            if offer:
+                send(dispatcher, offer)
         return []

@@ -136,11 +136,13 @@ MAX_TOPIC_SENTENCE_CHARS = 300
 # AI", "looking into gen AI options"), or a yes/no about using one kind of model ("llm or not??").
 _PROJECT = (r"(?:project|app|startup|company|business|shop|webshop|store|channel|blog|podcast|stream|product|website|"
             r"site|team|class|course|school|clinic|agency|studio|group|house|firm|lab|practice|nonprofit|charity|"
-            r"hospital|museum|library|newsroom|department|council|organi[sz]ation|org)s?\b")
+            r"hospital|museum|library|newsroom|department|council|organi[sz]ation|org|game|newspaper|magazine|"
+            r"installation|exhibition|album|band|novel|book|series|festival|gallery|restaurant|cafe|salon|farm|hotel)s?\b")
 _CHOICE = re.compile(
     r"\b(?:what|which)\b[^?.!]{0,40}\b(?:should|do|can|could|would)\s+(?:i|we)\s+(?:use|pick|choose|go with|try|need|get)\b(?!\s+to\b)"
     r"|\brecommend|\bbest\b[^?.!]{0,40}\bfor\s+(?:my|our)\b|\bor\s+(?:something|smth|sth|anything)\s+else\b"
-    r"|\b(?:(?:my|our)|(?:i|we)\s+(?:run|have|own|manage|build|make|work on|am building|are building)\s+an?"
+    r"|\b(?:(?:my|our)|(?:i|we)\s+(?:run|have|own|manage|build|make|work on|am building|are building|produce|edit|publish|host)\s+an?"
+    r"|(?:planning|working on|building|making|developing|designing|writing)\s+an?"
     r"|(?:we're|we are|i'm|im|i am)\s+an?)"
     r"\s+(?:\w+\s+){0,2}" + _PROJECT
     + r"|\b(?:want|need|would like|'d like|looking|trying|hoping|planning)\s+to\s+(?:generate|create|make|produce|automate|build)\b"
@@ -150,7 +152,12 @@ _CHOICE = re.compile(
     r"|\bor\s+not\W*$"
     r"|\bwhich\s+(?:ai|model|llm|tool)s?\s+(?:to|should|would|can|could|is best|fits)\b"
     r"|\b(?:can|could)\s+(?:an?\s+)?(?:ai|llm|model)\b[^?.!]{0,60}\bfor\s+(?:my|our)\b"
-    r"|\bbudget\s+is\b|\bon\s+a\s+(?:tight\s+)?budget\b|\b(?:i|we)\s+sell\b",
+    r"|\bbudget\s+is\b|\bon\s+a\s+(?:tight\s+)?budget\b|\b(?:i|we)\s+sell\b"
+    r"|\b(?:can|could|would)\s+(?:an?\s+)?ai\s+(?:help|make|create|generate|write|do|turn|produce|draw|compose)\b"
+    r"|\bai\s+(?:can|could|would)\s+(?:help|make|create|generate|write|do|turn|produce|draw|compose)\b"
+    r"|\bwith\s+(?:an?\s+)?ai\b|\bwhat\s+(?:an?\s+)?ai\s+(?:can|could|would)\b"
+    r"|\b(?:student|agency|studio|founder|developer|dev|teacher|owner|team|engineer|researcher|artist|designer|writer|"
+    r"editor|startup|company)\s+here\b",
     re.IGNORECASE,
 )
 

@@ -40,6 +40,12 @@ CONTROL_WORDS = {
     "goodbye": re.compile(r"\b(?:bye|goodbye|see (?:you|ya)|cya|farewell|good night|ciao|that's all)\b", re.IGNORECASE),
     "feedback": re.compile(r"\b(?:helpful|unhelpful|useful|useless|thanks?|thank you|great answer|good answer|bad answer)\b",
                            re.IGNORECASE),
+    # "I've drawn about 500 sprites myself so far" is no request for the summary: read as one, it showed the summary
+    # and asked the same question again, for ever; nor is "mostly answering questions" a "why do you ask?".
+    "show_summary": re.compile(
+        r"\b(?:summary|recap|overview|(?:my|your|the) answers|answers so far|what (?:have|did) (?:i|we) (?:say|said|answer|"
+        r"answered|tell|told)|where (?:are|were) we|what do you have)\b", re.IGNORECASE),
+    "why_ask": re.compile(r"\b(?:why|what for|reason|how come|matter|matters|difference|relevant|purpose)\b", re.IGNORECASE),
 }
 
 

@@ -35,6 +35,15 @@ development_fifth (2026-12-05, later still), written and labelled the same way (
 after all of that: 30/40, 0 stuck, 7 ended without a result; the main of the session before reached 24/40 on it
 (14 without a result). After more ways of stating a project ("We're a hospital research group", "I sell on Etsy",
 "Budget is tight", "which AI can make ...", the bot asked whether it recommends models): 36/40, in-sample.
+
+development_sixth (2026-12-05, the last of the day's sets), written and labelled the same way (agreed on all 40),
+was first played after the fifth set's fixes: 23/40, 0 stuck, 10 without a result; the main of the session before
+reached 19/40 (16 without a result). Its openings ask whether AI can do a thing for a project ("could AI make short
+jingles for each episode", "pixel art sprites for my game?", "Agency here, ..."); once those led to the guide, one
+answer ("I've drawn about 500 sprites myself so far") read as a request for the summary and left the user stuck:
+a summary or "why do you ask?" now needs a word of its own while a question is open. 29/40, in-sample; five of its
+misses are scenarios whose labellers read a hybrid or a generative model where the article's weights, fed the
+options meant, give another outcome (`python -m bench.guide_ceiling --set development_sixth`: 35 of 40).
 """
 
 import json
@@ -70,7 +79,8 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # 35/40 (two offers taken, two more reached), sealed 32/40 (unchanged, no offer taken, two ended without a result).
 # The second set's floor goes one scenario under its figure.
 FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.82, 0),
-          "development_fourth": (0.92, 0), "development_fifth": (0.87, 0), "sealed": (0.77, 0)}
+          "development_fourth": (0.92, 0), "development_fifth": (0.87, 0),
+          "development_sixth": (0.70, 0), "sealed": (0.77, 0)}
 
 
 @pytest.fixture(scope="module")

@@ -184,6 +184,18 @@ def test_a_control_intent_without_its_words_is_an_answer_attempt() -> None:
     assert slots.get("content_type") or slots.get("guide_misses")
 
 
+def test_an_answer_misread_as_a_summary_request_is_read_as_an_answer() -> None:
+    # Read as show_summary, it showed the summary and asked the same question again, every time: stuck.
+    asked = {"requested_slot": "data_availability"}
+    _, slots = run(ValidateDecisionGuideForm(), tracker("I've drawn about 500 sprites myself so far for the game",
+                                                        "show_summary", asked))
+    assert slots.get("data_availability") == "media"
+    _, slots = run(ValidateDecisionGuideForm(), tracker("show me my answers so far", "show_summary", asked))
+    assert set(slots) == {"requested_slot"}, "a real request for the summary goes to its rule"
+    _, slots = run(ValidateDecisionGuideForm(), tracker("/why_ask", "why_ask", asked))
+    assert set(slots) == {"requested_slot"}, "the button's payload is what it says"
+
+
 def test_an_answer_the_classifier_could_not_place_counts_as_a_miss() -> None:
     asked = {"requested_slot": "resources"}
     for intent in ("nlu_fallback", "tell_more", "explain_simpler"):
