@@ -44,6 +44,7 @@ answer ("I've drawn about 500 sprites myself so far") read as a request for the 
 a summary or "why do you ask?" now needs a word of its own while a question is open. 29/40, in-sample; five of its
 misses are scenarios whose labellers read a hybrid or a generative model where the article's weights, fed the
 options meant, give another outcome (`python -m bench.guide_ceiling --set development_sixth`: 35 of 40).
+Sealed after all of the day's fixes, scored once, totals only: 35/40 (from 32/40), 0 stuck, 1 without a result.
 """
 
 import json
@@ -80,7 +81,7 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # The second set's floor goes one scenario under its figure.
 FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.82, 0),
           "development_fourth": (0.92, 0), "development_fifth": (0.87, 0),
-          "development_sixth": (0.70, 0), "sealed": (0.77, 0)}
+          "development_sixth": (0.70, 0), "sealed": (0.85, 0)}
 
 
 @pytest.fixture(scope="module")
