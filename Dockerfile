@@ -73,15 +73,16 @@ CMD ["--model", "models/genai-explainer.tar.gz", "--port", "5005", \
      "--endpoints", "endpoints.production.yml", "--credentials", "credentials.yml"]
 
 FROM runtime AS actions
-# The action server imports rasa-sdk, PyYAML and rapidfuzz only: the same pins (the lock as constraints)
-# without Rasa's TensorFlow, so its image is a fraction of the Rasa one.
+# The action server imports rasa-sdk, PyYAML, rapidfuzz and pyspellchecker only (the guide's answer reader leaves
+# real English words uncorrected): the same pins (the lock as constraints) without Rasa's TensorFlow, so its image
+# is a fraction of the Rasa one.
 COPY requirements.lock requirements.in /tmp/
 RUN --mount=type=secret,id=build_ca \
     if [ -s /run/secrets/build_ca ]; then export PIP_CERT=/run/secrets/build_ca; fi \
  && python -m venv /opt/venv \
  && /opt/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --quiet pip==24.3.1 \
  && /opt/venv/bin/python -m pip install --no-cache-dir --disable-pip-version-check --quiet \
-      -c /tmp/requirements.lock $(grep -E '^(rasa-sdk|PyYAML|rapidfuzz)==' /tmp/requirements.in | cut -d' ' -f1) \
+      -c /tmp/requirements.lock $(grep -E '^(rasa-sdk|PyYAML|rapidfuzz|pyspellchecker)==' /tmp/requirements.in | cut -d' ' -f1) \
  && /opt/venv/bin/python -m pip uninstall --yes --quiet pip && rm /tmp/requirements.lock /tmp/requirements.in
 COPY knowledge /app/knowledge
 COPY explainer /app/explainer
