@@ -184,8 +184,12 @@ def read(factor: "Factor", sentence: str, known: Set[str] = frozenset()) -> Read
     vocabulary = {w for option_phrases in phrases.values() for p in option_phrases for w in p}
     parts = [corrected(words, vocabulary, known) for words in clauses(sentence)]
     scores: Dict[str, int] = {}
-    for _, _, _, option in matches(phrases, parts):
-        scores[option] = scores.get(option, 0) + 1
+    previous = None
+    for clause, start, end, option in sorted(matches(phrases, parts)):
+        # Adjacent words of one option are one mention: "video clips" counts as much as "python scripts".
+        if previous != (clause, start, option):
+            scores[option] = scores.get(option, 0) + 1
+        previous = (clause, end, option)
     if factor.steps_option and (len(parts) >= STEP_CLAUSES or _THEN.search(sentence or "")):
         # "then" outweighs one word of a single kind of task ("write caption, then make picture"); a list of three
         # clauses only equals it ("story, characters, moving scenes, very creative" may be either: confirm).

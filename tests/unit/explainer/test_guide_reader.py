@@ -148,3 +148,9 @@ def test_i_dont_know_answers_only_the_question_asked(guide: DecisionGuide) -> No
                                             ("mostly audio actually, with some text", None), ("is it?", None)])
 def test_replies_to_a_confirmation(reply: str, meaning) -> None:
     assert yes_or_no(reply) is meaning
+
+
+def test_adjacent_words_of_one_option_are_one_mention(guide: DecisionGuide) -> None:
+    # "video clips" is one mention of video, as "python scripts" is one of code: the reply is between the two.
+    reading = guide.reading("content_type", "python scripts or maybe video clips")
+    assert reading.option is None and set(reading.candidates) == {"code", "video"}
