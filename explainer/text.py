@@ -97,22 +97,24 @@ def surface_forms(entry_id: str, name: str, aliases: Iterable[str]) -> List[str]
     return [f for f in forms if f.strip()]
 
 
-@functools.lru_cache(maxsize=1)
-def common_words() -> FrozenSet[str]:
-    """Correctly spelt, common English words, lowercase. Loaded on first use (0.1 s), not on import."""
+def _words_counted_at_least(least: int) -> FrozenSet[str]:
+    """The lowercase English words pyspellchecker counts at least `least` times (its counts are not kept)."""
     from spellchecker import SpellChecker
 
     counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return frozenset(word for word, count in counts.items() if count >= COMMON_WORD_COUNT)
+    return frozenset(word for word, count in counts.items() if count >= least)
+
+
+@functools.lru_cache(maxsize=1)
+def common_words() -> FrozenSet[str]:
+    """Correctly spelt, common English words, lowercase. Loaded on first use (0.1 s), not on import."""
+    return _words_counted_at_least(COMMON_WORD_COUNT)
 
 
 @functools.lru_cache(maxsize=1)
 def real_words() -> FrozenSet[str]:
     """English words frequent enough in pyspellchecker's counts to be written on purpose (REAL_WORD_COUNT)."""
-    from spellchecker import SpellChecker
-
-    counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return frozenset(word for word, count in counts.items() if count >= REAL_WORD_COUNT)
+    return _words_counted_at_least(REAL_WORD_COUNT)
 
 
 def is_another_word(written: str, name_words: Collection[str]) -> bool:
