@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import explainer, mentioned_concepts, remember, send
+from actions.common import explainer, mentioned_concepts, remember, send, send_guide_offer
 from actions.feedback_offer import offer_feedback
 from explainer.names import Action as ActionName, Response, Slot
 
@@ -30,9 +30,7 @@ class ActionAboutTheBot(Action):
         topic = bot.kb.asked_of_the_bot(mentioned_concepts(tracker, bot.kb))
         if not topic:
             # "is this the thing that tells you which AI to use?" asks about the bot and for the guide.
-            offer = None if tracker.active_loop_name else bot.guide_offer(tracker.latest_message.get("text") or "")
-            if offer:
-                send(dispatcher, offer)
+            send_guide_offer(dispatcher, tracker, bot)
             return []
         answer = bot.explain(topic, "definition", tracker.get_slot(Slot.LAST_ASPECT))
         send(dispatcher, answer)

@@ -49,6 +49,18 @@ def grounded_or(bot: Explainer, question: str, otherwise: Answer) -> Answer:
     return bot.grounded(question) or otherwise
 
 
+def outside_the_guide(bot: Explainer, tracker: Tracker, answer: Answer, sentence: str) -> Answer:
+    """`answer` with the guide's button when `sentence` asks for a choice, unless the guide is already running."""
+    return answer if tracker.active_loop_name else bot.offering_the_guide(answer, sentence)
+
+
+def send_guide_offer(dispatcher: CollectingDispatcher, tracker: Tracker, bot: Explainer) -> None:
+    """The guide's button on its own, after another answer, when the message asks for a choice and no guide runs."""
+    offer = None if tracker.active_loop_name else bot.guide_offer(tracker.latest_message.get("text") or "")
+    if offer:
+        send(dispatcher, offer)
+
+
 def remember(answer: Answer) -> List[Dict[str, Any]]:
     """Slots that let the next question say "it" or "tell me more"."""
     if not answer.concepts:

@@ -6,7 +6,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    concept_mentions, explainer, grounded_or, intent_of, last_concept, mentioned_concepts, remember, send,
+    concept_mentions, explainer, grounded_or, intent_of, last_concept, mentioned_concepts, outside_the_guide, remember,
+    send,
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import asks_origin, focus, resolve, wants_simpler
@@ -59,8 +60,7 @@ class ActionExplain(Action):
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = focus(subject.concepts, [kb.entries[c].category for c in subject.concepts])
         answer = bot.explain(concept, aspect, tracker.get_slot(Slot.LAST_ASPECT))
-        if not tracker.active_loop_name:
-            answer = bot.offering_the_guide(answer, sentence)
+        answer = outside_the_guide(bot, tracker, answer, sentence)
         send(dispatcher, answer)
         return remember(answer) + offer_feedback(dispatcher, tracker, answer)
 
@@ -88,7 +88,7 @@ class ActionCompare(Action):
                 # Two names of one entry ("ChatGPT vs Chat GPT") are told so; one name alone is asked for its partner.
                 answer = bot.compare(named[0], named[0]) if len(mentions) > 1 else bot.compare_with_what(named[0])
                 # "llm or not??" asks whether to use one: the guide answers that, so it is offered beside the question.
-                send(dispatcher, answer if tracker.active_loop_name else bot.offering_the_guide(answer, sentence))
+                send(dispatcher, outside_the_guide(bot, tracker, answer, sentence))
                 return []
             answer = grounded_or(bot, sentence, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence))
             send(dispatcher, answer)

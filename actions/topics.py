@@ -5,10 +5,11 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import explainer, first_entity, grounded_or, mentioned_concepts, remember, send
+from actions.common import (
+    explainer, first_entity, grounded_or, mentioned_concepts, outside_the_guide, remember, send, send_guide_offer,
+)
 from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
-from explainer.answers import Answer, Explainer
 from explainer.context import asks_something, focus, names_only, question_topic, unknown_topic
 from explainer.names import GUIDE_INTENTS, Action as ActionName, Entity, Intent, Response, Slot
 
@@ -106,16 +107,11 @@ class ActionAskRephrase(Action):
             if topic and not bot.kb.suggest(topic, cutoff=TYPO_SIMILARITY):
                 # A question about something that is no typo of a name we know ("is there any way to set the
                 # context window?") is answered honestly: not covered, with the nearest topics, not "rephrase".
-                send(dispatcher, offer_outside_the_guide(bot, tracker, bot.unknown(topic), sentence))
+                send(dispatcher, outside_the_guide(bot, tracker, bot.unknown(topic), sentence))
                 return []
         # "hi im a film student, final project, what AI do i need": unclear, but the guide answers it.
-        send(dispatcher, offer_outside_the_guide(bot, tracker, bot.rephrase(candidates), sentence))
+        send(dispatcher, outside_the_guide(bot, tracker, bot.rephrase(candidates), sentence))
         return []
-
-
-def offer_outside_the_guide(bot: Explainer, tracker: Tracker, answer: Answer, sentence: str) -> Answer:
-    """`answer` with the guide's button when `sentence` asks for a choice, unless the guide is already running."""
-    return answer if tracker.active_loop_name else bot.offering_the_guide(answer, sentence)
 
 
 class ActionOutOfScope(Action):
@@ -141,7 +137,5 @@ class ActionOutOfScope(Action):
         else:
             dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
             # "pixel art sprites for my game?": outside the glossary, but the guide answers it.
-            offer = None if tracker.active_loop_name else bot.guide_offer(sentence)
-            if offer:
-                send(dispatcher, offer)
+            send_guide_offer(dispatcher, tracker, bot)
         return []
