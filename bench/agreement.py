@@ -20,9 +20,14 @@ SECOND = ROOT / "tests" / "evaluation" / "agreement" / "development_second_annot
 THIRD = ROOT / "tests" / "evaluation" / "agreement" / "development_third_annotator.yml"
 
 
+def annotator_labels(annotator: Path) -> Dict[Tuple[str, str], str]:
+    """(half, text) -> the intent an annotator's file gives it."""
+    return {(x["set"], x["text"]): x["intent"] for x in yaml.safe_load(annotator.read_text(encoding="utf-8"))}
+
+
 def pairs(annotator: Path = SECOND) -> Dict[str, List[Tuple[str, str]]]:
     """Per half: (first label, the annotator's label) for every item the annotator labelled."""
-    second = {(x["set"], x["text"]): x["intent"] for x in yaml.safe_load(annotator.read_text(encoding="utf-8"))}
+    second = annotator_labels(annotator)
     found: Dict[str, List[Tuple[str, str]]] = {}
     for half in sorted({s for s, _ in second}):
         found[half] = [(item["intent"], second[(half, item["text"])])
@@ -41,9 +46,7 @@ def kappa(labels: List[Tuple[str, str]]) -> float:
 
 def between(annotator: Path, other: Path) -> List[Tuple[str, str]]:
     """(annotator's label, other's label) for the texts both labelled."""
-    def read(path: Path) -> Dict[Tuple[str, str], str]:
-        return {(x["set"], x["text"]): x["intent"] for x in yaml.safe_load(path.read_text(encoding="utf-8"))}
-    a, b = read(annotator), read(other)
+    a, b = annotator_labels(annotator), annotator_labels(other)
     return [(a[k], b[k]) for k in a if k in b]
 
 
