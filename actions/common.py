@@ -49,9 +49,10 @@ def grounded_or(bot: Explainer, question: str, otherwise: Answer) -> Answer:
     return bot.grounded(question) or otherwise
 
 
-def outside_the_guide(bot: Explainer, tracker: Tracker, answer: Answer, sentence: str) -> Answer:
-    """`answer` with the guide's button when `sentence` asks for a choice, unless the guide is already running."""
-    return answer if tracker.active_loop_name else bot.offering_the_guide(answer, sentence)
+def outside_the_guide(bot: Explainer, tracker: Tracker, answer: Answer, sentence: str, always: bool = False) -> Answer:
+    """`answer` with the guide's button when `sentence` asks for a choice (or `always`), unless the guide is
+    already running: a second way into it would start it over."""
+    return answer if tracker.active_loop_name else bot.offering_the_guide(answer, sentence, always)
 
 
 def send_guide_offer(dispatcher: CollectingDispatcher, tracker: Tracker, bot: Explainer) -> None:

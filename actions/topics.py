@@ -98,7 +98,7 @@ class ActionAskRephrase(Action):
                 answer = bot.explain(concept, "definition" if aspect in (COMPARISON, PROJECT) else aspect,
                                      tracker.get_slot(Slot.LAST_ASPECT))
             # Read half as a project's description, the question is offered the guide as well.
-            answer = bot.offering_the_guide(answer, sentence, always=aspect == PROJECT)
+            answer = outside_the_guide(bot, tracker, answer, sentence, always=aspect == PROJECT)
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         if not candidates:
@@ -133,7 +133,7 @@ class ActionOutOfScope(Action):
             return remember(grounded)
         topic = unknown_topic(sentence)
         if topic:
-            send(dispatcher, bot.unknown(topic, sentence))
+            send(dispatcher, outside_the_guide(bot, tracker, bot.unknown(topic, sentence), sentence))
         else:
             dispatcher.utter_message(response=Response.OUT_OF_SCOPE)
             # "pixel art sprites for my game?": outside the glossary, but the guide answers it.

@@ -315,9 +315,9 @@ class Explainer:
         near = self.kb.nearest(question or phrase)
         offer = "The closest topics I know are below." if near else "Here are some topics to start with."
         text = f"“{phrase}” isn't something I cover: I explain generative AI and large language models. {offer}"
-        # "looking to generate drum loops" names no topic of ours, but the guide answers it.
-        return self.offering_the_guide(Answer(text, self._definition_buttons(near or self.featured()), kind="not_covered"),
-                                       question or "")
+        # "looking to generate drum loops" names no topic of ours, but the guide answers it: the actions offer it
+        # (actions/common.py outside_the_guide), since only they know whether a guide is already running.
+        return Answer(text, self._definition_buttons(near or self.featured()), kind="not_covered")
 
     def grounded(self, question: str, threshold: float = THRESHOLD) -> Optional[Answer]:
         """For a question that names no entry: the knowledge base's closest passage, named as such with its entry
@@ -351,11 +351,10 @@ class Explainer:
 
     def which_topic(self, question: str = "") -> Answer:
         """No topic named: ask which, offering the topics nearest to the question (the ranking grounded answers
-        use), else the featured ones. A question that asks what to use for one's own project ("lofi beats for my
-        stream, what do i use") is offered the decision guide as well: that is the part of the bot that answers it."""
+        use), else the featured ones. (A question that asks what to use for one's own project, "lofi beats for my
+        stream, what do i use", is offered the decision guide as well, by the actions: outside_the_guide.)"""
         buttons = self._definition_buttons((self.kb.nearest(question) if question else []) or self.featured())
-        which = Answer("Which topic do you mean? Ask me about a concept, for example one of these.", buttons)
-        return self.offering_the_guide(which, question)
+        return Answer("Which topic do you mean? Ask me about a concept, for example one of these.", buttons)
 
     def offering_the_guide(self, answer: Answer, question: str, always: bool = False) -> Answer:
         """`answer` with the decision guide offered too when `question` asks what to use for one's own project

@@ -142,6 +142,17 @@ def test_a_project_need_that_names_no_topic_is_offered_the_guide(action, sentenc
     assert "/start_guide" in buttons_of(action, make_tracker(sentence, intent))
 
 
+@pytest.mark.parametrize("action, sentence, intent", [
+    (ActionExplain(), "looking to generate drum loops", "ask_definition"),
+    (ActionExplain(), "lofi beats generator for my 24/7 study stream, what do i use", "ask_uses"),
+])
+def test_inside_the_guide_a_project_need_gets_no_second_way_into_the_guide(action, sentence: str, intent: str) -> None:
+    # The guide is already running: a button to start it would start it over.
+    tracker = make_tracker(sentence, intent)
+    tracker.active_loop = {"name": "decision_guide_form"}
+    assert "/start_guide" not in buttons_of(action, tracker)
+
+
 def test_a_plain_unclear_message_is_not_offered_the_guide() -> None:
     assert "/start_guide" not in buttons_of(ActionAskRephrase(), make_tracker("zxqv", "nlu_fallback"))
     assert "/start_guide" not in buttons_of(ActionExplain(), make_tracker("what do i need to run beam search?", "ask_uses"))

@@ -162,18 +162,17 @@ def test_a_history_answer_includes_the_milestone_that_marks_the_arrival(kb: Know
     assert Explainer(kb).explain("gan", "history").concepts == ["gan"]
 
 
-def test_which_topic_offers_the_guide_to_someone_choosing_for_a_project(bot: Explainer) -> None:
-    # A question with no topic that asks what to use for one's own project: the decision guide is what answers it.
-    for question in ("lofi beats generator for my 24/7 study stream, what do i use", "which model should we pick?",
-                     "I run a tiny audiobook project for blind readers. Can AI narrate old books?"):
-        answer = bot.which_topic(question)
-        assert answer.buttons[-1].title == "Which fits my project?" and answer.buttons[-1].payload == "/start_guide"
-        assert "Which fits my project?" in answer.text
+def test_which_topic_offers_topics_and_leaves_the_guide_to_the_caller(bot: Explainer) -> None:
+    # Only the caller knows whether a guide is running, so the core never adds the guide's button itself.
+    answer = bot.which_topic("lofi beats generator for my 24/7 study stream, what do i use")
+    assert answer.buttons and all(b.payload.startswith("/ask_definition") for b in answer.buttons)
+    offered = bot.offering_the_guide(answer, "lofi beats generator for my 24/7 study stream, what do i use")
+    assert offered.buttons[-1].title == "Which fits my project?" and offered.buttons[-1].payload == "/start_guide"
+    assert "Which fits my project?" in offered.text
     # Other questions with no topic get topics only.
-    answer = bot.which_topic("why do cats purr")
-    assert answer.buttons and all(b.payload.startswith("/ask_definition") for b in answer.buttons)
-    answer = bot.which_topic("can it run on my laptop?")
-    assert answer.buttons and all(b.payload.startswith("/ask_definition") for b in answer.buttons)
+    for question in ("why do cats purr", "can it run on my laptop?"):
+        answer = bot.offering_the_guide(bot.which_topic(question), question)
+        assert answer.buttons and all(b.payload.startswith("/ask_definition") for b in answer.buttons)
 
 
 def test_an_answer_about_a_topic_offers_the_guide_when_the_question_is_a_choice(bot: Explainer) -> None:
