@@ -27,6 +27,8 @@ class Button:
 
 # Starts the decision guide: offered after a comparison of model families and to a question about what to use.
 GUIDE_BUTTON = Button("Which fits my project?", payload(Intent.START_GUIDE))
+# One wording wherever the guide is offered beside another answer or on its own.
+GUIDE_OFFER = f"Choosing a model for a project? “{GUIDE_BUTTON.title}” asks a few questions and recommends one."
 
 
 def offers_the_guide(buttons: Any) -> bool:
@@ -362,16 +364,14 @@ class Explainer:
         answers that."""
         if not self.kb.guide or not (always or asks_for_a_choice(question)) or GUIDE_BUTTON in answer.buttons:
             return answer
-        offer = f"If you are choosing a model for a project, “{GUIDE_BUTTON.title}” asks a few questions and recommends one."
-        return replace(answer, text=f"{answer.text} {offer}", buttons=answer.buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON])
+        return replace(answer, text=f"{answer.text} {GUIDE_OFFER}", buttons=answer.buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON])
 
     def guide_offer(self, question: str) -> Optional[Answer]:
         """The guide's button on its own, for a message that asks for a choice ("is this the thing that tells you
         which AI to use?"); None for any other message."""
         if not self.kb.guide or not asks_for_a_choice(question):
             return None
-        return Answer(f"To choose a model for a project, “{GUIDE_BUTTON.title}” asks a few questions and recommends one.",
-                      [GUIDE_BUTTON])
+        return Answer(GUIDE_OFFER, [GUIDE_BUTTON])
 
     def rephrase(self, candidates: Sequence[str]) -> Answer:
         ids = [c for c in candidates if c in self.kb.entries] or self.featured()
