@@ -1,5 +1,6 @@
 """The decision-guide form: reading answers, asking questions, recommending (thin adapters over the core)."""
 
+import re
 from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -11,7 +12,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions.common import explainer, first_entity, intent_of, knowledge, mentioned_concepts, remember, send
 from explainer.answers import offers_the_guide
 from explainer.context import asks_why_about_topic, topic_words, unknown_topic
-from explainer.guide import CONTROL_WORDS, UNKNOWN, reads_as_request
+from explainer.guide import CONTROL_WORDS, SOCIAL_WORDS, UNKNOWN, reads_as_request
 from explainer.guide_reader import yes_or_no
 from explainer.guide_answers import GuideExplainer, answers_from
 from explainer.kb import KnowledgeBase
@@ -35,6 +36,8 @@ CONTROLS = {
 # out of scope, "the wilder the better" as no intent at all), a statement is an answer attempt, a question a
 # digression.
 SOCIAL = {Intent.GREET, Intent.THANKS, Intent.HELP, Intent.BOT_CHALLENGE, Intent.LIST_TOPICS, Intent.ASK_SOURCE}
+# A social intent without its own word list: any word will do.
+ANY_WORD = re.compile(r"\w")
 DIGRESSIONS = {
     Intent.ASK_DEFINITION, Intent.ASK_HOW_IT_WORKS, Intent.ASK_EXAMPLES, Intent.ASK_USES, Intent.ASK_LIMITATIONS,
     Intent.ASK_HISTORY, Intent.ASK_COMPARISON, Intent.TELL_MORE, Intent.EXPLAIN_SIMPLER, Intent.ASK_SOURCE,
@@ -54,8 +57,8 @@ def leaves_the_question(intent: str, sentence: str, names_concept: bool) -> bool
     """Whether an unreadable message is a digression the rules answer rather than a failed answer.
 
     Not a fallback, nor a concept question that names no concept: a hedged answer ends with "?" too ("so kind
-    of?"). Small talk only when short or a question: twelve words about quiz questions
-    are no request for the list of topics, whatever the classifier says.
+    of?"). Small talk only when a question, or short and with a word of that small talk (SOCIAL_WORDS): twelve
+    words about quiz questions are no request for the list of topics, nor "poco dinero bro" a greeting.
     """
     if (intent.startswith("ask_") or intent == Rasa.NLU_FALLBACK) and not names_concept and reads_as_request(sentence) \
             and unknown_topic(sentence):
@@ -66,8 +69,22 @@ def leaves_the_question(intent: str, sentence: str, names_concept: bool) -> bool
         # "Please rephrase" or "which topic do you mean?" help no more than the guide's own "didn't catch that".
         return False
     if intent in SOCIAL:
-        return reads_as_request(sentence) or len(sentence.split()) <= 6
+        # "poco dinero bro" is no greeting, nor "whats the cheapest??" a request for the list of topics.
+        return bool(SOCIAL_WORDS.get(intent, ANY_WORD).search(sentence)) and (
+            reads_as_request(sentence) or len(sentence.split()) <= 6)
     return reads_as_request(sentence)
+
+
+def said_again(tracker: Tracker, sentence: str) -> bool:
+    """Whether the user's message before this one said the same. A digression the rules answered is no answer the
+    user would send twice: said again, it is an answer the guide could not read, and counts as one, so a misread
+    answer cannot bring the same question back for ever."""
+    said = " ".join(sentence.split()).casefold()
+    users = (e for e in reversed(tracker.events) if isinstance(e, dict) and e.get("event") == "user")
+    latest, before = next(users, None), next(users, None)
+    if latest is None or before is None or " ".join(str(latest.get("text") or "").split()).casefold() != said:
+        return False
+    return bool(said) and " ".join(str(before.get("text") or "").split()).casefold() == said
 
 
 def misses_of(tracker: Tracker, factor_id: str) -> int:
@@ -181,8 +198,11 @@ class ValidateDecisionGuideForm(FormValidationAction):
                 # Neither: that answer could not be read after all; the whole question again, or "not sure".
                 return self._missed(dispatcher, helper, requested, misses_of(tracker, requested) + 1, [], quiet=True)
             # Anything else is read afresh, as a new answer.
-        if intent in CONTROL_WORDS and not sentence.lstrip().startswith("/") and not CONTROL_WORDS[intent].search(sentence):
-            # No word of that control: a misread answer, read as one. A button's payload ("/why_ask") is what it says.
+        misread = intent in CONTROL_WORDS and not sentence.lstrip().startswith("/") and not CONTROL_WORDS[intent].search(sentence)
+        if misread:
+            # No word of that control: a misread answer, read as one, even as a question ("we dont have data??" read
+            # as a what-if got "which answer should I change?" for ever). A button's payload ("/why_ask") is what it
+            # says.
             intent = Intent.INFORM
         if intent in CONTROLS:
             return []
@@ -190,7 +210,8 @@ class ValidateDecisionGuideForm(FormValidationAction):
         if intent in DIGRESSIONS and names_concept and reads_as_request(sentence):
             return []  # "what is a diffusion model?": the rules answer it; a statement naming one is an answer
         reading = helper.guide.reading(requested, sentence)
-        if not reading.option and (quiet or leaves_the_question(intent, sentence, names_concept)):
+        if not reading.option and (quiet or (not misread and not said_again(tracker, sentence)
+                                             and leaves_the_question(intent, sentence, names_concept))):
             return []  # a digression: the rules answer it and the form asks its question again
         # Every factor the message states is kept ("no ML people, and budget is tight"), and said so.
         extra = {f: o for f, o in helper.guide.prefill(sentence, first=requested).items()

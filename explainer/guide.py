@@ -48,6 +48,21 @@ CONTROL_WORDS = {
     "why_ask": re.compile(r"\b(?:why|what for|reason|how come|matter|matters|difference|relevant|purpose)\b", re.IGNORECASE),
 }
 
+# Small talk said while a question is open, by the words it needs. "poco dinero bro" read as a greeting got the
+# greeting and the same question after it, for as long as the user answered so: with no word of small talk, a
+# short statement is a failed answer (and the guide moves on after two).
+SOCIAL_WORDS = {
+    "greet": re.compile(r"\b(?:hi|hii+|hello|hey+|heya|hiya|howdy|hola|yo|greetings|sup|what's up|good (?:morning|"
+                        r"afternoon|evening|day)|morning|evening)\b", re.IGNORECASE),
+    "thanks": re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|ta|appreciated?|grateful|merci|gracias|danke)\b", re.IGNORECASE),
+    "help": re.compile(r"\b(?:help|confused|lost|stuck|how does this work|what can you do|options|menu|commands)\b",
+                       re.IGNORECASE),
+    "bot_challenge": re.compile(r"\b(?:bot|robot|human|person|real|machine|ai|chatgpt|who|you)\b", re.IGNORECASE),
+    "list_topics": re.compile(r"\b(?:topics?|list|cover|know|explain|concepts?|subjects?)\b", re.IGNORECASE),
+    "ask_source": re.compile(r"\b(?:sources?|cite|citation|references?|where (?:is|does|did|do)|from|articles?|links?)\b",
+                             re.IGNORECASE),
+}
+
 
 def reads_as_request(sentence: str) -> bool:
     """True when the message asks something ("what is NeRF?", "tell me more") instead of stating an answer.

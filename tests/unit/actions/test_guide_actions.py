@@ -296,3 +296,39 @@ def test_a_question_about_a_topic_the_knowledge_base_lacks_leaves_the_question_t
 def test_an_answer_misread_as_farewell_rating_or_what_if_is_still_read(text: str, intent: str, factor: str, option: str) -> None:
     _, slots = run(ValidateDecisionGuideForm(), tracker(text, intent, {"requested_slot": factor}))
     assert slots[factor] == option
+
+
+@pytest.mark.parametrize("text, intent", [("poco dinero bro", "greet"), ("poco dinero amigo", "thanks")])
+def test_an_unreadable_answer_misread_as_small_talk_counts_as_a_miss(text: str, intent: str) -> None:
+    # Read as small talk, the greeting (or thanks, or the sources) came back and the same question after it, for
+    # as long as the user answered the same way: stuck. With no word of that small talk it is a failed answer.
+    messages, slots = run(ValidateDecisionGuideForm(), tracker(text, intent, {"requested_slot": "resources"}))
+    assert slots["guide_misses"] == {"factor": "resources", "count": 1}
+    assert messages and "resources" not in slots
+
+
+@pytest.mark.parametrize("text, intent", [("hi again", "greet"), ("thanks!", "thanks"), ("hello there", "greet"),
+                                          ("are you a bot", "bot_challenge"), ("help", "help")])
+def test_real_small_talk_inside_the_guide_is_left_to_the_rules(text: str, intent: str) -> None:
+    messages, slots = run(ValidateDecisionGuideForm(), tracker(text, intent, {"requested_slot": "resources"}))
+    assert set(slots) == {"requested_slot"} and messages == []
+
+
+def test_an_answer_misread_as_a_what_if_question_counts_as_a_miss() -> None:
+    # "we dont have data??" read as change_answer got "which answer should I change?" and the same question, for ever.
+    messages, slots = run(ValidateDecisionGuideForm(), tracker("we dont have data??", "change_answer",
+                                                                {"requested_slot": "data_quality"}))
+    assert slots["guide_misses"] == {"factor": "data_quality", "count": 1} and messages
+
+
+def test_a_digression_said_twice_in_a_row_is_an_answer_the_guide_could_not_read() -> None:
+    # The first time, a question about the bot is left to the rules; sent again, it is an answer attempt.
+    first = tracker("is it you who decides?", "bot_challenge", {"requested_slot": "resources"})
+    first.events = [{"event": "user", "text": "is it you who decides?"}]
+    _, slots = run(ValidateDecisionGuideForm(), first)
+    assert set(slots) == {"requested_slot"}
+    again = tracker("is it you who decides?", "bot_challenge", {"requested_slot": "resources"})
+    again.events = [{"event": "user", "text": "is it  you who decides?"}, {"event": "bot", "text": "I'm a bot."},
+                    {"event": "user", "text": "Is it you who decides?"}]
+    _, slots = run(ValidateDecisionGuideForm(), again)
+    assert slots["guide_misses"] == {"factor": "resources", "count": 1}
