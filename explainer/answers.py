@@ -27,6 +27,9 @@ class Button:
 
 # Starts the decision guide: offered after a comparison of model families and to a question about what to use.
 GUIDE_BUTTON = Button("Which fits my project?", payload(Intent.START_GUIDE))
+# Factors a message must state to read as a project's description (explainer/guide.py prefill). On the development
+# sets, two: 9 of 229 real questions state two (4 %), 67 of 318 guide openings that ask for no choice do.
+PROJECT_FACTORS = 2
 # One wording wherever the guide is offered beside another answer or on its own.
 GUIDE_OFFER = f"Choosing a model for a project? “{GUIDE_BUTTON.title}” asks a few questions and recommends one."
 
@@ -362,14 +365,23 @@ class Explainer:
         """`answer` with the decision guide offered too when `question` asks what to use for one's own project
         ("llm for my minecraft plugins? or something else"), or `always`: the guide is the part of the bot that
         answers that."""
-        if not self.kb.guide or not (always or asks_for_a_choice(question)) or GUIDE_BUTTON in answer.buttons:
+        if not self.kb.guide or GUIDE_BUTTON in answer.buttons:
+            return answer
+        # An answer that explains nothing ("which topic?", not covered) costs nothing to extend: a message stating
+        # two factors of a project ("a chat partner for my students, no budget, i don't know coding") is offered it.
+        if not (always or asks_for_a_choice(question) or (not answer.concepts and self.states_a_project(question))):
             return answer
         return replace(answer, text=f"{answer.text} {GUIDE_OFFER}", buttons=answer.buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON])
+
+    def states_a_project(self, message: str) -> bool:
+        """Whether `message` answers two or more of the guide's questions at once: a project described, not a
+        concept asked about (the guide's own answer vocabulary decides, so deployers' YAML edits count)."""
+        return bool(self.kb.guide) and len(self.kb.guide.prefill(message)) >= PROJECT_FACTORS
 
     def guide_offer(self, question: str) -> Optional[Answer]:
         """The guide's button on its own, for a message that asks for a choice ("is this the thing that tells you
         which AI to use?"); None for any other message."""
-        if not self.kb.guide or not asks_for_a_choice(question):
+        if not self.kb.guide or not (asks_for_a_choice(question) or self.states_a_project(question)):
             return None
         return Answer(GUIDE_OFFER, [GUIDE_BUTTON])
 

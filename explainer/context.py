@@ -138,6 +138,9 @@ _PROJECT = (r"(?:project|app|startup|company|business|shop|webshop|store|channel
             r"site|team|class|course|school|clinic|agency|studio|group|house|firm|lab|practice|nonprofit|charity|"
             r"hospital|museum|library|newsroom|department|council|organi[sz]ation|org|game|newspaper|magazine|"
             r"installation|exhibition|album|band|novel|book|series|festival|gallery|restaurant|cafe|salon|farm|hotel)s?\b")
+# What people ask an AI to do for them: "can an ai read my handwritten notes", "could AI design our logo".
+_AI_DOES = (r"(?:help|make|create|generate|write|do|turn|produce|draw|compose|read|design|answer|translate|summari[sz]e|"
+            r"narrate|animate|edit|reply|draft|speak|sing|voice|dub|caption|transcribe|illustrate|paint)\b")
 _CHOICE = re.compile(
     r"\b(?:what|which)\b[^?.!]{0,40}\b(?:should|do|can|could|would)\s+(?:i|we)\s+(?:use|pick|choose|go with|try|need|get)\b(?!\s+to\b)"
     r"|\brecommend|\bbest\b[^?.!]{0,40}\bfor\s+(?:my|our)\b|\bor\s+(?:something|smth|sth|anything)\s+else\b"
@@ -153,8 +156,8 @@ _CHOICE = re.compile(
     r"|\bwhich\s+(?:ai|model|llm|tool)s?\s+(?:to|should|would|can|could|is best|fits)\b"
     r"|\b(?:can|could)\s+(?:an?\s+)?(?:ai|llm|model)\b[^?.!]{0,60}\bfor\s+(?:my|our)\b"
     r"|\bbudget\s+is\b|\bon\s+a\s+(?:tight\s+)?budget\b|\b(?:i|we)\s+sell\b"
-    r"|\b(?:can|could|would)\s+(?:an?\s+)?ai\s+(?:help|make|create|generate|write|do|turn|produce|draw|compose)\b"
-    r"|\bai\s+(?:can|could|would)\s+(?:help|make|create|generate|write|do|turn|produce|draw|compose)\b"
+    r"|\b(?:can|could|would)\s+(?:an?\s+)?ai\s+" + _AI_DOES + r"|\bai\s+(?:can|could|would)\s+" + _AI_DOES +
+    r"|\b(?:can|could)\s+(?:i|we)\s+use\s+(?:an?\s+)?ai\b|\b(?:would|could|will|can|is)\s+(?:an?\s+)?ai\s+(?:be\s+)?able\s+to\b"
     r"|\bwith\s+(?:an?\s+)?ai\b|\bwhat\s+(?:an?\s+)?ai\s+(?:can|could|would)\b"
     r"|\b(?:student|agency|studio|founder|developer|dev|teacher|owner|team|engineer|researcher|artist|designer|writer|"
     r"editor|startup|company)\s+here\b",

@@ -184,3 +184,16 @@ def test_an_answer_about_a_topic_offers_the_guide_when_the_question_is_a_choice(
     # A project stated as a want is a choice to make too.
     wanted = bot.offering_the_guide(bot.which_topic(), "want to generate lo-fi drum & synth loops for my beats")
     assert wanted.buttons[-1].payload == "/start_guide"
+
+
+def test_a_project_described_by_two_factors_is_offered_the_guide_instead_of_nothing(bot: Explainer) -> None:
+    project = ("i teach english to adult immigrants and want a chat partner they can practice with on their phones. "
+               "no budget and i don't know coding")
+    offered = bot.offering_the_guide(bot.which_topic(project), project)
+    assert offered.buttons[-1].payload == "/start_guide"
+    assert bot.guide_offer(project) is not None
+    # An answer that explains something keeps to it: the same words beside a concept add no offer.
+    answer = bot.explain("llm", "uses")
+    assert bot.offering_the_guide(answer, project) == answer
+    # A message stating no factor is offered nothing.
+    assert bot.guide_offer("why do cats purr") is None
