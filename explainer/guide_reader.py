@@ -4,7 +4,8 @@ The vocabulary is data: each option's id, label and synonyms in knowledge/decisi
 optional rules a deployer can edit there:
 - an option's `combines` ("mixed" when a reply names text and a medium: "captions + matching images");
 - a factor's `steps_option` (a reply listing several steps: "write caption, then make picture, then resize");
-- a factor's `few` (a small count: "maybe 30 macros" is little data; "$50 a month" a limited budget).
+- a factor's `few` (a small count: "maybe 30 macros" is little data; "$50 a month" a limited budget), with
+  optional further bands in `more` ("$2k a month" a moderate budget, "tens of thousands per quarter" a large one).
 Beyond exact phrases it reads plurals, typos ("imagse"), and negations: "no personal data" is not "personal
 data", and "nothing creative" is not "creative". Two options equally likely are returned as a pair, so the guide
 can ask a yes/no confirmation instead of the whole question.
@@ -37,8 +38,14 @@ _NUMBER = re.compile(r"(\d[\d,.]*)\s*(k|m|thousand|million|billion|hundred|lakh|
 _TIME_UNITS = "years?|hours?|months?|weeks?|days?|minutes?"
 _MAGNITUDES = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "billion": 10**9, "hundred": 100,
                "lakh": 100_000, "crore": 10_000_000}  # lakh and crore: how Indian English counts
-_WORD_COUNTS = {"couple hundred": 200, "few hundred": 300, "hundreds": 200, "thousands": 2_000, "millions": 2_000_000, "billions": 2 * 10**9, "tons": 10_000,
+_WORD_COUNTS = {"couple hundred": 200, "few hundred": 300, "hundreds": 200, "thousands": 2_000, "couple thousand": 2_000,
+                "few thousand": 3_000, "tens of thousands": 30_000, "hundreds of thousands": 300_000,
+                "millions": 2_000_000, "billions": 2 * 10**9, "tons": 10_000,
                 "petabytes": 10**9, "terabytes": 10**8, "gigabytes": 10**6}
+# A count of machines is no amount of data or money ("a couple of 8-GPU nodes"), and a negated one says what is
+# not there ("a few thousand a month, not tens of thousands").
+_NOT_COUNTED = re.compile(r"\s*-?\s*(?:gpus?|nodes?|cards?|machines?|servers?|cpus?|cores?)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:not|no|never|without|nor)\s+(?:\w+\s+){0,1}$", re.IGNORECASE)
 # Words that state an amount: a thing counted is a thing the user has ("a few thousand support emails").
 COUNT_WORDS = frozenset("few couple hundred thousand million lot ton plenty dozen".split())
 # Words that say a count is all there is: "only 150 recordings" is little data, "300 sprites" is media.
@@ -142,18 +149,22 @@ def states_amount(words: Sequence[str]) -> bool:
 
 def largest_count(sentence: str) -> Optional[int]:
     """The largest quantity the reply states ("~400 posts and 8k photos" -> 8000), or None."""
+    sentence = sentence or ""
     counts = []
-    for digits, magnitude, unit in _NUMBER.findall(sentence or ""):
-        if unit:
-            continue  # "20 years of articles" counts years, not articles
+    for found in _NUMBER.finditer(sentence):
+        digits, magnitude, unit = found.groups()
+        if unit or _NOT_COUNTED.match(sentence, found.end()) or _NEGATED.search(sentence, 0, found.start()):
+            continue  # "20 years of articles" counts years, not articles; "8-GPU nodes" machines; "not 500" nothing
         try:
             value = float(digits.replace(",", ""))
         except ValueError:
             continue
-        counts.append(int(value * _MAGNITUDES.get(magnitude.lower(), 1)))
+        counts.append(int(value * _MAGNITUDES.get((magnitude or "").lower(), 1)))
     # "hundreds of hours of narrated lessons" counts hours, not lessons, as "20 years of articles" does.
-    counts += [n for w, n in _WORD_COUNTS.items()
-               if re.search(rf"\b{w}\b(?!\s+of\s+(?:{_TIME_UNITS})\b)", sentence or "", re.IGNORECASE)]
+    for words, n in _WORD_COUNTS.items():
+        for found in re.finditer(rf"\b{words}\b(?!\s+of\s+(?:{_TIME_UNITS})\b)", sentence, re.IGNORECASE):
+            if not _NEGATED.search(sentence, 0, found.start()):
+                counts.append(n)
     return max(counts) if counts else None
 
 
@@ -200,8 +211,12 @@ def read(factor: "Factor", sentence: str, known: Set[str] = frozenset()) -> Read
         units = factor.few.get("units") or ()
         count = largest_count(sentence)
         has_unit = not units or any(u in sentence.lower() for u in units)
-        if count is not None and count < factor.few["below"] and has_unit:
-            scores[factor.few["option"]] = scores.get(factor.few["option"], 0) + 1
+        if count is not None and has_unit:
+            # The first band the count is under; the last of `more` may have no bound ("tens of thousands").
+            bands = [factor.few] + list(factor.few.get("more") or [])
+            band = next((b for b in bands if "below" not in b or count < b["below"]), None)
+            if band is not None and (band is factor.few or not ONLY.search(sentence or "")):
+                scores[band["option"]] = scores.get(band["option"], 0) + 1
     return decide(factor, scores)
 
 

@@ -90,8 +90,14 @@ def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add, 
         add(f"{where}: field 'steps_option': unknown option '{factor['steps_option']}'.")
     few = factor.get("few")
     if few is not None:
+        more = few.get("more") if isinstance(few, dict) else None
         if not isinstance(few, dict) or few.get("option") not in options or not isinstance(few.get("below"), int):
-            add(f"{where}: field 'few' must be {{option: <an option id>, below: <a whole number>, units: [optional words]}}.")
+            add(f"{where}: field 'few' must be {{option: <an option id>, below: <a whole number>, units: [optional words], "
+                f"more: [optional {{option, below}} bands]}}.")
+        elif more is not None and (not isinstance(more, list) or not all(
+                isinstance(b, dict) and b.get("option") in options and isinstance(b.get("below", 0), int) for b in more)):
+            add(f"{where}: field 'few.more' must be a list of {{option: <an option id>, below: <a whole number>}}; the last "
+                f"may leave 'below' out.")
     for option in factor.get("options") or []:
         if not isinstance(option, dict):
             continue

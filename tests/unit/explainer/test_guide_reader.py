@@ -46,6 +46,12 @@ def test_an_opening_that_states_four_factors_fills_all_four(guide: DecisionGuide
         ("data_availability", "like 30 macros someone wrote years ago", "little"),
         ("resources", "I could spend maybe 50 bucks a month", "limited"),
         ("resources", "thousands of GPUs", "ample"),
+        # Money in bands: under 1,000 limited, under 20,000 moderate, more is plenty; a negated amount is no amount,
+        # nor a count of machines.
+        ("resources", "The partners approved around $2k a month", "moderate"),
+        ("resources", "we can spend a few thousand a month on infra, not tens of thousands", "moderate"),
+        ("resources", "cloud budget in the tens of thousands per quarter", "ample"),
+        ("resources", "WE ARE A VOLUNTEER SOCIETY WITH 200 POUNDS IN THE BANK", "limited"),
         # An option's words inside a longer phrase.
         ("content_type", "synthetic transaction data", "synthetic_data"),
         ("content_type", "synthetic chest X-ray images to augment a dataset", "synthetic_data"),

@@ -108,3 +108,9 @@ def test_asked_of_the_bot_is_read_and_must_be_true_or_false(fixture_kb_dir: Path
     edit(categories, "    asked_of_the_bot: true\n", "    asked_of_the_bot: sometimes\n")
     assert problems_of(fixture_kb_dir) == [
         "knowledge/categories.yml: category 'model_family' (line 2): field 'asked_of_the_bot' must be true or false."]
+
+
+def test_a_money_band_naming_no_option_is_a_clear_problem(real_kb_dir: Path) -> None:
+    edit(real_kb_dir / "decision_guide.yml", "more: [{option: moderate, below: 20000}", "more: [{option: middling, below: 20000}")
+    assert any("field 'few.more' must be a list of {option: <an option id>, below: <a whole number>}" in p
+               for p in problems_of(real_kb_dir))
