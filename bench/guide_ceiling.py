@@ -38,7 +38,7 @@ def ceiling(guide: DecisionGuide, scenarios: List[Dict]) -> Tuple[int, List[Tupl
     for scenario in scenarios:
         answers = intended_answers(guide, scenario)
         totals = guide.totals(answers)
-        got = guide.leader(totals)
+        got = guide.leader(totals, answers)
         if got != scenario["expected"]:
             misses.append((scenario["id"], scenario["expected"], got, totals))
     return len(scenarios) - len(misses), misses

@@ -178,6 +178,8 @@ class DecisionGuide:
     not_answers: Tuple[str, ...] = ()
     # Words of the guide's own texts (questions, reasons, ...): real words, never corrected as typos.
     known: frozenset = frozenset()
+    # The factor whose answer breaks ties before tie_break does (content_type), or None.
+    tie_break_factor: Optional[str] = None
 
     def factor(self, factor_id: str) -> Factor:
         return next(f for f in self.factors if f.id == factor_id)
@@ -311,13 +313,23 @@ class DecisionGuide:
                     totals[outcome] += weight
         return totals
 
-    def leader(self, totals: Mapping[str, int]) -> str:
-        """Highest total; ties go to the earlier outcome in tie_break."""
-        return min(totals, key=lambda o: (-totals[o], self.tie_break.index(o)))
+    def tie_rank(self, outcome: str, answers: Optional[Mapping[str, Optional[str]]] = None) -> Tuple[int, int]:
+        """How `outcome` ranks on a tie (lower first): the one the answer to tie_break_factor favours most, then
+        the order of tie_break. Labellers reading the article decide by the content first: text plus images
+        that ties LLM and hybrid is a hybrid."""
+        favour = 0
+        if self.tie_break_factor and answers:
+            option = self.factor(self.tie_break_factor).option(answers.get(self.tie_break_factor) or "")
+            favour = -option.weights.get(outcome, 0) if option else 0
+        return favour, self.tie_break.index(outcome)
+
+    def leader(self, totals: Mapping[str, int], answers: Optional[Mapping[str, Optional[str]]] = None) -> str:
+        """Highest total; ties go by tie_rank."""
+        return min(totals, key=lambda o: (-totals[o], self.tie_rank(o, answers)))
 
     def score(self, answers: Mapping[str, Optional[str]]) -> Result:
         totals = self.totals(answers)
-        winner = self.leader(totals)
+        winner = self.leader(totals, answers)
         drivers = []
         reasons = [(o.reason, o.weights) for o in (f.option(answers.get(f.id) or "") for f in self.factors) if o]
         reasons += [(c.reason, c.weights) for c in self.combinations if c.holds(answers)]
@@ -338,7 +350,9 @@ class DecisionGuide:
         the remaining factors, of the best option's weight difference ("not sure" adds nothing).
         """
         totals = self.totals(answers)
-        winner = self.leader(totals)
+        winner = self.leader(totals, answers)
+        # Until the tie-breaking factor is answered, a tie may still go either way.
+        open_tie = bool(self.tie_break_factor) and self.tie_break_factor in remaining
         for other in self.outcomes:
             if other == winner:
                 continue
@@ -352,7 +366,7 @@ class DecisionGuide:
                 for c in self.combinations if not c.holds(answers) and c.possible(answers, remaining)
             )
             lead = totals[winner] - totals[other]
-            other_wins_ties = self.tie_break.index(other) < self.tie_break.index(winner)
+            other_wins_ties = open_tie or self.tie_rank(other, answers) < self.tie_rank(winner, answers)
             if lead < swing or (lead == swing and other_wins_ties):
                 return False
         return True
@@ -404,6 +418,7 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
         source=raw["source"],
         tie_break=tuple(raw["tie_break"]),
         tie_break_reason=raw["tie_break_reason"],
+        tie_break_factor=raw.get("tie_break_factor"),
         outcomes=outcomes,
         factors=factors,
         cautions=cautions,

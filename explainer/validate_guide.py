@@ -50,6 +50,8 @@ def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> No
 
     factor_options: Dict[str, set] = {}
     factor_ids = {f.get("id") for f in guide.get("factors") or [] if isinstance(f, dict)}
+    if guide.get("tie_break_factor") is not None and guide["tie_break_factor"] not in factor_ids:
+        add(f"{label}: decision_guide: field 'tie_break_factor' must be a factor id: {sorted(str(i) for i in factor_ids)}.")
     for factor in guide.get("factors") or []:
         if not isinstance(factor, dict):
             add(f"{label}: every factor must be a mapping.")

@@ -79,6 +79,17 @@ def test_ties_follow_the_stated_order(guide: DecisionGuide) -> None:
     assert guide.leader(totals) == guide.tie_break[1]
 
 
+def test_a_tie_goes_to_the_outcome_the_content_answer_favours(guide: DecisionGuide) -> None:
+    # Equal totals for the LLM and a hybrid: with text plus images as the content, the hybrid; with text, the LLM.
+    totals = {"llm": 5, "generative_model": 1, "hybrid": 5}
+    assert guide.leader(totals, {"content_type": "mixed"}) == "hybrid"
+    assert guide.leader(totals, {"content_type": "text"}) == "llm"
+    # With no content answer, the stated order.
+    assert guide.leader(totals, {}) == guide.tie_break[0]
+    # While the content is unanswered a tie may still go either way, so the guide does not stop on one.
+    assert not guide.decided({"expertise": "little"}, ["content_type"])
+
+
 def test_unknown_answers_add_nothing(guide: DecisionGuide) -> None:
     assert guide.totals({f.id: "unknown" for f in guide.factors}) == {o: 0 for o in guide.outcomes}
 
@@ -215,6 +226,7 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
         ("when: {privacy: [sensitive]}", "when: {privacy: [secret]}", "'privacy' has no option 'secret'"),
         ("when: {privacy: [sensitive]}", "when: {privacy: sensitive}", "'privacy' must list option ids"),
         ("tie_break: [llm, generative_model, hybrid]", "tie_break: [llm, hybrid]", "field 'tie_break'"),
+        ("tie_break_factor: content_type", "tie_break_factor: content", "field 'tie_break_factor' must be a factor id"),
         ("task_complexity: [combined]}", "task_complexity: [several]}", "'task_complexity' has no option 'several'"),
         ("task_complexity: [combined]}", "task_complex: [combined]}", "unknown factor 'task_complex'"),
         ("weights: {hybrid: 3}", "weights: {hybird: 3}", "unknown outcome 'hybird'"),
