@@ -315,8 +315,9 @@ def test_real_small_talk_inside_the_guide_is_left_to_the_rules(text: str, intent
 
 
 def test_an_answer_misread_as_a_what_if_question_counts_as_a_miss() -> None:
-    # "we dont have data??" read as change_answer got "which answer should I change?" and the same question, for ever.
-    messages, slots = run(ValidateDecisionGuideForm(), tracker("we dont have data??", "change_answer",
+    # "we dont have data??" read as change_answer got "which answer should I change?" and the same question, for ever
+    # (that answer is now read as "messy or unknown"; this one still cannot be read).
+    messages, slots = run(ValidateDecisionGuideForm(), tracker("we got zip files from a vendor??", "change_answer",
                                                                 {"requested_slot": "data_quality"}))
     assert slots["guide_misses"] == {"factor": "data_quality", "count": 1} and messages
 
