@@ -10,8 +10,8 @@ from actions.common import (
     send,
 )
 from actions.feedback_offer import offer_feedback
-from explainer.context import asks_origin, focus, resolve, wants_simpler
-from explainer.names import Action as ActionName, Intent, Slot
+from explainer.context import asks_origin, asks_what_the_bot_does, focus, resolve, wants_simpler
+from explainer.names import Action as ActionName, Intent, Response, Slot
 
 ASPECT_OF_INTENT = {
     Intent.ASK_DEFINITION: "definition",
@@ -43,6 +43,12 @@ class ActionExplain(Action):
             # "explain transformers" / "can you explain GANs" ask for the explanation, not the simple version.
             aspect = "definition"
         previous = last_concept(tracker, kb)
+        if aspect in ("more", "simpler") and not previous and not mentioned_concepts(tracker, kb) \
+                and asks_what_the_bot_does(sentence):
+            # "hey so i'm kinda lost" or "tell me more" with nothing discussed yet asks what the bot does; it was
+            # answered as a topic called "kinda lost" that is not covered.
+            dispatcher.utter_message(response=Response.GUIDE_INTRO if tracker.active_loop_name else Response.HELP)
+            return []
         subject = resolve(sentence, mentioned_concepts(tracker, kb), previous)
         # "tell me more" / "simpler" refer back to the last topic; with none yet, a topic they name is the question.
         if subject.unknown and (aspect not in ("more", "simpler") or not previous):

@@ -118,6 +118,21 @@ _GUIDE_QUESTION_WORDS = {
 }
 
 
+# "hey so i'm kinda lost", "kinda confused tbh": how the user feels, which the bot's help answers; no topic.
+_LOST = re.compile(r"\b(?:lost|confused|confusing|overwhelmed|clueless|no idea what|new to (?:this|all this|ai)|"
+                   r"where (?:do i|to) start)\b", re.IGNORECASE)
+# Words of a follow-up request itself, no topic: "explain it simpler please", "more detail".
+_FOLLOW_UP_WORDS = frozenset("simpler simple simply easier plain english eli5 words more detail details again please "
+                             "further deeper".split())
+
+
+def asks_what_the_bot_does(sentence: str) -> bool:
+    """A "tell me more" / "simpler" request that names nothing, or says the user is lost: with nothing discussed
+    yet, the bot's help answers it, not a topic called "kinda lost"."""
+    topic = topic_words(sentence)
+    return bool(_LOST.search(sentence)) or topic is None or set(topic.split()) <= _FOLLOW_UP_WORDS
+
+
 def asks_why_about_topic(sentence: str) -> bool:
     """True for "why RAG?" / "why use GANs": a why-question about a topic rather than about the guide's question
     ("why does budget matter?", "why do you ask?")."""

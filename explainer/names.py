@@ -95,6 +95,7 @@ class Response:
     ASK_STOP_GUIDE = "utter_ask_stop_guide"
     GUIDE_STOPPED = "utter_guide_stopped"
     GUIDE_INTRO = "utter_guide_intro"
+    HELP = "utter_help"
 
 
 class Rasa:

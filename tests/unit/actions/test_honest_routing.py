@@ -180,3 +180,17 @@ def test_asking_whether_the_bot_recommends_models_is_offered_the_guide() -> None
     tracker = make_tracker("hoi! is this the thing that tells you which AI to use?", "bot_challenge")
     assert "/start_guide" in buttons_of(ActionAboutTheBot(), tracker)
     assert "/start_guide" not in buttons_of(ActionAboutTheBot(), make_tracker("are you a bot?", "bot_challenge"))
+
+
+@pytest.mark.parametrize("sentence, intent", [("hey so i'm kinda lost", "explain_simpler"), ("tell me more", "tell_more"),
+                                              ("explain it simpler please", "explain_simpler")])
+def test_lost_or_a_follow_up_with_nothing_discussed_gets_the_help(sentence: str, intent: str) -> None:
+    # Was "“kinda lost” isn't something I cover".
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionExplain().run(dispatcher, make_tracker(sentence, intent), {}))
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_help"]
+
+
+def test_a_follow_up_naming_an_unknown_topic_is_still_not_covered() -> None:
+    text = text_of(ActionExplain(), make_tracker("tell me more about quantum computing", "tell_more"))
+    assert NOT_COVERED in text and "quantum computing" in text
