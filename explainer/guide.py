@@ -37,7 +37,9 @@ CONTROL_WORDS = {
         r"actually,? (?:it|it's|its|we|we're|the|our)|go back|wait)\b", re.IGNORECASE),
     # "fraud labels are patchy, chargebacks come in weeks later" is no farewell, nor "answer visitors' questions
     # accurately" a rating of the last answer.
-    "goodbye": re.compile(r"\b(?:bye|goodbye|see (?:you|ya)|cya|farewell|good night|ciao|that's all)\b", re.IGNORECASE),
+    # "that's all" ends a conversation only on its own: "one good machine, that's all" answers the budget question.
+    "goodbye": re.compile(r"\b(?:bye|goodbye|see (?:you|ya)|cya|farewell|good night|ciao)\b|^\W*that'?s all\b[\w\s]{0,12}\W*$",
+                          re.IGNORECASE),
     "feedback": re.compile(r"\b(?:helpful|unhelpful|useful|useless|thanks?|thank you|great answer|good answer|bad answer)\b",
                            re.IGNORECASE),
     # "I've drawn about 500 sprites myself so far" is no request for the summary: read as one, it showed the summary

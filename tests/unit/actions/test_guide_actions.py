@@ -333,3 +333,12 @@ def test_a_digression_said_twice_in_a_row_is_an_answer_the_guide_could_not_read(
                     {"event": "user", "text": "Is it you who decides?"}]
     _, slots = run(ValidateDecisionGuideForm(), again)
     assert slots["guide_misses"] == {"factor": "resources", "count": 1}
+
+
+def test_an_answer_ending_in_thats_all_is_no_farewell() -> None:
+    # "a grant paid for one good machine, that's all" read as goodbye ended the guide at question 4.
+    _, slots = run(ValidateDecisionGuideForm(), tracker("a grant paid for one good machine, that's all", "goodbye",
+                                                        {"requested_slot": "resources"}))
+    assert "resources" in slots or slots.get("guide_misses")
+    _, slots = run(ValidateDecisionGuideForm(), tracker("that's all", "goodbye", {"requested_slot": "resources"}))
+    assert set(slots) == {"requested_slot"}
