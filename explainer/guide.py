@@ -107,6 +107,9 @@ class Factor:
     few: Optional[Mapping[str, Any]] = None
     # Read only from a reply to this factor's own question, never from other statements (see prefill).
     only_when_asked: bool = False
+    # Words one of which a clause must hold for this factor to be read from a message that answers another
+    # question (an opening, another reply): possession for the data one has ("have", "archive", "years").
+    unasked_cues: Tuple[str, ...] = ()
     # {"factor", "option"}: a reply naming two kinds of that factor's content (its combining option, "text plus
     # images", or two of the kinds that option lists, "a video with a voice over") means `option`: "make the clip
     # and also put my voice on top" is a task of several media.
@@ -274,7 +277,7 @@ class DecisionGuide:
         the question just asked.
         """
         order = sorted(self.factors, key=lambda f: f.id != first)
-        found = read_all(order, sentence, (*self.direct_answers_only, *self.not_answers), self.known)
+        found = read_all(order, sentence, (*self.direct_answers_only, *self.not_answers), self.known, asked=first)
         # A factor read only when asked still claims its words, so they answer no other factor either.
         return {f: o for f, o in found.items() if f == first or not self.factor(f).only_when_asked}
 
@@ -398,6 +401,7 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
             steps_option=f.get("steps_option"),
             few=dict(f["few"]) if f.get("few") else None,
             only_when_asked=bool(f.get("only_when_asked", False)),
+            unasked_cues=tuple(text.singular(w) for w in f.get("unasked_cues") or ()),
             several_media=dict(f["several_media"]) if f.get("several_media") else None,
             options=tuple(
                 Option(o["id"], o["label"], tuple(o["synonyms"]), dict(o["weights"]), o["reason"],

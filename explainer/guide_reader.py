@@ -221,12 +221,14 @@ def read(factor: "Factor", sentence: str, known: Set[str] = frozenset()) -> Read
 
 
 def read_all(factors: Sequence["Factor"], sentence: str, ignored: Sequence[str] = (),
-             known: Set[str] = frozenset()) -> Dict[str, str]:
+             known: Set[str] = frozenset(), asked: Optional[str] = None) -> Dict[str, str]:
     """Every factor a statement answers ("two of us, no ML background, budget is tight").
 
     Each word answers one factor at most: the longest phrase claims it, then the earlier factor ("images" is
     content, not data), except that a phrase two factors list counts for both beside a quantity ("a few thousand
     support emails" is text to produce and text to build on). Generic replies ("yes", "lots") are `ignored`: they say nothing unasked.
+    A factor with `unasked_cues`, other than the one `asked`, is read only in a clause holding one of them: "turn my
+    lecture slides into videos" says what to make, "we have 400 slides" what there is to build on.
     """
     ignored_phrases = [tuple(text.singular(w) for w in text.words(a)) for a in ignored]
     parts = clauses(sentence)
@@ -235,7 +237,10 @@ def read_all(factors: Sequence["Factor"], sentence: str, ignored: Sequence[str] 
         phrases = phrases_of(factor)
         vocabulary = {w for option_phrases in phrases.values() for p in option_phrases for w in p}
         fixed = [corrected(words, vocabulary, known) for words in parts]
+        cues = set(factor.unasked_cues) if factor.unasked_cues and factor.id != asked else None
         for c, start, end, option in matches(phrases, fixed, ignored_phrases):
+            if cues is not None and not cues & {text.singular(w) for w in parts[c]}:
+                continue
             per_factor.append((-(end - start), rank, c, start, end, factor, option))
     claimed: Dict[Tuple[int, int], Tuple[int, int, int]] = {}
     scores: Dict[str, Dict[str, int]] = {}

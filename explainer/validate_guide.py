@@ -83,6 +83,9 @@ def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add, 
     """The answer-reading rules (explainer/guide_reader.py) name options of their own factor."""
     if "only_when_asked" in factor and not isinstance(factor["only_when_asked"], bool):
         add(f"{where}: field 'only_when_asked' must be true or false.")
+    cues = factor.get("unasked_cues")
+    if cues is not None and (not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues)):
+        add(f"{where}: field 'unasked_cues' must be a list of words.")
     several = factor.get("several_media")
     if several is not None:
         if (not isinstance(several, dict) or several.get("option") not in options

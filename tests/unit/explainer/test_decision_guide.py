@@ -240,3 +240,11 @@ def test_broken_guide_is_rejected_with_a_clear_sentence(tmp_path: Path, old: str
     with pytest.raises(KnowledgeBaseError) as caught:
         load_knowledge_base(_broken_copy(tmp_path, old, new))
     assert any(expected in p and "decision_guide.yml" in p for p in caught.value.problems), caught.value.problems
+
+
+def test_data_one_has_is_read_from_an_opening_only_beside_having_it(guide: DecisionGuide) -> None:
+    # "turn my lecture slides into videos" says what to make; the slides were read as text to build on.
+    assert "data_availability" not in guide.prefill("which ai can turn my lecture slides into short explainer videos??")
+    assert guide.prefill("we have about 400 slides and last year's lecture recordings")["data_availability"] == "both"
+    # Asked directly, no cue is needed.
+    assert guide.prefill("lecture slides", first="data_availability")["data_availability"] == "lots_of_text"
