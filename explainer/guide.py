@@ -103,6 +103,8 @@ class Factor:
     always_ask: bool = False
     # The option a reply listing several steps means (task complexity: "several steps").
     steps_option: Optional[str] = None
+    # Verbs that make a clause a step: with them, two or more such clauses mean steps_option (see guide_reader).
+    step_verbs: Tuple[str, ...] = ()
     # {"option", "below", "units"}: a stated count under `below` (in one of `units`, if given) means `option`.
     few: Optional[Mapping[str, Any]] = None
     # Read only from a reply to this factor's own question, never from other statements (see prefill).
@@ -399,6 +401,7 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
             why=f["why"],
             always_ask=bool(f.get("always_ask", False)),
             steps_option=f.get("steps_option"),
+            step_verbs=tuple(text.singular(w) for w in f.get("step_verbs") or ()),
             few=dict(f["few"]) if f.get("few") else None,
             only_when_asked=bool(f.get("only_when_asked", False)),
             unasked_cues=tuple(text.singular(w) for w in f.get("unasked_cues") or ()),

@@ -201,7 +201,17 @@ def read(factor: "Factor", sentence: str, known: Set[str] = frozenset()) -> Read
         if previous != (clause, start, option):
             scores[option] = scores.get(option, 0) + 1
         previous = (clause, end, option)
-    if factor.steps_option and (len(parts) >= STEP_CLAUSES or _THEN.search(sentence or "")):
+    if factor.steps_option and factor.step_verbs:
+        # Steps are clauses that each do something: "figure out who's speaking, pick their voice, read it with
+        # feeling" is three, each worth a point against the one the single kind of task they name gets; a list of
+        # nouns is varieties, no steps ("lighting, crowds, weather"); one clause is one task ("read the contract and
+        # tell us the key terms"); a negated clause does nothing ("not just fix my commas"). "then" is a step too.
+        verbs = set(factor.step_verbs)
+        steps = sum(1 for words in parts if verbs & set(words) and not NEGATIONS & set(words))
+        bonus = (steps if steps >= 2 else 0) + (2 if _THEN.search(sentence or "") else 0)
+        if bonus:
+            scores[factor.steps_option] = scores.get(factor.steps_option, 0) + bonus
+    elif factor.steps_option and (len(parts) >= STEP_CLAUSES or _THEN.search(sentence or "")):
         # "then" outweighs one word of a single kind of task ("write caption, then make picture"); a list of three
         # clauses only equals it ("story, characters, moving scenes, very creative" may be either: confirm).
         scores[factor.steps_option] = scores.get(factor.steps_option, 0) + (2 if _THEN.search(sentence or "") else 1)

@@ -93,6 +93,9 @@ def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add, 
             add(f"{where}: field 'several_media' must be {{factor: <another factor's id>, option: <an option id of this factor>}}.")
     if factor.get("steps_option") is not None and factor["steps_option"] not in options:
         add(f"{where}: field 'steps_option': unknown option '{factor['steps_option']}'.")
+    verbs = factor.get("step_verbs")
+    if verbs is not None and (not isinstance(verbs, list) or not all(isinstance(v, str) and v.strip() for v in verbs)):
+        add(f"{where}: field 'step_verbs' must be a list of words.")
     few = factor.get("few")
     if few is not None:
         more = few.get("more") if isinstance(few, dict) else None

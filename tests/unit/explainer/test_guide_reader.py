@@ -46,6 +46,12 @@ def test_an_opening_that_states_four_factors_fills_all_four(guide: DecisionGuide
         ("data_availability", "like 30 macros someone wrote years ago", "little"),
         ("resources", "I could spend maybe 50 bucks a month", "limited"),
         ("resources", "thousands of GPUs", "ample"),
+        # Steps are clauses that each do something; a list of varieties or one asked-and-answered task is not.
+        ("task_complexity", "figure out who's speaking, pick their voice, read it with feeling", "combined"),
+        ("task_complexity", "read the notes, look at the photos, cross-check the policy, draft the recommendation", "combined"),
+        ("task_complexity", "Lots of varied scenarios: lighting, crowds, weather.", "creative"),
+        ("task_complexity", "staff ask a tax question, it answers from the sources", "language"),
+        ("task_complexity", "answer questions about the manuals, accurately", "language"),
         # Money in bands: under 1,000 limited, under 20,000 moderate, more is plenty; a negated amount is no amount,
         # nor a count of machines.
         ("resources", "The partners approved around $2k a month", "moderate"),
