@@ -103,6 +103,9 @@ class Factor:
     always_ask: bool = False
     # The option a reply listing several steps means (task complexity: "several steps").
     steps_option: Optional[str] = None
+    # The factor names what is made: words naming the input ("my slides into ...", "... from my scripts") are not
+    # read for it.
+    produced: bool = False
     # Verbs that make a clause a step: with them, two or more such clauses mean steps_option (see guide_reader).
     step_verbs: Tuple[str, ...] = ()
     # {"option", "below", "units"}: a stated count under `below` (in one of `units`, if given) means `option`.
@@ -401,6 +404,7 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
             why=f["why"],
             always_ask=bool(f.get("always_ask", False)),
             steps_option=f.get("steps_option"),
+            produced=bool(f.get("produced", False)),
             step_verbs=tuple(text.singular(w) for w in f.get("step_verbs") or ()),
             few=dict(f["few"]) if f.get("few") else None,
             only_when_asked=bool(f.get("only_when_asked", False)),

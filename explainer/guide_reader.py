@@ -73,6 +73,19 @@ def clauses(sentence: str) -> List[List[str]]:
     return [p for p in parts if p]
 
 
+def outputs_only(parts: List[List[str]]) -> List[List[str]]:
+    """Each clause without the words that name an input: "turn my slides into videos" makes videos, "clips from
+    my scripts" clips. Before "into" and after "from" is what the user starts from, not what is made."""
+    kept = []
+    for words in parts:
+        if "into" in words:
+            words = words[len(words) - words[::-1].index("into"):]
+        if "from" in words:
+            words = words[:words.index("from")]
+        kept.append(words)
+    return kept
+
+
 def phrases_of(factor: "Factor") -> Dict[str, List[Tuple[str, ...]]]:
     """Option id -> its phrases as singular word tuples (id, label, synonyms)."""
     found = {}
@@ -193,7 +206,8 @@ def read(factor: "Factor", sentence: str, known: Set[str] = frozenset()) -> Read
     """What a reply to `factor`'s question says (see the module's docstring); `known`: words that are no typos."""
     phrases = phrases_of(factor)
     vocabulary = {w for option_phrases in phrases.values() for p in option_phrases for w in p}
-    parts = [corrected(words, vocabulary, known) for words in clauses(sentence)]
+    parts = clauses(sentence)
+    parts = [corrected(words, vocabulary, known) for words in (outputs_only(parts) if factor.produced else parts)]
     scores: Dict[str, int] = {}
     previous = None
     for clause, start, end, option in sorted(matches(phrases, parts)):
@@ -246,7 +260,7 @@ def read_all(factors: Sequence["Factor"], sentence: str, ignored: Sequence[str] 
     for rank, factor in enumerate(factors):
         phrases = phrases_of(factor)
         vocabulary = {w for option_phrases in phrases.values() for p in option_phrases for w in p}
-        fixed = [corrected(words, vocabulary, known) for words in parts]
+        fixed = [corrected(words, vocabulary, known) for words in (outputs_only(parts) if factor.produced else parts)]
         cues = set(factor.unasked_cues) if factor.unasked_cues and factor.id != asked else None
         for c, start, end, option in matches(phrases, fixed, ignored_phrases):
             if cues is not None and not cues & {text.singular(w) for w in parts[c]}:

@@ -81,8 +81,9 @@ def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> No
 
 def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add, factor_ids: set) -> None:
     """The answer-reading rules (explainer/guide_reader.py) name options of their own factor."""
-    if "only_when_asked" in factor and not isinstance(factor["only_when_asked"], bool):
-        add(f"{where}: field 'only_when_asked' must be true or false.")
+    for flag in ("only_when_asked", "produced"):
+        if flag in factor and not isinstance(factor[flag], bool):
+            add(f"{where}: field '{flag}' must be true or false.")
     cues = factor.get("unasked_cues")
     if cues is not None and (not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues)):
         add(f"{where}: field 'unasked_cues' must be a list of words.")

@@ -46,6 +46,9 @@ def test_an_opening_that_states_four_factors_fills_all_four(guide: DecisionGuide
         ("data_availability", "like 30 macros someone wrote years ago", "little"),
         ("resources", "I could spend maybe 50 bucks a month", "limited"),
         ("resources", "thousands of GPUs", "ample"),
+        # What is made, not what it is made from.
+        ("content_type", "turn my travel blog posts into youtube shorts", "video"),
+        ("content_type", "short animated clips from my scripts", "video"),
         # Steps are clauses that each do something; a list of varieties or one asked-and-answered task is not.
         ("task_complexity", "figure out who's speaking, pick their voice, read it with feeling", "combined"),
         ("task_complexity", "read the notes, look at the photos, cross-check the policy, draft the recommendation", "combined"),
