@@ -79,9 +79,14 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # keeping what the offered message said (2026-12-05, a new session): development 38/40 (one offer taken), second set
 # 35/40 (two offers taken, two more reached), sealed 32/40 (unchanged, no offer taken, two ended without a result).
 # The second set's floor goes one scenario under its figure.
-FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.82, 0),
-          "development_fourth": (0.92, 0), "development_fifth": (0.87, 0),
-          "development_sixth": (0.70, 0), "sealed": (0.85, 0)}
+# After two more blind sets (seventh, eighth: 30/39 and 26/39 at their first run), content-led tie-breaks, step verbs,
+# money bands and the stuck fixes (2026-12-05, a later session): development 38, second 35, third 38, fourth 39,
+# fifth 37, sixth 31 (/40), seventh 33, eighth 35 (/39), sealed 35/40 (unchanged; scored once, totals only). Floors
+# one scenario under each development figure; sealed unchanged.
+FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.92, 0),
+          "development_fourth": (0.92, 0), "development_fifth": (0.90, 0),
+          "development_sixth": (0.75, 0), "development_seventh": (0.82, 0), "development_eighth": (0.87, 0),
+          "sealed": (0.85, 0)}
 
 
 @pytest.fixture(scope="module")
