@@ -66,6 +66,11 @@ SOCIAL_WORDS = {
 }
 
 
+# An answer is read this far: no answer to a guide question is longer, and a 64 KB message read whole kept the
+# action server busy for seconds (7 s to prefill 64 KB of digits).
+MAX_READ_CHARS = 1_000
+
+
 def reads_as_request(sentence: str) -> bool:
     """True when the message asks something ("what is NeRF?", "tell me more") instead of stating an answer.
 
@@ -228,6 +233,7 @@ class DecisionGuide:
         The vocabulary reader first (explainer/guide_reader.py); failing that, the option whose own words
         (words no other option of the factor uses) the reply holds most of.
         """
+        sentence = (sentence or "")[:MAX_READ_CHARS]
         factor = self.factor(factor_id)
         found = read(factor, sentence, self.known)
         implied = self._several_media(factor, sentence)
@@ -256,6 +262,7 @@ class DecisionGuide:
 
     def parse(self, factor_id: str, sentence: str) -> Optional[str]:
         """The option a reply to this factor's question names ("mostly images" -> images), else None."""
+        sentence = (sentence or "")[:MAX_READ_CHARS]
         return self.reading(factor_id, sentence).option
 
     @staticmethod
@@ -281,6 +288,7 @@ class DecisionGuide:
         open) before the others. Generic replies such as "yes" or "lots" are ignored here: they answer only
         the question just asked.
         """
+        sentence = (sentence or "")[:MAX_READ_CHARS]
         order = sorted(self.factors, key=lambda f: f.id != first)
         found = read_all(order, sentence, (*self.direct_answers_only, *self.not_answers), self.known, asked=first)
         # A factor read only when asked still claims its words, so they answer no other factor either.
@@ -292,6 +300,7 @@ class DecisionGuide:
         The longest phrase across all factors wins; on a tie, the factor whose name the sentence uses,
         then the earlier factor.
         """
+        sentence = (sentence or "")[:MAX_READ_CHARS]
         sentence_words = [text.singular(w) for w in text.words(sentence)]
         best: List[Tuple[int, str, str]] = []
         for factor in self.factors:

@@ -46,6 +46,14 @@ _WORD_COUNTS = {"couple hundred": 200, "few hundred": 300, "hundreds": 200, "tho
 # not there ("a few thousand a month, not tens of thousands").
 _NOT_COUNTED = re.compile(r"\s*-?\s*(?:gpus?|nodes?|cards?|machines?|servers?|cpus?|cores?)\b", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:not|no|never|without|nor)\s+(?:\w+\s+){0,1}$", re.IGNORECASE)
+# How far back a negation is looked for: two words. A bounded window keeps a 64 KB message of numbers linear.
+_NEGATION_WINDOW = 24
+
+
+def _negated_before(sentence: str, start: int) -> bool:
+    return bool(_NEGATED.search(sentence[max(0, start - _NEGATION_WINDOW):start]))
+
+
 # Words that state an amount: a thing counted is a thing the user has ("a few thousand support emails").
 COUNT_WORDS = frozenset("few couple hundred thousand million lot ton plenty dozen".split())
 # Words that say a count is all there is: "only 150 recordings" is little data, "300 sprites" is media.
@@ -166,7 +174,7 @@ def largest_count(sentence: str) -> Optional[int]:
     counts = []
     for found in _NUMBER.finditer(sentence):
         digits, magnitude, unit = found.groups()
-        if unit or _NOT_COUNTED.match(sentence, found.end()) or _NEGATED.search(sentence, 0, found.start()):
+        if unit or _NOT_COUNTED.match(sentence, found.end()) or _negated_before(sentence, found.start()):
             continue  # "20 years of articles" counts years, not articles; "8-GPU nodes" machines; "not 500" nothing
         try:
             value = float(digits.replace(",", ""))
@@ -176,7 +184,7 @@ def largest_count(sentence: str) -> Optional[int]:
     # "hundreds of hours of narrated lessons" counts hours, not lessons, as "20 years of articles" does.
     for words, n in _WORD_COUNTS.items():
         for found in re.finditer(rf"\b{words}\b(?!\s+of\s+(?:{_TIME_UNITS})\b)", sentence, re.IGNORECASE):
-            if not _NEGATED.search(sentence, 0, found.start()):
+            if not _negated_before(sentence, found.start()):
                 counts.append(n)
     return max(counts) if counts else None
 
@@ -262,8 +270,9 @@ def read_all(factors: Sequence["Factor"], sentence: str, ignored: Sequence[str] 
         vocabulary = {w for option_phrases in phrases.values() for p in option_phrases for w in p}
         fixed = [corrected(words, vocabulary, known) for words in (outputs_only(parts) if factor.produced else parts)]
         cues = set(factor.unasked_cues) if factor.unasked_cues and factor.id != asked else None
+        cued = [bool(cues & set(words)) for words in parts] if cues else []
         for c, start, end, option in matches(phrases, fixed, ignored_phrases):
-            if cues is not None and not cues & {text.singular(w) for w in parts[c]}:
+            if cues is not None and not cued[c]:
                 continue
             per_factor.append((-(end - start), rank, c, start, end, factor, option))
     claimed: Dict[Tuple[int, int], Tuple[int, int, int]] = {}

@@ -248,3 +248,17 @@ def test_data_one_has_is_read_from_an_opening_only_beside_having_it(guide: Decis
     assert guide.prefill("we have about 400 slides and last year's lecture recordings")["data_availability"] == "both"
     # Asked directly, no cue is needed.
     assert guide.prefill("lecture slides", first="data_availability")["data_availability"] == "lots_of_text"
+
+
+@pytest.mark.parametrize("message", ["1 " * 32_000, "not 5 " * 10_000, "turn my posts into videos from scripts " * 1_600])
+def test_a_64_kb_answer_is_read_in_well_under_a_second(guide: DecisionGuide, message: str) -> None:
+    # Read whole, 64 KB of numbers took 7 s to prefill and 56 s to read as a budget (a negation looked for over the
+    # whole text before each number): one message stalled the action server for everyone.
+    import time
+
+    started = time.perf_counter()
+    guide.prefill(message)
+    guide.reading("resources", message)
+    guide.reading("task_complexity", message)
+    guide.change(message)
+    assert time.perf_counter() - started < 2.0
