@@ -38,8 +38,12 @@ _LATEST_QUESTION = """(above) => {
   const numbers = texts.flatMap(t => Array.from(t.matchAll(/Question (\\d+) of \\d+/g), m => Number(m[1])));
   const top = Math.max(0, ...numbers);
   if (top > above) return top;
-  return texts.some(t => /recommend/i.test(t)) && above > 0 ? 99 : false;
+  return texts.some(t => /Recommendation: /.test(t)) && above > 0 ? 99 : false;
 }"""
+
+# Whether rasa-webchat has stored guide question number `n` in its session (localStorage, web/widget.js).
+_STORED_QUESTION = """(n) => (window.localStorage.getItem('chat_session') || '').includes(
+  n === 99 ? 'Recommendation: ' : 'Question ' + n + ' of')"""
 
 
 @dataclass
@@ -162,10 +166,10 @@ def test_widget_answers_runs_the_guide_and_continues_after_reload(site: Site, ch
     asked = chat.question_after(0)
     chat.click_reply(0)
     moved_on = chat.question_after(asked)  # times out if the button did not move the guide on
-    # A reload in the instant a reply appears restores the conversation without it: rasa-webchat keeps it in
-    # localStorage only after its message queue settles (seen 2026-12-05: the guide's third question, a single
-    # message, was shown and then missing after an immediate reload). A user reads before reloading; so does the test.
-    chat.page.wait_for_timeout(3000)
+    # rasa-webchat keeps the conversation in localStorage ("chat_session"); the test reloads once the question is
+    # stored. (Until 2026-12-05 the wait above matched "recommends one" in the greeting and returned at once, so the
+    # test reloaded before the next question came and failed now and then.)
+    chat.page.wait_for_function(_STORED_QUESTION, arg=moved_on, timeout=ANSWER_TIMEOUT_MS)
 
     chat.page.reload()
     chat.open(site.page_url)
