@@ -1,6 +1,5 @@
 """The decision-guide form: reading answers, asking questions, recommending (thin adapters over the core)."""
 
-import re
 from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -35,9 +34,8 @@ CONTROLS = {
 # topics. With any other intent (a misread answer gets all kinds: "complex" as a definition question, "qwzx" as
 # out of scope, "the wilder the better" as no intent at all), a statement is an answer attempt, a question a
 # digression.
+# Each has its words in SOCIAL_WORDS (explainer/guide.py).
 SOCIAL = {Intent.GREET, Intent.THANKS, Intent.HELP, Intent.BOT_CHALLENGE, Intent.LIST_TOPICS, Intent.ASK_SOURCE}
-# A social intent without its own word list: any word will do.
-ANY_WORD = re.compile(r"\w")
 DIGRESSIONS = {
     Intent.ASK_DEFINITION, Intent.ASK_HOW_IT_WORKS, Intent.ASK_EXAMPLES, Intent.ASK_USES, Intent.ASK_LIMITATIONS,
     Intent.ASK_HISTORY, Intent.ASK_COMPARISON, Intent.TELL_MORE, Intent.EXPLAIN_SIMPLER, Intent.ASK_SOURCE,
@@ -70,7 +68,7 @@ def leaves_the_question(intent: str, sentence: str, names_concept: bool) -> bool
         return False
     if intent in SOCIAL:
         # "poco dinero bro" is no greeting, nor "whats the cheapest??" a request for the list of topics.
-        return bool(SOCIAL_WORDS.get(intent, ANY_WORD).search(sentence)) and (
+        return bool(SOCIAL_WORDS[intent].search(sentence)) and (
             reads_as_request(sentence) or len(sentence.split()) <= 6)
     return reads_as_request(sentence)
 
@@ -79,12 +77,13 @@ def said_again(tracker: Tracker, sentence: str) -> bool:
     """Whether the user's message before this one said the same. A digression the rules answered is no answer the
     user would send twice: said again, it is an answer the guide could not read, and counts as one, so a misread
     answer cannot bring the same question back for ever."""
-    said = " ".join(sentence.split()).casefold()
-    users = (e for e in reversed(tracker.events) if isinstance(e, dict) and e.get("event") == "user")
+    def normal(text: object) -> str:
+        return " ".join(str(text or "").split()).casefold()
+
+    said = normal(sentence)
+    users = (normal(e.get("text")) for e in reversed(tracker.events) if isinstance(e, dict) and e.get("event") == "user")
     latest, before = next(users, None), next(users, None)
-    if latest is None or before is None or " ".join(str(latest.get("text") or "").split()).casefold() != said:
-        return False
-    return bool(said) and " ".join(str(before.get("text") or "").split()).casefold() == said
+    return bool(said) and latest == said and before == said
 
 
 def misses_of(tracker: Tracker, factor_id: str) -> int:

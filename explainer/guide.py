@@ -262,7 +262,6 @@ class DecisionGuide:
 
     def parse(self, factor_id: str, sentence: str) -> Optional[str]:
         """The option a reply to this factor's question names ("mostly images" -> images), else None."""
-        sentence = (sentence or "")[:MAX_READ_CHARS]
         return self.reading(factor_id, sentence).option
 
     @staticmethod

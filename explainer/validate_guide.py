@@ -84,9 +84,10 @@ def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add, 
     for flag in ("only_when_asked", "produced"):
         if flag in factor and not isinstance(factor[flag], bool):
             add(f"{where}: field '{flag}' must be true or false.")
-    cues = factor.get("unasked_cues")
-    if cues is not None and (not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues)):
-        add(f"{where}: field 'unasked_cues' must be a list of words.")
+    for name in ("unasked_cues", "step_verbs"):
+        words = factor.get(name)
+        if words is not None and (not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words)):
+            add(f"{where}: field '{name}' must be a list of words.")
     several = factor.get("several_media")
     if several is not None:
         if (not isinstance(several, dict) or several.get("option") not in options
@@ -94,9 +95,6 @@ def _check_reading_rules(where: str, factor: Dict[str, Any], options: set, add, 
             add(f"{where}: field 'several_media' must be {{factor: <another factor's id>, option: <an option id of this factor>}}.")
     if factor.get("steps_option") is not None and factor["steps_option"] not in options:
         add(f"{where}: field 'steps_option': unknown option '{factor['steps_option']}'.")
-    verbs = factor.get("step_verbs")
-    if verbs is not None and (not isinstance(verbs, list) or not all(isinstance(v, str) and v.strip() for v in verbs)):
-        add(f"{where}: field 'step_verbs' must be a list of words.")
     few = factor.get("few")
     if few is not None:
         more = few.get("more") if isinstance(few, dict) else None

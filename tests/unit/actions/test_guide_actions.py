@@ -342,3 +342,10 @@ def test_an_answer_ending_in_thats_all_is_no_farewell() -> None:
     assert "resources" in slots or slots.get("guide_misses")
     _, slots = run(ValidateDecisionGuideForm(), tracker("that's all", "goodbye", {"requested_slot": "resources"}))
     assert set(slots) == {"requested_slot"}
+
+
+def test_every_kind_of_small_talk_has_its_words() -> None:
+    from actions.guide import SOCIAL
+    from explainer.guide import SOCIAL_WORDS
+
+    assert SOCIAL <= set(SOCIAL_WORDS)
