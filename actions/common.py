@@ -1,6 +1,6 @@
 """Helpers every action shares: reading concepts from the tracker, sending answers, remembering context."""
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -43,10 +43,11 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.text, buttons=buttons, **extra)
 
 
-def grounded_or(bot: Explainer, question: str, otherwise: Answer) -> Answer:
+def grounded_or(bot: Explainer, question: str, otherwise: Callable[[], Answer]) -> Answer:
     """For a concept question that names no entry: the knowledge base's closest passage when it matches well
-    enough (explainer/passages.py), else `otherwise` (the not-covered answer or "which topic?")."""
-    return bot.grounded(question) or otherwise
+    enough (explainer/passages.py), else `otherwise()` (the not-covered answer or "which topic?"). It is built
+    only when needed: with a guide offer it reads the whole message against the guide's vocabulary."""
+    return bot.grounded(question) or otherwise()
 
 
 def outside_the_guide(bot: Explainer, tracker: Tracker, answer: Answer, sentence: str, always: bool = False) -> Answer:

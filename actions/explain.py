@@ -52,12 +52,13 @@ class ActionExplain(Action):
         subject = resolve(sentence, mentioned_concepts(tracker, kb), previous)
         # "tell me more" / "simpler" refer back to the last topic; with none yet, a topic they name is the question.
         if subject.unknown and (aspect not in ("more", "simpler") or not previous):
-            answer = grounded_or(bot, sentence, outside_the_guide(bot, tracker, bot.unknown(subject.unknown, sentence), sentence))
+            answer = grounded_or(
+                bot, sentence, lambda: outside_the_guide(bot, tracker, bot.unknown(subject.unknown, sentence), sentence))
             send(dispatcher, answer)
             return remember(answer)
         if not subject.concepts:
             answer = bot.which_topic() if aspect in ("more", "simpler") else grounded_or(
-                bot, sentence, outside_the_guide(bot, tracker, bot.which_topic(sentence), sentence))
+                bot, sentence, lambda: outside_the_guide(bot, tracker, bot.which_topic(sentence), sentence))
             send(dispatcher, answer)
             return remember(answer)
         pair = [c for c in tracker.get_slot(Slot.LAST_CONCEPTS) or [] if c in kb.entries]
@@ -97,8 +98,9 @@ class ActionCompare(Action):
                 # "llm or not??" asks whether to use one: the guide answers that, so it is offered beside the question.
                 send(dispatcher, outside_the_guide(bot, tracker, answer, sentence))
                 return []
-            unclear = bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence)
-            answer = grounded_or(bot, sentence, outside_the_guide(bot, tracker, unclear, sentence))
+            answer = grounded_or(bot, sentence, lambda: outside_the_guide(
+                bot, tracker, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence),
+                sentence))
             send(dispatcher, answer)
             return remember(answer)
         answer = bot.compare(named[0], named[1])

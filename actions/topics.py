@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    explainer, first_entity, grounded_or, mentioned_concepts, outside_the_guide, remember, send, send_guide_offer,
+    explainer, first_entity, mentioned_concepts, outside_the_guide, remember, send, send_guide_offer,
 )
 from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
