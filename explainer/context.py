@@ -243,10 +243,14 @@ def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str]
     return Subject([], unknown=topic_words(sentence))
 
 
+# Categories whose entries are what a question is about when named beside others, strongest first: a challenge
+# ("why do LLMs hallucinate" is about hallucination), then a term of how models are trained, tuned or run ("how bad
+# is ChatGPT for the environment" asks about the energy of inference, "does Llama use RLHF" about RLHF).
+_FOCUS_RANK = {"challenge": 0, "inference": 1, "training": 1, "technique": 1}
+
+
 def focus(concepts: Sequence[str], categories: Sequence[str]) -> str:
-    """Of several concepts in a one-topic question, the one asked about: a challenge wins ("why do LLMs
-    hallucinate" is about hallucination), otherwise the first named."""
-    for concept, category in zip(concepts, categories):
-        if category == "challenge":
-            return concept
-    return concepts[0]
+    """Of several concepts in a one-topic question, the one asked about: the first named of the strongest rank
+    in _FOCUS_RANK, otherwise the first named."""
+    ranked = [(_FOCUS_RANK.get(category, len(_FOCUS_RANK)), index) for index, category in enumerate(categories)]
+    return concepts[min(ranked)[1]] if ranked else concepts[0]

@@ -146,6 +146,14 @@ def test_focus_prefers_the_challenge() -> None:
     assert focus(["gan", "vae"], ["model_family", "model_family"]) == "gan"
 
 
+def test_focus_prefers_a_term_of_training_or_running_over_a_product() -> None:
+    # "how bad is chat gpt for the environment" asks about inference energy, not ChatGPT's limitations.
+    assert focus(["chatgpt", "inference_energy"], ["model", "inference"]) == "inference_energy"
+    assert focus(["llama", "rlhf"], ["model", "training"]) == "rlhf"
+    # ... and a challenge still comes before such a term.
+    assert focus(["latency", "hallucination"], ["inference", "challenge"]) == "hallucination"
+
+
 def test_history_without_an_article_date_gives_general_knowledge_marked(bot: Explainer, kb: KnowledgeBase) -> None:
     undated = [e for e in kb.entries.values() if not e.year and any(c.isdigit() for g in e.general_knowledge for c in g)]
     assert undated
