@@ -27,9 +27,10 @@ from typing import Any, Callable, Dict, List, Sequence
 from bench.real_phrasing import SETS, expected_concepts, load_items
 
 ROOT = Path(__file__).resolve().parent.parent
-HALVES = ("coverage_development", "coverage_sealed")
+HALVES = ("coverage_development", "coverage_development_second", "coverage_sealed")
 # The understanding set's questions, judged the same way: what a user asking them gets, beyond the intent's label.
-UNDERSTANDING_HALVES = ("understanding_development", "understanding_development_second", "understanding_sealed")
+UNDERSTANDING_HALVES = ("understanding_development", "understanding_development_second", "understanding_development_third",
+                        "understanding_sealed")
 ON_TOPIC, DECLINED, WRONG = "on topic", "declined", "wrong"
 
 
@@ -112,11 +113,11 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--errors", action="store_true", help="list the development half's misses")
-    parser.add_argument("--development-only", action="store_true", help="score the development half alone")
+    parser.add_argument("--development-only", action="store_true", help="score the development halves alone")
     parser.add_argument("--understanding", action="store_true", help="score the understanding set's halves instead")
     args = parser.parse_args()
     halves = UNDERSTANDING_HALVES if args.understanding else HALVES
-    halves = halves[:1] if args.development_only else halves
+    halves = [h for h in halves if "sealed" not in h] if args.development_only else halves
     with tempfile.TemporaryDirectory() as tmp, running_assistant(Path(tmp)) as stack:
         for result in score_halves(stack.rest_port, halves):
             print(result.line())

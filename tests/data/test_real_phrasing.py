@@ -52,8 +52,13 @@ pytestmark = [
 # dropped), scored once as totals: understanding sealed 0.704 -> 0.713, coverage sealed 0.810 -> 0.776 (two items
 # fewer); development halves 0.722, 0.684 (the second half, one fewer), 0.772. The coverage sealed floor follows the
 # figure down to one item under it, as this comment and the commit say.
-FLOORS = {"understanding_development": 0.71, "understanding_development_second": 0.68, "understanding_sealed": 0.69,
-          "coverage_development": 0.76, "coverage_sealed": 0.75}
+# understanding_development_third and coverage_development_second (2026-12-05 evening, 58 and 59 questions from new
+# threads, scored once before any change made from them): 0.690 and 0.610. After the changes made from them (a dozen
+# aliases, focus on a term of training or running): 0.724 and 0.593 (one item fewer); other halves unchanged.
+# Floors one item under the new figures.
+FLOORS = {"understanding_development": 0.71, "understanding_development_second": 0.68,
+          "understanding_development_third": 0.70, "understanding_sealed": 0.69,
+          "coverage_development": 0.76, "coverage_development_second": 0.57, "coverage_sealed": 0.75}
 
 
 def test_every_item_names_its_source_and_labels() -> None:

@@ -46,7 +46,11 @@ pytestmark = [
 # After a question to the bot about a topic also explains the topic, and the guide offers (2026-12-05, a new session):
 # development right 0.860 (49/57, one more: "What's your knowledge cut off date"), wrong 4; sealed unchanged (39/58,
 # 9 wrong). The development floor goes one item under.
-FLOORS = {"coverage_development": (0.84, 0.09), "coverage_sealed": (0.63, 0.16)}
+# coverage_development_second (2026-12-05 evening, 59 questions from new threads): 36/59 right, 13 wrong when first
+# scored, before any change made from it; 41/59 and 9 wrong after the aliases and focus made from it. Floors one
+# item under / over.
+FLOORS = {"coverage_development": (0.84, 0.09), "coverage_development_second": (0.67, 0.17),
+          "coverage_sealed": (0.63, 0.16)}
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +98,10 @@ def test_each_half_keeps_its_coverage(servers: Assistant) -> None:
 # once, totals only. Floors one item under / over.
 # understanding_development_second: 44/57 right, 6 wrong when first scored (2026-12-05, before any change made
 # from it); one item under and over.
+# understanding_development_third (2026-12-05 evening): 30/58 right, 13 wrong when first scored; 35/58 and 11 wrong
+# after the changes made from it. One item under and over.
 UNDERSTANDING_FLOORS = {"understanding_development": (0.79, 0.096), "understanding_development_second": (0.754, 0.123),
-                        "understanding_sealed": (0.617, 0.183)}
+                        "understanding_development_third": (0.58, 0.207), "understanding_sealed": (0.617, 0.183)}
 
 
 def test_each_understanding_half_keeps_its_answers(servers: Assistant) -> None:
