@@ -66,7 +66,7 @@ class ActionExplain(Action):
             answer = bot.compare_more(pair[0], pair[1])
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
-        concept = focus(subject.concepts, [kb.entries[c].category for c in subject.concepts])
+        concept = focus(subject.concepts, kb.focus_ranks(subject.concepts))
         answer = bot.explain(concept, aspect, tracker.get_slot(Slot.LAST_ASPECT))
         answer = outside_the_guide(bot, tracker, answer, sentence)
         send(dispatcher, answer)

@@ -92,7 +92,7 @@ class ActionAskRephrase(Action):
             if len(candidates) > 1 and aspect == COMPARISON:
                 answer = bot.compare(candidates[0], candidates[1])
             else:
-                concept = focus(candidates, [bot.kb.entries[c].category for c in candidates])
+                concept = focus(candidates, bot.kb.focus_ranks(candidates))
                 # One topic read as a comparison ("can it replace github copilot?") has nothing to compare, and a
                 # topic read as part of a project ("which model powers privateGPT?") is said what it is.
                 answer = bot.explain(concept, "definition" if aspect in (COMPARISON, PROJECT) else aspect,

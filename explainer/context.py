@@ -243,14 +243,8 @@ def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str]
     return Subject([], unknown=topic_words(sentence))
 
 
-# Categories whose entries are what a question is about when named beside others, strongest first: a challenge
-# ("why do LLMs hallucinate" is about hallucination), then a term of how models are trained, tuned or run ("how bad
-# is ChatGPT for the environment" asks about the energy of inference, "does Llama use RLHF" about RLHF).
-_FOCUS_RANK = {"challenge": 0, "inference": 1, "training": 1, "technique": 1}
-
-
-def focus(concepts: Sequence[str], categories: Sequence[str]) -> str:
-    """Of several concepts in a one-topic question, the one asked about: the first named of the strongest rank
-    in _FOCUS_RANK, otherwise the first named."""
-    ranked = [(_FOCUS_RANK.get(category, len(_FOCUS_RANK)), index) for index, category in enumerate(categories)]
+def focus(concepts: Sequence[str], ranks: Sequence[Optional[int]]) -> str:
+    """Of several concepts in a one-topic question, the one asked about: the first named of the lowest rank (their
+    categories' `focus_rank` in knowledge/categories.yml; none ranks last), otherwise the first named."""
+    ranked = [(float("inf") if rank is None else rank, index) for index, rank in enumerate(ranks)]
     return concepts[min(ranked)[1]] if ranked else concepts[0]

@@ -28,6 +28,8 @@ class Category:
     description: str
     # A question to the bot about a topic of this kind asks about the topic too (knowledge/categories.yml).
     asked_of_the_bot: bool = False
+    # Of several topics named in one question, one of the lowest rank is the one asked about; None ranks last.
+    focus_rank: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,15 @@ class KnowledgeBase:
             if entry and entry.category in self.categories and self.categories[entry.category].asked_of_the_bot:
                 return concept
         return None
+
+    def focus_ranks(self, concept_ids: Sequence[str]) -> List[Optional[int]]:
+        """Each concept's category `focus_rank` (None without one), for context.focus."""
+        ranks: List[Optional[int]] = []
+        for concept in concept_ids:
+            entry = self.entries.get(concept)
+            category = self.categories.get(entry.category) if entry else None
+            ranks.append(category.focus_rank if category else None)
+        return ranks
 
     def in_category(self, category: str) -> List[Entry]:
         return [e for e in self.entries.values() if e.category == category]

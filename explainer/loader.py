@@ -102,7 +102,8 @@ def _build(documents: Dict[str, Any]) -> KnowledgeBase:
         for raw in doc.get("categories", []) or []:
             item = _clean(raw)
             categories[item["id"]] = Category(**{k: item[k] for k in ("id", "name", "plural", "description")},
-                                              asked_of_the_bot=item.get("asked_of_the_bot") is True)
+                                              asked_of_the_bot=item.get("asked_of_the_bot") is True,
+                                              focus_rank=item.get("focus_rank"))
         for raw in doc.get("comparisons", []) or []:
             comparisons.append(
                 Comparison(

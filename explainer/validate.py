@@ -18,7 +18,7 @@ ID_LIST_FIELDS = ("examples", "related", "instance_of")
 
 SECTION_FIELDS = {
     "sources": {"required": ("id", "title", "publisher", "url"), "optional": ("author",)},
-    "categories": {"required": ("id", "name", "plural", "description"), "optional": ("asked_of_the_bot",)},
+    "categories": {"required": ("id", "name", "plural", "description"), "optional": ("asked_of_the_bot", "focus_rank")},
     "comparisons": {"required": ("pair", "relation", "aspects", "sources"), "optional": ()},
 }
 TOP_LEVEL_KEYS = {"entries", "decision_guide", "feedback", *SECTION_FIELDS}
@@ -110,6 +110,9 @@ def _check_sections(kind: str, items: List[tuple], problems: Problems) -> set:
                 problems.add(f"{where}: unknown field '{name}'.")
         if kind == "categories" and item.get("asked_of_the_bot", False) not in (True, False):
             problems.add(f"{where}: field 'asked_of_the_bot' must be true or false.")
+        rank = item.get("focus_rank", 0)
+        if kind == "categories" and (isinstance(rank, bool) or not isinstance(rank, int) or rank < 0):
+            problems.add(f"{where}: field 'focus_rank' must be a whole number, 0 or more.")
         item_id = item.get("id")
         if kind != "comparisons" and isinstance(item_id, str):
             if item_id in seen:

@@ -141,17 +141,21 @@ def test_follow_up_uses_last_concept() -> None:
     assert resolve("what is a quantum blockchain", [], "gan").unknown == "quantum blockchain"
 
 
-def test_focus_prefers_the_challenge() -> None:
-    assert focus(["llm", "hallucination"], ["concept", "challenge"]) == "hallucination"
-    assert focus(["gan", "vae"], ["model_family", "model_family"]) == "gan"
+def test_focus_prefers_the_challenge(kb: KnowledgeBase) -> None:
+    assert focus(["llm", "hallucination"], kb.focus_ranks(["llm", "hallucination"])) == "hallucination"
+    assert focus(["gan", "vae"], kb.focus_ranks(["gan", "vae"])) == "gan"
 
 
-def test_focus_prefers_a_term_of_training_or_running_over_a_product() -> None:
+def test_focus_prefers_a_term_of_training_or_running_over_a_product(kb: KnowledgeBase) -> None:
     # "how bad is chat gpt for the environment" asks about inference energy, not ChatGPT's limitations.
-    assert focus(["chatgpt", "inference_energy"], ["model", "inference"]) == "inference_energy"
-    assert focus(["llama", "rlhf"], ["model", "training"]) == "rlhf"
-    # ... and a challenge still comes before such a term.
-    assert focus(["latency", "hallucination"], ["inference", "challenge"]) == "hallucination"
+    assert focus(["chatgpt", "inference_energy"], kb.focus_ranks(["chatgpt", "inference_energy"])) == "inference_energy"
+    assert focus(["gpt_4", "rlhf"], kb.focus_ranks(["gpt_4", "rlhf"])) == "rlhf"
+    # ... a challenge still comes before such a term, and among equals the first named.
+    assert focus(["latency", "hallucination"], kb.focus_ranks(["latency", "hallucination"])) == "hallucination"
+    assert focus(["latency", "rlhf"], kb.focus_ranks(["latency", "rlhf"])) == "latency"
+    # A category without a rank comes last; an unknown id has none.
+    assert focus(["gan", "latency"], [None, 1]) == "latency"
+    assert kb.focus_ranks(["no_such_entry"]) == [None]
 
 
 def test_history_without_an_article_date_gives_general_knowledge_marked(bot: Explainer, kb: KnowledgeBase) -> None:

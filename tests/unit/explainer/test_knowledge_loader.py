@@ -110,6 +110,17 @@ def test_asked_of_the_bot_is_read_and_must_be_true_or_false(fixture_kb_dir: Path
         "knowledge/categories.yml: category 'model_family' (line 2): field 'asked_of_the_bot' must be true or false."]
 
 
+def test_focus_rank_is_read_and_must_be_a_whole_number(fixture_kb_dir: Path) -> None:
+    categories = fixture_kb_dir / "categories.yml"
+    edit(categories, "    description: Kinds of generative model.\n", "    description: Kinds of generative model.\n    focus_rank: 0\n")
+    kb = load_knowledge_base(fixture_kb_dir)
+    assert kb.categories["model_family"].focus_rank == 0 and kb.categories["tool"].focus_rank is None
+    assert kb.focus_ranks(["painter", "vae"]) == [None, 0]
+    edit(categories, "    focus_rank: 0\n", "    focus_rank: first\n")
+    assert problems_of(fixture_kb_dir) == [
+        "knowledge/categories.yml: category 'model_family' (line 2): field 'focus_rank' must be a whole number, 0 or more."]
+
+
 def test_a_money_band_naming_no_option_is_a_clear_problem(real_kb_dir: Path) -> None:
     edit(real_kb_dir / "decision_guide.yml", "more: [{option: moderate, below: 20000}", "more: [{option: middling, below: 20000}")
     assert any("field 'few.more' must be a list of {option: <an option id>, below: <a whole number>}" in p
