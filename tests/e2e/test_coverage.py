@@ -47,9 +47,10 @@ pytestmark = [
 # development right 0.860 (49/57, one more: "What's your knowledge cut off date"), wrong 4; sealed unchanged (39/58,
 # 9 wrong). The development floor goes one item under.
 # coverage_development_second (2026-12-05 evening, 59 questions from new threads): 36/59 right, 13 wrong when first
-# scored, before any change made from it; 41/59 and 9 wrong after the aliases and focus made from it. Floors one
-# item under / over.
-FLOORS = {"coverage_development": (0.84, 0.09), "coverage_development_second": (0.67, 0.17),
+# scored, before any change made from it; 43/59 and 9 wrong after the aliases, focus and LoRA entry made from it,
+# then 41/59 and 11 wrong once three aliases that misfire on other questions were taken out again ("first token",
+# "train AI", "exposed to"). Floors one item under / over.
+FLOORS = {"coverage_development": (0.84, 0.09), "coverage_development_second": (0.67, 0.204),
           "coverage_sealed": (0.63, 0.16)}
 
 
