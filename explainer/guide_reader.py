@@ -28,7 +28,7 @@ NEGATIONS = frozenset("no not nothing zero never without nah nope none nobody no
 # A negation reaches this many words ahead: "no customer data involved", not a whole sentence.
 NEGATION_REACH = 3
 # Clause breaks: a negation or a step does not cross them.
-_CLAUSE = re.compile(r"[,.;:!?()\[\]\n—–]+|\s-\s|\bbut\b|\bthough\b|\bhowever\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,.;:!?()\[\]\n—–]+|\s[-+&]\s|\bbut\b|\bthough\b|\bhowever\b", re.IGNORECASE)
 _THEN = re.compile(r"\bthen\b|->|→", re.IGNORECASE)
 # A reply listing this many clauses describes a sequence of steps.
 STEP_CLAUSES = 3

@@ -71,6 +71,11 @@ def test_an_opening_that_states_four_factors_fills_all_four(guide: DecisionGuide
         ("content_type", "captions + matching images for insta posts", "mixed"),
         ("data_availability", "~400 blog posts and thousands of photos and some clips", "both"),
         ("task_complexity", "write caption, then make picture that fits, then resize for each platform", "combined"),
+        # Steps joined by "+" or "&" are steps as much as steps in a list: "summarise + illustrate".
+        ("task_complexity", "summarise + illustrate", "combined"),
+        ("task_complexity", "two separate jobs, write + stage", "combined"),
+        ("privacy", "articles mention real people, sometimes crime victims", "sensitive"),
+        ("privacy", "THE PEOPLE IN THEM ARE ALL LONG DEAD", None),
         # Counted the Indian way: fifty lakh (five million) chats are plenty, not "50, so little".
         ("data_availability", "around 50 lakh real chats but we cannot use them directly", "lots_of_text"),
         # Answers from the second blind development set that the first set's vocabulary could not read.
