@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HALVES = ("coverage_development", "coverage_development_second", "coverage_sealed")
 # The understanding set's questions, judged the same way: what a user asking them gets, beyond the intent's label.
 UNDERSTANDING_HALVES = ("understanding_development", "understanding_development_second", "understanding_development_third",
-                        "understanding_sealed")
+                        "understanding_development_fourth", "understanding_sealed")
 ON_TOPIC, DECLINED, WRONG = "on topic", "declined", "wrong"
 
 

@@ -55,9 +55,10 @@ pytestmark = [
 # understanding_development_third and coverage_development_second (2026-12-05 evening, 58 and 59 questions from new
 # threads, scored once before any change made from them): 0.690 and 0.610. After the changes made from them (a dozen
 # aliases, focus on a term of training or running): 0.724 and 0.593 (one item fewer); other halves unchanged.
-# Floors one item under the new figures.
+# Floors one item under the new figures. understanding_development_fourth (69 questions, collected after those changes
+# and scored before any change made from it): 0.580 on this session's end and on the main it started from alike.
 FLOORS = {"understanding_development": 0.71, "understanding_development_second": 0.68,
-          "understanding_development_third": 0.70, "understanding_sealed": 0.69,
+          "understanding_development_third": 0.70, "understanding_development_fourth": 0.56, "understanding_sealed": 0.69,
           "coverage_development": 0.76, "coverage_development_second": 0.57, "coverage_sealed": 0.75}
 
 

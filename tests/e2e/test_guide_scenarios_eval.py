@@ -83,10 +83,12 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # money bands and the stuck fixes (2026-12-05, a later session): development 38, second 35, third 38, fourth 39,
 # fifth 37, sixth 31 (/40), seventh 33, eighth 35 (/39), sealed 35/40 (unchanged; scored once, totals only). Floors
 # one scenario under each development figure; sealed unchanged.
+# A ninth blind set (2026-12-05, evening): 33/40 at its first run, 35/40 after steps joined by "+" and a few words
+# (stories as text data, victims as sensitive, "two separate jobs"); the other sets and sealed (35/40) unchanged.
 FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.92, 0),
           "development_fourth": (0.92, 0), "development_fifth": (0.90, 0),
           "development_sixth": (0.75, 0), "development_seventh": (0.82, 0), "development_eighth": (0.87, 0),
-          "sealed": (0.85, 0)}
+          "development_ninth": (0.85, 0), "sealed": (0.85, 0)}
 
 
 @pytest.fixture(scope="module")
