@@ -55,6 +55,19 @@ KNOWN_MISSES = {
         "the topic (speaker diarization) is described, never named, so 'which topic?' is asked",
     "Are you sure that no computer has yet passed the Turing Test?":
         "the topic sits in a long sentence with no question frame around it; 'which topic?' is asked",
+    # understanding_development_fourth (2026-12-05, late evening), as first scored:
+    "If labels are groundtruth for supervised tasks, should reward functions be 'groundtruth' for rl tasks?":
+        "the topic (reward functions) is set against another inside a conditional; 'which topic?' is asked",
+    "I need to know how to calculate the Within-Cluster-Sum of Squared Errors (WSS) for different values of k, do we "
+    "have any samples for this to use it for Elbow method.":
+        "the topic is named inside a long how-to request; 'which topic?' is asked",
+    "random forest >neural networks>xgboost>gbdt?":
+        "one of the four things ranked (neural networks) is an entry, and it is explained",
+    "Why don't you use YOLO but use Faster R-CNN for animal detection task.":
+        "'R-CNN' is read as CNN, an entry, and the bot asks what to compare it with",
+    "Is it possible though to only give recommendations based on what the current user liked, without taking into "
+    "consideration what other users liked/disliked?":
+        "the topic (collaborative filtering) is described, never named, so 'which topic?' is asked",
 }
 
 
