@@ -94,10 +94,10 @@ def hold_conversations(assistant: Assistant, kb: KnowledgeBase) -> Dict[str, Any
 
     curious = Script(port, "curious")
     # An AI topic the knowledge base lacks: what the gaps list is for.
-    assert not asks_feedback(curious.say("what is a LoRA adapter?"))
+    assert not asks_feedback(curious.say("what is federated learning?"))
     assert "rephrase" in text_of(curious.say("zxqv"))
     private = Script(port, "private")
-    private.say("What is a LoRA adapter")
+    private.say("What is federated learning")
     private.say(f"my email is {EMAIL}, what is blockchain mining?")
     private.say("what's the weather like in Paris tomorrow?")
 
@@ -124,7 +124,7 @@ def hold_conversations(assistant: Assistant, kb: KnowledgeBase) -> Dict[str, Any
         "left_at": left_at,
         # Usually one day; a run across UTC midnight spreads the same totals over two.
         "days": len({first_day, utc_day()}),
-        # Messages sent above that no answer covered, grouped as a person would: the LoRA adapter (twice),
+        # Messages sent above that no answer covered, grouped as a person would: federated learning (twice),
         # "zxqv", blockchain mining, the weather.
         "gap_counts": [2, 1, 1, 1],
         "concepts": {"gan": 1, "transformer": 1, "diffusion_model": 1, "llm": 1},
@@ -158,7 +158,7 @@ def test_report_figures_match_the_conversations(conversations: Dict[str, Any], t
 
     assert sorted((g["count"] for g in figures["gaps"]["items"]), reverse=True) == conversations["gap_counts"]
     gaps = {g["text"].lower().rstrip("?"): g for g in figures["gaps"]["items"]}
-    missing = gaps["what is a lora adapter"]
+    missing = gaps["what is federated learning"]
     assert missing["count"] == 2 and missing["closest_concept"] in kb.entries
     assert missing["reasons"] == {"topic not in the knowledge base": 2}
     assert any("[email]" in g["text"] for g in figures["gaps"]["items"])
