@@ -121,22 +121,22 @@ class KnowledgeBase:
         """The id an exact name or alias refers to (case, plural, hyphen and space insensitive)."""
         return self._by_key.get(text.key(name))
 
+    def category_of(self, concept: str) -> Optional[Category]:
+        """The category of the entry `concept`, None for an unknown id or category."""
+        entry = self.entries.get(concept)
+        return self.categories.get(entry.category) if entry else None
+
     def asked_of_the_bot(self, concept_ids: Sequence[str]) -> Optional[str]:
         """The first of the concepts that a question to the bot also asks about ("what's your knowledge cutoff?")."""
         for concept in concept_ids:
-            entry = self.entries.get(concept)
-            if entry and entry.category in self.categories and self.categories[entry.category].asked_of_the_bot:
+            category = self.category_of(concept)
+            if category and category.asked_of_the_bot:
                 return concept
         return None
 
     def focus_ranks(self, concept_ids: Sequence[str]) -> List[Optional[int]]:
         """Each concept's category `focus_rank` (None without one), for context.focus."""
-        ranks: List[Optional[int]] = []
-        for concept in concept_ids:
-            entry = self.entries.get(concept)
-            category = self.categories.get(entry.category) if entry else None
-            ranks.append(category.focus_rank if category else None)
-        return ranks
+        return [category.focus_rank if category else None for category in map(self.category_of, concept_ids)]
 
     def in_category(self, category: str) -> List[Entry]:
         return [e for e in self.entries.values() if e.category == category]
