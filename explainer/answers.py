@@ -9,6 +9,7 @@ from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
 from explainer.passages import THRESHOLD
 from explainer.payloads import fits, payload
+from explainer.text import span_of
 
 ASPECTS = ("definition", "how_it_works", "examples", "uses", "limitations", "history", "more", "simpler", "source")
 # "Tell me more" walks this order from the aspect shown last.
@@ -319,7 +320,11 @@ class Explainer:
         the whole question when there is one, as grounded answers are)."""
         near = self.kb.nearest(question or phrase)
         offer = "The closest topics I know are below." if near else "Here are some topics to start with."
-        text = f"“{phrase}” isn't something I cover: I explain generative AI and large language models. {offer}"
+        # The topic is quoted only in the user's own words: a handful of words gathered from a long question
+        # ("translate german english fine") reads as nonsense when quoted back.
+        said = span_of(phrase, question) if question else phrase
+        topic = f"“{said}”" if said else "That"
+        text = f"{topic} isn't something I cover: I explain generative AI and large language models. {offer}"
         # "looking to generate drum loops" names no topic of ours, but the guide answers it: the actions offer it
         # (actions/common.py outside_the_guide), since only they know whether a guide is already running.
         return Answer(text, self._definition_buttons(near or self.featured()), kind="not_covered")

@@ -52,6 +52,27 @@ def words(text: str) -> List[str]:
     return [w for w in _NON_ALNUM.split(fold(text)) if w]
 
 
+# Between two words of a quoted phrase: a space, a hyphen, "--" or ", "; more is not one phrase.
+_BETWEEN_WORDS = r"[^a-zA-Z0-9]{1,3}"
+
+
+def span_of(phrase: str, sentence: str) -> Optional[str]:
+    """The user's own words for `phrase` (its words, in order, side by side in `sentence`), as they typed them,
+    or None when the words are not side by side: "small fms 15b large 50b", gathered from "the difference between
+    small FMs (<15B) and large FMs(>50B)", is not something the user said, so it is not quoted back to them."""
+    parts = words(phrase)
+    if not parts:
+        return None
+    if not sentence.isascii():
+        # Folding changes what the pattern below would have to match ("naïve" is "naive"): the folded words side by
+        # side are enough, quoted as folded.
+        said = f" {' '.join(words(sentence[:MAX_FUZZY_CHARS]))} "
+        return " ".join(parts) if f" {' '.join(parts)} " in said else None
+    pattern = r"(?<![a-zA-Z0-9])" + _BETWEEN_WORDS.join(map(re.escape, parts)) + r"(?![a-zA-Z0-9])"
+    found = re.search(pattern, sentence[:MAX_FUZZY_CHARS], re.IGNORECASE)
+    return " ".join(found.group().split()) if found else None
+
+
 def key(text: str) -> str:
     """Matching key of a name: folded, plural-insensitive, without spaces or hyphens."""
     parts = words(text)

@@ -110,6 +110,20 @@ def test_unknown_topic_offers_near_topics(bot: Explainer) -> None:
     assert answer.buttons
 
 
+def test_the_topic_is_quoted_in_the_users_own_words(bot: Explainer) -> None:
+    # Typed with capitals: quoted as typed.
+    answer = bot.unknown("pretrained convolutional weights", "what is Pretrained Convolutional Weights?and how")
+    assert answer.text.startswith("“Pretrained Convolutional Weights” isn't something I cover")
+
+
+def test_words_gathered_from_a_long_question_are_not_quoted_back(bot: Explainer) -> None:
+    # A real question's leftover words were quoted as "“small fms 15b large 50b” isn't something I cover".
+    question = "What is the difference between small FMs (<15B) and large FMs(>50B)?"
+    answer = bot.unknown("small fms 15b large 50b", question)
+    assert answer.text.startswith("That isn't something I cover: I explain generative AI")
+    assert "fms" not in answer.text and answer.buttons
+
+
 def test_suggest_finds_near_names(kb: KnowledgeBase) -> None:
     assert "diffusion_model" in kb.suggest("diffusion thing")
 
