@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence
 
-from explainer.context import asks_for_a_choice
+from explainer.context import asks_anywhere, asks_for_a_choice
 from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
 from explainer.passages import THRESHOLD
@@ -374,7 +374,11 @@ class Explainer:
             return answer
         # An answer that explains nothing ("which topic?", not covered) costs nothing to extend: a message stating
         # two factors of a project ("a chat partner for my students, no budget, i don't know coding") is offered it.
-        if not (always or asks_for_a_choice(question) or (not answer.concepts and self.states_a_project(question))):
+        # So is one that asks nothing at all ("We run social for 20 cafés. Want the whole post: caption + image.
+        # Budget ok-ish, no ML people."), though "ML" is answered: it describes a project. On the real-phrasing
+        # development halves no question is both (0 of 415); 82 of 358 guide openings are.
+        described = (not answer.concepts or not asks_anywhere(question)) and self.states_a_project(question)
+        if not (always or asks_for_a_choice(question) or described):
             return answer
         return replace(answer, text=f"{answer.text} {GUIDE_OFFER}", buttons=answer.buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON])
 

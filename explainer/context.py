@@ -159,6 +159,10 @@ _AI_DOES = (r"(?:help|make|create|generate|write|do|turn|produce|draw|compose|re
 _CHOICE = re.compile(
     r"\b(?:what|which)\b[^?.!]{0,40}\b(?:should|do|can|could|would)\s+(?:i|we)\s+(?:use|pick|choose|go with|try|need|get)\b(?!\s+to\b)"
     r"|\brecommend|\bbest\b[^?.!]{0,40}\bfor\s+(?:my|our)\b|\bor\s+(?:something|smth|sth|anything)\s+else\b"
+    # A want for a tool that does something: "I'd love something that improvises NPC dialogue", "Want AI to produce
+    # the whole post" (on the real-phrasing development halves, no question says so; three guide requests do).
+    r"|(?:^|[.!?]\s+|(?<!do )(?<!did )\b(?:i|we)(?:'d|\s+would)?\s+)(?:love|like|want|need)\s+(?:an?\s+|some\s+)?"
+    r"(?:ai|something|tool|model|bot|app|system|program)s?\s+(?:that|to|which|who)\b"
     r"|\b(?:(?:my|our)|(?:i|we)\s+(?:run|have|own|manage|build|make|work on|am building|are building|produce|edit|publish|host)\s+an?"
     r"|(?:planning|working on|building|making|developing|designing|writing)\s+an?"
     r"|(?:we're|we are|i'm|im|i am)\s+an?)"
@@ -219,6 +223,17 @@ _REQUEST_START = re.compile(r"^\s*(?:please\s+)?(?:explain|describe|define|tell 
 def asks_something(sentence: str) -> bool:
     """A question, or a request to explain ("explain transformers please")."""
     return is_question(sentence) or bool(_REQUEST_START.match(sentence))
+
+
+# Where a message's clauses start: "So, how is GPT able to ..." asks after its comma.
+_CLAUSE_BREAK = re.compile(r"(?<=[.!?,;:])\s+|\n+")
+
+
+def asks_anywhere(message: str) -> bool:
+    """Whether any clause of `message` asks something; False for a statement such as "We run social for 20 cafés.
+    Want AI to produce the whole post: caption + image. Budget ok-ish, no ML people." (read up to
+    text.MAX_FUZZY_CHARS)."""
+    return any(asks_something(clause) for clause in _CLAUSE_BREAK.split(message[: text.MAX_FUZZY_CHARS]))
 
 
 def question_topic(sentence: str) -> Optional[str]:

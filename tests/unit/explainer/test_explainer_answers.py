@@ -218,8 +218,14 @@ def test_a_project_described_by_two_factors_is_offered_the_guide_instead_of_noth
     offered = bot.offering_the_guide(bot.which_topic(project), project)
     assert offered.buttons[-1].payload == "/start_guide"
     assert bot.guide_offer(project) is not None
-    # An answer that explains something keeps to it: the same words beside a concept add no offer.
+    # An answer to a question keeps to it: the same words beside a question about a concept add no offer.
     answer = bot.explain("llm", "uses")
-    assert bot.offering_the_guide(answer, project) == answer
+    assert bot.offering_the_guide(answer, project + ". what are LLMs used for?") == answer
+    # A message that asks nothing describes a project, even when a concept in it is answered ("no ML people" is
+    # read as machine learning): the guide is offered beside the answer.
+    statement = "We run social for 20 cafés. Want the whole post made: caption + image. Budget ok-ish, no ML people."
+    answer = bot.explain("machine_learning", "uses")
+    offered = bot.offering_the_guide(answer, statement)
+    assert offered.text.startswith(answer.text) and offered.buttons[-1].payload == "/start_guide"
     # A message stating no factor is offered nothing.
     assert bot.guide_offer("why do cats purr") is None
