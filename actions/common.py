@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import knowledge
 from explainer.answers import Answer, Explainer
+from explainer.context import asks_for_a_choice
 from explainer.kb import KnowledgeBase
 from explainer.names import Entity, Slot
 
@@ -46,7 +47,11 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
 def grounded_or(bot: Explainer, question: str, otherwise: Callable[[], Answer]) -> Answer:
     """For a concept question that names no entry: the knowledge base's closest passage when it matches well
     enough (explainer/passages.py), else `otherwise()` (the not-covered answer or "which topic?"). It is built
-    only when needed: with a guide offer it reads the whole message against the guide's vocabulary."""
+    only when needed: with a guide offer it reads the whole message against the guide's vocabulary. A request for
+    a recommendation ("hello, which one is best for me?") is the guide's to answer: a passage that shares its
+    words ("one of the things LLMs do best") answers nothing it asked."""
+    if asks_for_a_choice(question):
+        return otherwise()
     return bot.grounded(question) or otherwise()
 
 

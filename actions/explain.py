@@ -10,7 +10,7 @@ from actions.common import (
     send,
 )
 from actions.feedback_offer import offer_feedback
-from explainer.context import asks_origin, asks_what_the_bot_does, focus, resolve, wants_simpler
+from explainer.context import asks_origin, asks_what_the_bot_does, focus, resolve, says_lost, wants_simpler
 from explainer.names import Action as ActionName, Intent, Response, Slot
 
 ASPECT_OF_INTENT = {
@@ -43,10 +43,11 @@ class ActionExplain(Action):
             # "explain transformers" / "can you explain GANs" ask for the explanation, not the simple version.
             aspect = "definition"
         previous = last_concept(tracker, kb)
-        if aspect in ("more", "simpler") and not previous and not mentioned_concepts(tracker, kb) \
-                and asks_what_the_bot_does(sentence):
+        if not previous and not mentioned_concepts(tracker, kb) and (
+                (aspect in ("more", "simpler") and asks_what_the_bot_does(sentence)) or says_lost(sentence)):
             # "hey so i'm kinda lost" or "tell me more" with nothing discussed yet asks what the bot does; it was
-            # answered as a topic called "kinda lost" that is not covered.
+            # answered as a topic called "kinda lost" that is not covered. "hi, I'm a bit lost with all these AI
+            # models" is read as any intent (limitations, even) and asks the same.
             dispatcher.utter_message(response=Response.GUIDE_INTRO if tracker.active_loop_name else Response.HELP)
             return []
         subject = resolve(sentence, mentioned_concepts(tracker, kb), previous)

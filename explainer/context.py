@@ -133,6 +133,26 @@ def asks_what_the_bot_does(sentence: str) -> bool:
     return bool(_LOST.search(sentence)) or topic is None or set(topic.split()) <= _FOLLOW_UP_WORDS
 
 
+# Words that only say how lost someone is: "a bit lost", "kinda confused", "totally overwhelmed".
+_FEELING_WORDS = frozenset("lost confused confusing overwhelmed clueless bit little kinda totally completely super so "
+                           "really quite feel feeling abit new start idea tbh honestly lol".split())
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def says_lost(sentence: str) -> bool:
+    """Whether `sentence` says the user is lost and names no topic beside it ("hi, I'm a bit lost with all these AI
+    models"): the bot's help answers it, never a topic called "bit lost". "I am confused about KV cache" names one."""
+    if not _LOST.search(sentence):
+        return False
+    # Every sentence, not only the first: "I'm new to this. Can the policy be used on a real robot?" asks something.
+    for part in _SENTENCE_BREAK.split(sentence[: text.MAX_FUZZY_CHARS]):
+        topic = topic_words(part)
+        # No topic words at all, or too many to be one: only a question among them asks something.
+        if (asks_something(part) if topic is None else not set(topic.split()) <= _FEELING_WORDS):
+            return False
+    return True
+
+
 def asks_why_about_topic(sentence: str) -> bool:
     """True for "why RAG?" / "why use GANs": a why-question about a topic rather than about the guide's question
     ("why does budget matter?", "why do you ask?")."""
@@ -163,6 +183,10 @@ _CHOICE = re.compile(
     # the whole post" (on the real-phrasing development halves, no question says so; three guide requests do).
     r"|(?:^|[.!?]\s+|(?<!do )(?<!did )\b(?:i|we)(?:'d|\s+would)?\s+)(?:love|like|want|need)\s+(?:an?\s+|some\s+)?"
     r"(?:ai|something|tool|model|bot|app|system|program)s?\s+(?:that|to|which|who)\b"
+    # "Is there an AI that can make short videos from my kids' drawings?", "hello, which one is best for me?"
+    r"|\b(?:is there|are there|any)\s+(?:an?\s+|good\s+)?(?:ai|tool|model|app|program|software|service)s?\s+(?:that|which|to)\b"
+    r"|\b(?:which|what)\s+(?:one|model|ai|tool)s?\s+(?:is|would be|are)\s+(?:the\s+)?(?:best|right|good)\s+for\s+(?:me|us)\b"
+    r"|\bbest\s+for\s+(?:me|us)\b"
     r"|\b(?:(?:my|our)|(?:i|we)\s+(?:run|have|own|manage|build|make|work on|am building|are building|produce|edit|publish|host)\s+an?"
     r"|(?:planning|working on|building|making|developing|designing|writing)\s+an?"
     r"|(?:we're|we are|i'm|im|i am)\s+an?)"

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.about_bot import ActionAboutTheBot
-from actions.explain import ActionExplain
+from actions.explain import ActionCompare, ActionExplain
 from actions.guide import ActionExplainFactor
 from actions.topics import ActionAskRephrase
 from tests.support.trackers import make_tracker
@@ -165,13 +165,18 @@ def test_a_plain_unclear_message_is_not_offered_the_guide() -> None:
     "Which AI can make afrobeats instrumentals? Not those generic ones",
     "Could an AI do a first pass? Budget is tight (it's a council!).",
     "Can I get AI to turn dog photos into watercolour portraits in my style? I sell on Etsy.",
+    "Is there an AI that can make short animated videos from my kids' drawings?",
+    "DM for a weekly D&D group. I'd love something that improvises NPC dialogue",
+    "Want AI to produce the whole post: caption + image.",
+    "hello, which one is best for me?",
 ])
 def test_a_question_beside_a_project_of_ones_own_asks_for_a_choice(sentence: str) -> None:
     assert asks_for_a_choice(sentence)
 
 
 @pytest.mark.parametrize("sentence", ["what is a GAN", "I am a student, what is RAG?", "which model is GPT-4 based on",
-                                      "is chatgpt better than gemini", "what do i need to run stable diffusion"])
+                                      "is chatgpt better than gemini", "what do i need to run stable diffusion",
+                                      "Why do I need a model to learn positional encoding?", "any apps for voice cloning?"])
 def test_a_plain_question_asks_for_no_choice(sentence: str) -> None:
     assert not asks_for_a_choice(sentence)
 
@@ -189,6 +194,33 @@ def test_lost_or_a_follow_up_with_nothing_discussed_gets_the_help(sentence: str,
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionExplain().run(dispatcher, make_tracker(sentence, intent), {}))
     assert [m.get("response") for m in dispatcher.messages] == ["utter_help"]
+
+
+@pytest.mark.parametrize("sentence, intent", [("hi, I'm a bit lost with all these AI models", "ask_limitations"),
+                                              ("kinda overwhelmed tbh", "ask_definition")])
+def test_saying_one_is_lost_under_any_intent_gets_the_help(sentence: str, intent: str) -> None:
+    # Both from blind guide openings; the first was "“bit lost” isn't something I cover".
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionExplain().run(dispatcher, make_tracker(sentence, intent), {}))
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_help"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "I am confused about KV cache, how does it work?",
+    "I'm new to this. Can the policy trained on simulation data be used on a real robot?",
+])
+def test_a_question_beside_being_lost_is_answered_as_a_question(sentence: str) -> None:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionExplain().run(dispatcher, make_tracker(sentence, "ask_uses"), {}))
+    assert [m.get("response") for m in dispatcher.messages] != ["utter_help"]
+
+
+def test_a_request_for_a_recommendation_gets_the_guide_not_a_passage_sharing_its_words() -> None:
+    # "one" and "best" are both in the summarization entry's "one of the things LLMs do best".
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionCompare().run(dispatcher, make_tracker("hello, which one is best for me?", "ask_comparison"), {}))
+    assert "closest thing I have" not in "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    assert any(b["payload"] == "/start_guide" for m in dispatcher.messages for b in m.get("buttons") or [])
 
 
 def test_a_follow_up_naming_an_unknown_topic_is_still_not_covered() -> None:
