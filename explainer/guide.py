@@ -96,6 +96,9 @@ class Option:
     combines: Tuple[Tuple[str, ...], ...] = ()
     # Options this one wins over when both are named ("synthetic ... images" is synthetic data).
     outranks: Tuple[str, ...] = ()
+    # The tools that make this option's output, when it has its own (images: image generators); a recommendation
+    # lists only the outcome's tools among them, so a music project is not sent to an image generator. None: any.
+    tools: Optional[Tuple[str, ...]] = None
 
 
 @dataclass(frozen=True)
@@ -420,7 +423,8 @@ def build_guide(raw: Dict[str, Any]) -> DecisionGuide:
             several_media=dict(f["several_media"]) if f.get("several_media") else None,
             options=tuple(
                 Option(o["id"], o["label"], tuple(o["synonyms"]), dict(o["weights"]), o["reason"],
-                       tuple(tuple(g) for g in o.get("combines") or ()), tuple(o.get("outranks") or ()))
+                       tuple(tuple(g) for g in o.get("combines") or ()), tuple(o.get("outranks") or ()),
+                       tuple(o["tools"]) if o.get("tools") is not None else None)
                 for o in f["options"]
             ),
         )

@@ -1,6 +1,6 @@
 """Renders the decision guide's questions, results and summaries as text with buttons."""
 
-from typing import Dict, Mapping, Optional
+from typing import Dict, List, Mapping, Optional
 
 from explainer.answers import Answer, Button, join_words, payload, short_name
 from explainer.guide import UNKNOWN, DecisionGuide, Result
@@ -66,8 +66,9 @@ class GuideExplainer:
             lines.append("Because " + "; ".join(reasons) + ".")
         lines.append(outcome.fits)
         families = [short_name(self.kb.entries[f]) for f in outcome.families if f in self.kb.entries]
-        tools = [short_name(self.kb.entries[t]) for t in outcome.tools if t in self.kb.entries]
-        lines.append(f"Model families that fit: {join_words(families)}. Tools to try: {join_words(tools)}.")
+        tools = [short_name(self.kb.entries[t]) for t in self.tools_for(result) if t in self.kb.entries]
+        lines.append(f"Model families that fit: {join_words(families)}."
+                     + (f" Tools to try: {join_words(tools)}." if tools else ""))
         if result.cautions:
             lines.append("Watch out for: " + " ".join(f"{short_name(self.kb.entries[c.concept])}: {c.text}" for c in result.cautions))
         unanswered = [f for f in self.guide.factor_ids() if f not in result.answered]
@@ -80,6 +81,17 @@ class GuideExplainer:
             buttons.append(Button(f"What is {short_name(self.kb.entries[first_family])}?", payload("ask_definition", [first_family])))
         buttons.append(Button("Start over", payload("restart_guide")))
         return Answer("\n".join(lines), buttons)
+
+    def tools_for(self, result: Result) -> List[str]:
+        """The outcome's tools, narrowed to those of the answers that name their own (a music project gets Udio and
+        ElevenLabs, not Midjourney or Sora); none when no tool of the outcome makes what was asked for."""
+        tools = list(result.outcome.tools)
+        for factor_id, option_id in result.answered.items():
+            factor = self.guide.factor(factor_id)
+            option = factor.option(option_id) if factor else None
+            if option and option.tools is not None:
+                tools = [t for t in option.tools if t in tools]
+        return tools
 
     def summary(self, answers: Mapping[str, Optional[str]], recommendation: Optional[str]) -> Answer:
         lines = ["Your answers:"]

@@ -81,15 +81,27 @@ def clauses(sentence: str) -> List[List[str]]:
     return [p for p in parts if p]
 
 
-def outputs_only(parts: List[List[str]]) -> List[List[str]]:
+# "for my youtube videos", "for our shop": where the output goes.
+_OWNERS = frozenset("my our his her their your the".split())
+_AND = frozenset("and plus also".split())
+
+
+def outputs_only(parts: List[List[str]], vocabulary: Set[str] = frozenset()) -> List[List[str]]:
     """Each clause without the words that name an input: "turn my slides into videos" makes videos, "clips from
-    my scripts" clips. Before "into" and after "from" is what the user starts from, not what is made."""
+    my scripts" clips. Before "into" and after "from" is what the user starts from, not what is made. After "for
+    my/our/the", once a word of the factor's `vocabulary` came before it, is where it goes: "background music for my
+    youtube videos" is music ("a model for generating music" names nothing before "for" and keeps it all)."""
     kept = []
     for words in parts:
         if "into" in words:
             words = words[len(words) - words[::-1].index("into"):]
         if "from" in words:
             words = words[:words.index("from")]
+        cut = next((i for i in range(len(words) - 1) if words[i] == "for" and words[i + 1] in _OWNERS), None)
+        if cut is not None and vocabulary & set(words[:cut]):
+            # Up to the next "and": "summaries for our newsletter and header images" makes images too.
+            end = next((i for i in range(cut, len(words)) if words[i] in _AND), len(words))
+            words = words[:cut] + words[end:]
         kept.append(words)
     return kept
 
@@ -215,7 +227,7 @@ def read(factor: "Factor", sentence: str, known: Set[str] = frozenset()) -> Read
     phrases = phrases_of(factor)
     vocabulary = {w for option_phrases in phrases.values() for p in option_phrases for w in p}
     parts = clauses(sentence)
-    parts = [corrected(words, vocabulary, known) for words in (outputs_only(parts) if factor.produced else parts)]
+    parts = [corrected(words, vocabulary, known) for words in (outputs_only(parts, vocabulary) if factor.produced else parts)]
     scores: Dict[str, int] = {}
     previous = None
     for clause, start, end, option in sorted(matches(phrases, parts)):
@@ -268,7 +280,7 @@ def read_all(factors: Sequence["Factor"], sentence: str, ignored: Sequence[str] 
     for rank, factor in enumerate(factors):
         phrases = phrases_of(factor)
         vocabulary = {w for option_phrases in phrases.values() for p in option_phrases for w in p}
-        fixed = [corrected(words, vocabulary, known) for words in (outputs_only(parts) if factor.produced else parts)]
+        fixed = [corrected(words, vocabulary, known) for words in (outputs_only(parts, vocabulary) if factor.produced else parts)]
         cues = set(factor.unasked_cues) if factor.unasked_cues and factor.id != asked else None
         cued = [bool(cues & set(words)) for words in parts] if cues else []
         for c, start, end, option in matches(phrases, fixed, ignored_phrases):

@@ -65,6 +65,10 @@ def check_guide(label: str, guide: Any, entry_ids: set, sources: set, add) -> No
         phrases: Dict[str, str] = {}
         for option in factor.get("options") or []:
             _check_option(where, option, outcome_ids, options, phrases, add)
+            tools = option.get("tools") if isinstance(option, dict) else None
+            if tools is not None and (not isinstance(tools, list) or any(t not in entry_ids for t in tools)):
+                add(f"{where}: option '{option.get('id')}'{_at(option)}: field 'tools' must be a list of entry ids; "
+                    f"unknown: {[t for t in tools if t not in entry_ids] if isinstance(tools, list) else tools!r}.")
         _check_reading_rules(where, factor, options, add, factor_ids)
 
     for combination in guide.get("combinations") or []:

@@ -234,12 +234,31 @@ def _broken_copy(tmp_path: Path, old: str, new: str) -> Path:
          "field 'several_media'"),
         ("only_when_asked: true", "only_when_asked: sometimes", "field 'only_when_asked' must be true or false"),
         ("weights: {hybrid: 3}", "weights: {hybrid: lots}", "'hybrid' must be a whole number"),
+        ("tools: [udio, elevenlabs]", "tools: [udio, suno]", "field 'tools' must be a list of entry ids; unknown: ['suno']"),
     ],
 )
 def test_broken_guide_is_rejected_with_a_clear_sentence(tmp_path: Path, old: str, new: str, expected: str) -> None:
     with pytest.raises(KnowledgeBaseError) as caught:
         load_knowledge_base(_broken_copy(tmp_path, old, new))
     assert any(expected in p and "decision_guide.yml" in p for p in caught.value.problems), caught.value.problems
+
+
+@pytest.mark.parametrize("opening, factor, option", [
+    # From a blind user test: each opening started the guide with the question its message had answered.
+    ("I need to generate background music for my youtube videos, what kind of AI model do I need?", "content_type", "audio"),
+    ("ok but which one should i use for coding", "content_type", "code"),
+    ("whats the best model for translating japanese to english", "content_type", "text"),
+    ("should I use an LLM? need fake but realistic customer records to test our CRM", "content_type", "synthetic_data"),
+    ("we want to summarize doctor notes automatically. llm or something else?", "content_type", "text"),
+])
+def test_an_opening_that_names_what_to_make_answers_the_content_question(
+        guide: DecisionGuide, opening: str, factor: str, option: str) -> None:
+    assert guide.prefill(opening)[factor] == option
+
+
+def test_having_no_data_is_little_data(guide: DecisionGuide) -> None:
+    # Was read as media, from "tracks": "i dont have any data, i just want to make tracks".
+    assert guide.parse("data_availability", "i dont have any data, i just want to make tracks") == "little"
 
 
 def test_data_one_has_is_read_from_an_opening_only_beside_having_it(guide: DecisionGuide) -> None:
