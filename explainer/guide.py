@@ -20,6 +20,8 @@ _QUESTION_OPENERS = frozenset(
 # wrong and answer questions about it" describes the task the guide asked about.
 _REQUEST_VERBS = frozenset("explain tell define describe give show list compare".split())
 _SHORT_REQUEST_WORDS = 6
+# Words said before a question that are not part of it: "ok what is tower", "but how does it work".
+_LEAD_INS = frozenset("ok okay k so but and also btw well hmm hm oh ah wait sorry alright right cool um uh".split())
 # Words of option phrases that say nothing about the option on their own; negations need their whole phrase
 # ("no budget"), or "not invent things" would read as the one option of each factor that has a "no".
 _FILLER = frozenset("a an the and or of to for with plus in on at by some kind kinds all is are it its no not none nothing".split())
@@ -80,6 +82,8 @@ def reads_as_request(sentence: str) -> bool:
     if sentence.rstrip().endswith("?"):
         return True
     words = text.words(sentence)
+    while words and words[0] in _LEAD_INS:
+        words = words[1:]
     if not words:
         return False
     return words[0] in _QUESTION_OPENERS or (words[0] in _REQUEST_VERBS and len(words) <= _SHORT_REQUEST_WORDS)

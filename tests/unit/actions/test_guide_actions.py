@@ -89,6 +89,14 @@ def test_a_digression_fills_nothing_so_the_rules_answer_it() -> None:
     assert set(slots) == {"requested_slot"}
 
 
+def test_a_question_after_ok_or_but_is_still_a_digression() -> None:
+    # A blind user, inside the guide: "ok what is tower" got "Sorry, I didn't catch that" and the question again.
+    t = tracker("ok what is tower", "ask_definition", {"requested_slot": "data_availability"})
+    t.latest_message["entities"] = [{"entity": "concept", "value": "tower"}]
+    messages, slots = run(ValidateDecisionGuideForm(), t)
+    assert set(slots) == {"requested_slot"} and not any("didn't catch" in (m.get("text") or "") for m in messages)
+
+
 def test_an_answer_misread_as_a_question_is_still_an_answer() -> None:
     _, slots = run(ValidateDecisionGuideForm(), tracker("noisy and mostly unlabeled", "tell_more", {"requested_slot": "data_quality"}))
     assert slots["data_quality"] == "messy"
