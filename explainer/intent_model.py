@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse
@@ -84,8 +84,15 @@ class IntentModel:
         return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
 
     def read(self, text: str, spans: Sequence[Span]) -> List[Tuple[str, float]]:
-        """The ranking the assistant acts on: intents that lead to the guide pooled, a bare term a definition."""
+        """The ranking the assistant acts on: intents that lead to the guide pooled, a bare term a definition, a
+        question after small talk the question's."""
         ranking = pool(self.rank(text, spans), GUIDE_INTENTS)
+        after = question_after_small_talk(ranking, text, spans)
+        if after is not None:
+            # "thank you. who invent transformer?" was answered "You're welcome!" alone.
+            start = after
+            ranking = pool(self.rank(text[start:], [(a - start, b - start, c) for a, b, c in spans if a >= start]),
+                           GUIDE_INTENTS)
         ranking = a_topic_question_is_not_about_the_bot(ranking, text, spans, Intent.BOT_CHALLENGE)
         return bare_term_is_a_definition(ranking, text, spans, Intent.ASK_DEFINITION, GUIDE_INTENTS)
 
@@ -136,6 +143,24 @@ def pool(ranking: Sequence[Tuple[str, float]], together: Sequence[str]) -> List[
     best = members[0][0]
     pooled = [(best, sum(c for _, c in members))] + [(n, c) for n, c in ranking if n not in together]
     return sorted(pooled, key=lambda item: -item[1])
+
+
+SMALL_TALK = (Intent.THANKS, Intent.GREET, Intent.GOODBYE)
+# A short first sentence of small talk: "thank you.", "hi!", "ok thanks,".
+_SMALL_TALK_LEAD = re.compile(r"^\W*(?:\w+\W+){0,3}?\w+\s*[.!,;:]+\s+")
+_ASKS = re.compile(r"\?|^\W*(?:what|whats|how|why|when|who|where|which|is|are|can|could|does|do|did|explain|tell)\b",
+                   re.IGNORECASE)
+
+
+def question_after_small_talk(ranking: Sequence[Tuple[str, float]], sentence: str, spans: Sequence[Span]) -> Optional[int]:
+    """Where the question starts in small talk followed by a question about a named topic ("thank you. who invent
+    transformer?", "hi! what is RAG"), when small talk leads the ranking; None otherwise."""
+    if not ranking or ranking[0][0] not in SMALL_TALK or not spans:
+        return None
+    lead = _SMALL_TALK_LEAD.match(sentence)
+    if not lead or not any(start >= lead.end() for start, _, _ in spans):
+        return None
+    return lead.end() if _ASKS.search(sentence[lead.end():]) else None
 
 
 def bare_term_is_a_definition(ranking: Sequence[Tuple[str, float]], sentence: str, spans: Sequence[Span],

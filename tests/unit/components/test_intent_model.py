@@ -10,6 +10,7 @@ from explainer.intent_model import (
     IntentModel,
     TooFewExamples,
     a_topic_question_is_not_about_the_bot,
+    question_after_small_talk,
     bare_term_is_a_definition,
     mask,
     pool,
@@ -144,3 +145,15 @@ def test_a_question_naming_a_topic_without_speaking_to_the_bot_is_not_about_the_
         assert a_topic_question_is_not_about_the_bot(ranking, sentence, [(*span, "x")], "bot_challenge") == ranking
     # No topic named: nothing to answer about but the bot.
     assert a_topic_question_is_not_about_the_bot(ranking, "who made it", [], "bot_challenge") == ranking
+
+
+def test_a_question_after_thanks_or_hello_is_read_from_where_it_starts() -> None:
+    # A blind user: "thank you. who invent transformer?" was answered "You're welcome!" and nothing else.
+    sentence = "thank you. who invent transformer?"
+    span = (sentence.index("transformer"), len(sentence) - 1, "transformer")
+    assert question_after_small_talk([("thanks", 0.8)], sentence, [span]) == sentence.index("who")
+    assert question_after_small_talk([("greet", 0.6)], "hi! what is RAG", [(11, 14, "rag")]) == 4
+    # Small talk with no topic after it, a statement after it, or another intent first: left as classified.
+    assert question_after_small_talk([("thanks", 0.9)], "thanks, that helped", []) is None
+    assert question_after_small_talk([("thanks", 0.9)], "thanks. transformers rock", [(8, 20, "transformer")]) is None
+    assert question_after_small_talk([("ask_history", 0.9)], sentence, [span]) is None
