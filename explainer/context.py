@@ -13,7 +13,7 @@ QUESTION_WORDS = {
     "a", "an", "the", "some", "any", "all", "of", "for", "to", "in", "on", "at", "by", "with", "and", "or",
     "is", "are", "was", "were", "be", "been", "do", "does", "did", "can", "could", "would", "should", "will",
     "what", "whats", "which", "who", "how", "why", "when", "where", "me", "i", "you", "we", "us", "my",
-    "please", "pls", "again", "exactly", "really", "actually", "about", "tell", "explain", "describe",
+    "please", "pls", "again", "exactly", "really", "actually", "even", "as", "about", "tell", "explain", "describe",
     "define", "definition", "meaning", "mean", "means", "work", "works", "working", "example", "examples",
     "use", "uses", "used", "usage", "application", "applications", "case", "cases", "limitation",
     "limitations", "weakness", "weaknesses", "drawback", "drawbacks", "problem", "problems", "risk", "risks",
