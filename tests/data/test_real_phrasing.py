@@ -57,8 +57,12 @@ pytestmark = [
 # aliases, focus on a term of training or running): 0.724 and 0.593 (one item fewer); other halves unchanged.
 # Floors one item under the new figures. understanding_development_fourth (69 questions, collected after those changes
 # and scored before any change made from it): 0.580 on this session's end and on the main it started from alike.
+# 2026-12-06: entries for Llama, Claude and GPT-4o mask those names in the training sentences, and five sentences
+# that then equalled held-out items were dropped; retrained, the fourth half reads 0.551 (two boundary questions moved
+# to other aspects, one the other way), the second 0.684 -> 0.702, the others unchanged. The fourth half's floor
+# follows it down to one item under, as this comment and the commit say.
 FLOORS = {"understanding_development": 0.71, "understanding_development_second": 0.68,
-          "understanding_development_third": 0.70, "understanding_development_fourth": 0.56, "understanding_sealed": 0.69,
+          "understanding_development_third": 0.70, "understanding_development_fourth": 0.53, "understanding_sealed": 0.69,
           "coverage_development": 0.76, "coverage_development_second": 0.57, "coverage_sealed": 0.75}
 
 
