@@ -85,10 +85,15 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # one scenario under each development figure; sealed unchanged.
 # A ninth blind set (2026-12-05, evening): 33/40 at its first run, 35/40 after steps joined by "+" and a few words
 # (stories as text data, victims as sensitive, "two separate jobs"); the other sets and sealed (35/40) unchanged.
+# A tenth blind set (2026-12-06, 38 scenarios): 29/38 on the main the session started from, 30/38 with the session's
+# first change (a project stated without a question is offered the guide), both before its errors were read; 34/38
+# after the changes chosen on it and on a blind user test (help for "I'm lost", recommendation requests, openings
+# naming what to make). Ninth 37/40, fourth 38/40 (one fewer: "fake ... chats" is now read as synthetic data, as its
+# writer meant, and the labelled outcome differs from what those answers score), the others as before.
 FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.92, 0),
           "development_fourth": (0.92, 0), "development_fifth": (0.90, 0),
           "development_sixth": (0.75, 0), "development_seventh": (0.82, 0), "development_eighth": (0.87, 0),
-          "development_ninth": (0.85, 0), "sealed": (0.85, 0)}
+          "development_ninth": (0.90, 0), "development_tenth": (0.86, 0), "sealed": (0.85, 0)}
 
 
 @pytest.fixture(scope="module")
