@@ -96,7 +96,7 @@ def test_comparison_yields_two_concepts_in_order(matcher: ConceptMatcher) -> Non
         # Common English words in place of a name's words are no typos of it: not "BERT model", "coherence",
         # "rewording", "ML model", "Ollama".
         "which is the best model for my project?", "I met someone at a conference", "can I use it while recording",
-        "is my model any good", "should I use vicuna or llama",
+        "is my model any good", "should I use vicuna or alpaca",
     ],
 )
 def test_no_concept_in_unrelated_text(matcher: ConceptMatcher, text: str) -> None:
