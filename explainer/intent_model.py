@@ -87,10 +87,9 @@ class IntentModel:
         """The ranking the assistant acts on: intents that lead to the guide pooled, a bare term a definition, a
         question after small talk the question's."""
         ranking = pool(self.rank(text, spans), GUIDE_INTENTS)
-        after = question_after_small_talk(ranking, text, spans)
-        if after is not None:
+        start = question_after_small_talk(ranking, text, spans)
+        if start is not None:
             # "thank you. who invent transformer?" was answered "You're welcome!" alone.
-            start = after
             ranking = pool(self.rank(text[start:], [(a - start, b - start, c) for a, b, c in spans if a >= start]),
                            GUIDE_INTENTS)
         ranking = a_topic_question_is_not_about_the_bot(ranking, text, spans, Intent.BOT_CHALLENGE)
