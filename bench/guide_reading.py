@@ -36,6 +36,8 @@ def items(guide: DecisionGuide, scenario_set: str = "development") -> List[Item]
     found = []
     for scenario in load(SETS / f"{scenario_set}.yml"):
         for factor_name, answer in scenario["answers"].items():
+            if "say" not in answer:
+                continue  # stated in the opening: nothing typed in answer to this question
             factor = by_name[factor_name]
             meant = next((o.id for o in factor.options if o.label == answer["intended"]), None)
             found.append((scenario["id"], factor.id, answer["say"], meant))
