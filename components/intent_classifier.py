@@ -19,6 +19,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.knowledge_index import KnowledgeIndexed
 from explainer import intent_model
+from explainer.text import key
 from explainer.intent_model import IntentModel
 
 MODEL_FILE = "intent_model.skops"
@@ -91,7 +92,10 @@ class ConceptMaskedIntentClassifier(KnowledgeIndexed, IntentClassifier, GraphCom
         for message in messages:
             whole = message.get(TEXT) or ""
             text = whole[:MAX_CLASSIFIED_CHARS]
-            ranked = self._model.read(text, self._spans(whole, len(text)))
+            spans = self._spans(whole, len(text))
+            # A bare name that is also a guide answer ("chatbots") is left to the classifier; any other is a definition.
+            guide_answer = any(key(text[start:end]) in self.guide_phrases for start, end, _ in spans)
+            ranked = self._model.read(text, spans, guide_answer)
             ranking = [{"name": n, "confidence": c} for n, c in ranked]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]], add_to_output=True)

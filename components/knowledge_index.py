@@ -7,14 +7,14 @@ import hashlib
 import json
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from explainer import matching, spacy_pipeline
+from explainer import guide, kb, matching, spacy_pipeline
 from explainer.loader import load_knowledge_base
 from explainer.matching import ConceptIndex, ConceptMatch
 
@@ -27,13 +27,13 @@ _SHARED_KEPT = 2
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_index(forms: List[Any], written: List[Any]) -> ConceptIndex:
+def shared_index(forms: List[Any], written: List[Any], guards: Dict[str, List[str]]) -> ConceptIndex:
     """The ConceptIndex of these names, built once per process."""
-    digest = hashlib.sha256(json.dumps([forms, written], sort_keys=True).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps([forms, written, guards], sort_keys=True).encode()).hexdigest()
     with _SHARED_LOCK:
         index = _SHARED.get(digest)
         if index is None:
-            index = ConceptIndex(forms, written)
+            index = ConceptIndex(forms, written, guards)
             _SHARED[digest] = index
             while len(_SHARED) > _SHARED_KEPT:
                 del _SHARED[next(iter(_SHARED))]
@@ -57,8 +57,11 @@ class KnowledgeIndexed:
         """Retrain when the knowledge base or the matching code changes (Rasa fingerprints neither)."""
         folder = Path(config.get("knowledge_dir", "knowledge"))
         digest = hashlib.sha256()
-        for module in (matching, spacy_pipeline):
+        # This module and what builds the stored index too: a model trained before a change to them would load an
+        # index without what the change stores.
+        for module in (matching, spacy_pipeline, kb, guide):
             digest.update(Path(module.__file__).read_bytes())
+        digest.update(Path(__file__).read_bytes())
         for path in sorted(folder.glob("*.yml")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -75,6 +78,8 @@ class KnowledgeIndexed:
         self._model_storage = model_storage
         self._resource = resource
         self._index = index
+        # Keys of the decision guide's option words (DecisionGuide.phrase_keys), which may answer its questions alone.
+        self.guide_phrases: FrozenSet[str] = frozenset()
 
     @classmethod
     def create(
@@ -89,11 +94,13 @@ class KnowledgeIndexed:
 
     def train(self, training_data: TrainingData) -> Resource:
         """Indexes every name and alias of the (validated) knowledge base."""
-        kb = load_knowledge_base(self._config["knowledge_dir"])
-        forms, written = sorted(kb.names()), kb.written_names()
-        self._index = shared_index(forms, written)
+        knowledge = load_knowledge_base(self._config["knowledge_dir"])
+        forms, written, guards = sorted(knowledge.names()), knowledge.written_names(), knowledge.alias_guards()
+        self._index = shared_index(forms, written, guards)
+        self.guide_phrases = frozenset(knowledge.guide.phrase_keys() if knowledge.guide else ())
+        stored = {"forms": forms, "written": written, "guards": guards, "guide_phrases": sorted(self.guide_phrases)}
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / INDEX_FILE).write_text(json.dumps({"forms": forms, "written": written}), encoding="utf-8")
+            (directory / INDEX_FILE).write_text(json.dumps(stored), encoding="utf-8")
         return self._resource
 
     @classmethod
@@ -108,10 +115,13 @@ class KnowledgeIndexed:
         """Loads the index persisted at training time."""
         with model_storage.read_from(resource) as directory:
             stored = json.loads((directory / INDEX_FILE).read_text(encoding="utf-8"))
-        if not isinstance(stored, dict) or "written" not in stored:
+        if not isinstance(stored, dict) or not {"written", "guards", "guide_phrases"} <= set(stored):
             raise ValueError("The model's concept index was made by an older version (no written names for spaCy's "
-                             "PhraseMatcher). Retrain with `make train`.")
-        return cls(config, model_storage, resource, shared_index(stored["forms"], stored["written"]))
+                             "PhraseMatcher, no guards of ambiguous aliases or no guide phrases). Retrain with "
+                             "`make train`.")
+        loaded = cls(config, model_storage, resource, shared_index(stored["forms"], stored["written"], stored["guards"]))
+        loaded.guide_phrases = frozenset(stored["guide_phrases"])
+        return loaded
 
     def find(self, sentence: str) -> List[ConceptMatch]:
         if self._index is None:

@@ -209,6 +209,12 @@ class DecisionGuide:
     def factor_ids(self) -> List[str]:
         return [f.id for f in self.factors]
 
+    def phrase_keys(self) -> List[str]:
+        """The matching key (explainer.text.key) of every option's id, label and synonyms: the words that may answer a
+        question of the guide on their own ("chatbots", "images")."""
+        return sorted({text.key(phrase) for f in self.factors for o in f.options
+                       for phrase in (o.id.replace("_", " "), o.label, *o.synonyms)} - {""})
+
     # -- reading answers ------------------------------------------------------------------------
 
     def _matches(self, factor: Factor, sentence_words: List[str], ignored: set) -> List[Tuple[int, int, str]]:

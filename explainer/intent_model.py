@@ -83,9 +83,9 @@ class IntentModel:
         order = np.argsort(-probabilities, kind="stable")
         return [(str(self.classifier.classes_[i]), float(probabilities[i])) for i in order]
 
-    def read(self, text: str, spans: Sequence[Span]) -> List[Tuple[str, float]]:
-        """The ranking the assistant acts on: intents that lead to the guide pooled, a bare term a definition, a
-        question after small talk the question's."""
+    def read(self, text: str, spans: Sequence[Span], guide_answer: bool = False) -> List[Tuple[str, float]]:
+        """The ranking the assistant acts on: intents that lead to the guide pooled, a bare term a definition unless
+        it is also a `guide_answer` read so, a question after small talk the question's."""
         ranking = pool(self.rank(text, spans), GUIDE_INTENTS)
         start = question_after_small_talk(ranking, text, spans)
         if start is not None:
@@ -93,7 +93,7 @@ class IntentModel:
             ranking = pool(self.rank(text[start:], [(a - start, b - start, c) for a, b, c in spans if a >= start]),
                            GUIDE_INTENTS)
         ranking = a_topic_question_is_not_about_the_bot(ranking, text, spans, Intent.BOT_CHALLENGE)
-        return bare_term_is_a_definition(ranking, text, spans, Intent.ASK_DEFINITION, GUIDE_INTENTS)
+        return bare_term_is_a_definition(ranking, text, spans, Intent.ASK_DEFINITION, GUIDE_INTENTS if guide_answer else ())
 
     def prepare(self) -> None:
         """Lays out the fitted numbers for one-message scoring now, so the first message does not wait for it."""
@@ -167,8 +167,9 @@ def bare_term_is_a_definition(ranking: Sequence[Tuple[str, float]], sentence: st
     """The ranking with `definition` first, certain, when the message is one knowledge-base name and nothing else
     ("stable diffusion", "elevenlabs?"): people type a bare term into a search box to ask what it is. The
     classifier sees only the masked token then, and its guess moved with every round of training sentences
-    (the fallback, then the limitations). Not when it reads as a guide answer: "a chatbot" may answer a question
-    of the guide."""
+    (the fallback, the limitations, then the guide). Not when it reads as a guide answer (the caller passes the
+    guide's intents in `guide` when the name is also a guide option's word): "a chatbot" may answer a question of
+    the guide."""
     if not ranking or ranking[0][0] in guide or len({concept for _, _, concept in spans}) != 1:
         return list(ranking)
     if not names_only(sentence, [(start, end) for start, end, _ in spans]):

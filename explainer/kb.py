@@ -52,6 +52,10 @@ class Entry:
     example_text: Optional[str] = None
     instance_of: Tuple[str, ...] = ()
     general_knowledge: Tuple[str, ...] = ()
+    # Aliases that name this entry only when none of `not_near` (nor a number) is within NEAR_WORDS words of them:
+    # "tokens" is tokenization, but "500k tokens", "tokens cheaper" and "the first token" ask about something else.
+    ambiguous_aliases: Tuple[str, ...] = ()
+    not_near: Tuple[str, ...] = ()
     file: str = ""
     line: int = 0
 
@@ -112,6 +116,14 @@ class KnowledgeBase:
     def names(self) -> List[Tuple[str, str, int]]:
         """(matching key, entry id, word count) of every surface form: what the concept matcher indexes."""
         return [(form_key, entry_id, self._words[form_key]) for form_key, entry_id in self._by_key.items()]
+
+    def alias_guards(self) -> Dict[str, List[str]]:
+        """Matching key of each ambiguous alias -> the words (singular) that, near it, keep it from naming its entry."""
+        return {
+            text.key(alias): sorted({text.singular(w) for word in entry.not_near for w in text.words(word)})
+            for entry in self.entries.values()
+            for alias in entry.ambiguous_aliases
+        }
 
     def written_names(self) -> List[Tuple[str, str]]:
         """(surface form as written, its matching key) of every form: the words the concept matcher looks for."""

@@ -4,7 +4,7 @@ hyphen and spacing variants), and a typo search over the same words finds names 
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from spacy.attrs import IDX, ORTH
 
@@ -25,6 +25,11 @@ MAX_JOINED_WORDS = 6
 # (4,346 of them) made an object and an entity per name, enough allocation to set off a full garbage
 # collection of the server's heap (0.2 s) and store thousands of entities with the event.
 MAX_MATCHES = 100
+# An ambiguous alias (KnowledgeBase.alias_guards) is read over this many words each side: "limited to 500k
+# tokens", "the maximum accepted token is 2048".
+NEAR_WORDS = 3
+# A number near an ambiguous alias: "2048", "500k", "1.5m" ("1.5m" is the words "1" and "5m").
+_NUMBER = re.compile(r"\d+[kmb]?")
 # Typo search results remembered per span ("how does", "what is" recur in most messages); the cap bounds memory.
 FUZZY_MEMO_SIZE = 20_000
 
@@ -44,15 +49,18 @@ class ConceptIndex:
     is no typo of "translation").
 
     `forms` are (key, entry id, word count) as KnowledgeBase.names() gives them; `written` are (name as written,
-    key), every surface form of KnowledgeBase.written_names()."""
+    key), every surface form of KnowledgeBase.written_names(); `guards` are KnowledgeBase.alias_guards(): keys of
+    ambiguous aliases -> the words that, near one, mean it names something else."""
 
     def __init__(
         self,
         forms: Sequence[Tuple[str, str, int]],
         written: Sequence[Tuple[str, str]],
+        guards: Optional[Mapping[str, Sequence[str]]] = None,
         max_strings: int = MAX_STRINGS,
     ) -> None:
         self.forms = [tuple(form) for form in forms]
+        self.guards = {form_key: frozenset(words) for form_key, words in (guards or {}).items()}
         self.keys = {form_key: concept for form_key, concept, _ in self.forms}
         self.written = sorted({(name, form_key) for name, form_key in written if form_key in self.keys})
         # Keys too short to carry a typo are left out once here rather than skipped at every look-up.
@@ -149,6 +157,11 @@ class ConceptIndex:
             concept = self.keys.get(label)
             if first < reached or not concept:
                 continue
+            if self._guarded(label, words, first, last):
+                # Covered all the same, so that the typo search does not find the same word again.
+                covered[first:last] = [True] * (last - first)
+                reached = last
+                continue
             start, end = starts[first], ends[last - 1]
             matches.append(ConceptMatch(concept, start, end, original[start:end], 1.0))
             covered[first:last] = [True] * (last - first)
@@ -180,6 +193,8 @@ class ConceptIndex:
             span_key = "".join(w.compact for w in span[:-1]) + span[-1].tail_key
             # A name with a word written apart where the name has none ("chat gpt", "mid journey", "go to open ai").
             concept = self.keys.get(span_key) if n > 1 else None
+            if concept and self._guarded(span_key, words, i, i + n):
+                concept = None
             if concept:
                 start, end = starts[i], ends[i + n - 1]
                 return ConceptMatch(concept, start, end, original[start:end], 1.0), n
@@ -197,10 +212,21 @@ class ConceptIndex:
             start, end = starts[i], ends[i + n - 1]
             if concept and dist and self._swaps_a_word(original[start:end], near):
                 concept = ""
+            if concept and self._guarded(near, words, i, i + n):
+                concept = ""
             if concept:
                 confidence = 1.0 - dist / (len(span_key) + 1)
                 return ConceptMatch(concept, start, end, original[start:end], round(confidence, 3)), n
         return None
+
+    def _guarded(self, form_key: str, words: Sequence["_Word"], first: int, last: int) -> bool:
+        """True when the name `form_key`, at words[first:last], is an ambiguous alias with one of its guard words
+        or a number within NEAR_WORDS words."""
+        guard = self.guards.get(form_key)
+        if not guard:
+            return False
+        near = list(words[max(0, first - NEAR_WORDS) : first]) + list(words[last : last + NEAR_WORDS])
+        return any(w.singular in guard or _NUMBER.fullmatch(w.compact) for w in near)
 
     def _swaps_a_word(self, written: str, near: str) -> bool:
         """True when a typo search hit puts a common English word where the name has another: "the best model"

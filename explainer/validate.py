@@ -12,7 +12,7 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 TEXT_FIELDS = ("name", "category", "summary", "explanation", "simple", "how_it_works")
 LIST_FIELDS = ("aliases", "examples", "uses", "limitations", "related", "sources")
 OPTIONAL_TEXT_FIELDS = ("year_note", "example_text")
-OPTIONAL_LIST_FIELDS = ("instance_of", "general_knowledge")
+OPTIONAL_LIST_FIELDS = ("instance_of", "general_knowledge", "ambiguous_aliases", "not_near")
 ENTRY_FIELDS = {"id", "year", *TEXT_FIELDS, *LIST_FIELDS, *OPTIONAL_TEXT_FIELDS, *OPTIONAL_LIST_FIELDS}
 ID_LIST_FIELDS = ("examples", "related", "instance_of")
 
@@ -157,6 +157,14 @@ def _check_entries(items: List[tuple], sources: set, categories: set, problems: 
         for name in OPTIONAL_LIST_FIELDS:
             if name in item and not _is_text_list(item[name]):
                 problems.add(f"{where}: field '{name}' must be a list of text.")
+        ambiguous = item.get("ambiguous_aliases") or []
+        if isinstance(ambiguous, list) and isinstance(item.get("aliases"), list):
+            for alias in ambiguous:
+                if alias not in item["aliases"]:
+                    problems.add(f"{where}: field 'ambiguous_aliases': '{alias}' is not one of the entry's aliases.")
+        if bool(ambiguous) != bool(item.get("not_near")):
+            problems.add(f"{where}: fields 'ambiguous_aliases' and 'not_near' go together: list the words that, near "
+                         "an ambiguous alias, mean it names something else.")
         year = item.get("year")
         if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1000 <= year <= 2100):
             problems.add(f"{where}: field 'year' must be a four-digit year, found {year!r}.")

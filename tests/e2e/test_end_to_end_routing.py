@@ -30,6 +30,7 @@ def reply(stack: Assistant, message: str) -> str:
 
 @pytest.mark.parametrize("message, concept", [
     ("stable diffusion", "stable_diffusion"), ("elevenlabs", "elevenlabs"), ("deepfakes?", "deepfake"),
+    ("large language model", "llm"), ("Reinforcement learning from human feedback", "rlhf"),
 ])
 def test_a_bare_term_is_explained(stack: Assistant, kb: KnowledgeBase, message: str, concept: str) -> None:
     assert kb.entries[concept].explanation[:80] in reply(stack, message)

@@ -103,6 +103,28 @@ def test_no_concept_in_unrelated_text(matcher: ConceptMatcher, text: str) -> Non
     assert concepts(matcher, text) == []
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("what is a token?", ["tokenization"]),
+        ("what are tokens in LLMs", ["tokenization", "llm"]),
+        ("how many tokens is a word", ["tokenization"]),
+        # A number, count, limit, price or speed near "tokens" asks about something else.
+        ("Why are they limited to 500k tokens?", []),
+        ("are vision tokens cheaper than text?", []),
+        ("what's the token count of my prompt", []),
+        ("the maximum accepted token is 2048", []),
+        ("time to first token", ["latency"]),
+        # Only the ambiguous aliases are guarded: "tokenizer" names tokenization next to any word.
+        ("how does the tokenizer count words", ["tokenization"]),
+    ],
+)
+def test_ambiguous_alias_names_its_entry_only_away_from_its_guard_words(
+    matcher: ConceptMatcher, text: str, expected: List[str]
+) -> None:
+    assert concepts(matcher, text) == expected
+
+
 def test_entity_offsets_point_at_the_words(matcher: ConceptMatcher) -> None:
     text = "so how is a transformer different from an RNN?"
     message = Message(data={"text": text})
@@ -155,7 +177,7 @@ def test_a_message_of_names_reports_the_first_hundred() -> None:
     from explainer.matching import MAX_MATCHES, ConceptIndex
 
     kb = load_knowledge_base(ROOT / "knowledge")
-    index = ConceptIndex(kb.names(), kb.written_names())
+    index = ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards())
     matches = index.find_in("GAN and VAE, " * 1000)
     assert len(matches) == MAX_MATCHES == 100
     assert [m.concept for m in matches[:2]] == ["gan", "vae"] and matches[-1].start < 1000

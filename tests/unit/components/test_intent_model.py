@@ -132,6 +132,10 @@ def test_a_bare_term_is_a_definition_question_whatever_the_classifier_guessed() 
     assert bare_term_is_a_definition(ranking, "gan vae", [(0, 3, "gan"), (4, 7, "vae")], "ask_definition", guide) == ranking
     guided = [("inform", 0.6), ("ask_definition", 0.4)]
     assert bare_term_is_a_definition(guided, "a chatbot", [(2, 9, "dialogue")], "ask_definition", guide) == guided
+    # A name that is no guide answer (the caller passes no guide intents) is a definition even when the classifier
+    # reads it as one: "Deepfake" alone started the guide once.
+    found = bare_term_is_a_definition(guided, "Deepfake", [(0, 8, "deepfake")], "ask_definition", ())
+    assert found[0] == ("ask_definition", 1.0)
 
 
 def test_a_question_naming_a_topic_without_speaking_to_the_bot_is_not_about_the_bot() -> None:

@@ -125,3 +125,16 @@ def test_a_money_band_naming_no_option_is_a_clear_problem(real_kb_dir: Path) -> 
     edit(real_kb_dir / "decision_guide.yml", "more: [{option: moderate, below: 20000}", "more: [{option: middling, below: 20000}")
     assert any("field 'few.more' must be a list of {option: <an option id>, below: <a whole number>}" in p
                for p in problems_of(real_kb_dir))
+
+
+def test_ambiguous_aliases_must_be_aliases_and_come_with_guard_words(fixture_kb_dir: Path) -> None:
+    edit(fixture_kb_dir / "entries.yml", "aliases: [VAEs]", "aliases: [VAEs]\n    ambiguous_aliases: [VAEs, autoencoder]")
+    problems = problems_of(fixture_kb_dir)
+    assert any("entry 'vae'" in p and "'autoencoder' is not one of the entry's aliases" in p for p in problems), problems
+    assert any("entry 'vae'" in p and "'ambiguous_aliases' and 'not_near' go together" in p for p in problems), problems
+
+
+def test_guard_words_of_ambiguous_aliases_are_read(fixture_kb_dir: Path) -> None:
+    edit(fixture_kb_dir / "entries.yml", "aliases: [VAEs]", "aliases: [VAEs]\n    ambiguous_aliases: [VAEs]\n    not_near: [Counts, per second]")
+    kb = load_knowledge_base(fixture_kb_dir)
+    assert kb.alias_guards() == {"vae": ["count", "per", "second"]}
