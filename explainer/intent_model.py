@@ -196,11 +196,19 @@ def a_topic_question_is_not_about_the_bot(ranking: Sequence[Tuple[str, float]], 
     return [item for item in ranking if item[0] != about_the_bot] + [ranking[0]]
 
 
+# Chat shorthand read as the words it stands for, in training and at run time alike: "wanna make lofi beats w ai"
+# is "want to make lofi beats with ai", which the training sentences of the guide say in full.
+_SHORTHAND = {"wanna": "want to", "gonna": "going to", "gotta": "got to", "u": "you", "ur": "your", "pls": "please",
+              "plz": "please", "abt": "about", "w": "with", "w/": "with", "bc": "because", "cuz": "because",
+              "rn": "right now", "tho": "though", "thru": "through"}
+_SHORTHAND_WORD = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, sorted(_SHORTHAND, key=len, reverse=True))) + r")(?![\w/])")
+
+
 def mask(text: str, spans: Sequence[Span]) -> str:
-    """Lowercased text with each concept span replaced by CONCEPT_TOKEN."""
+    """Lowercased text with each concept span replaced by CONCEPT_TOKEN and chat shorthand spelled out."""
     for start, end, _ in sorted(spans, reverse=True):
         text = text[:start] + CONCEPT_TOKEN + text[end:]
-    return text.lower()
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1)], text.lower())
 
 
 def _concept_flags(found: Sequence[Span]) -> List[float]:
