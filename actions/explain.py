@@ -10,7 +10,9 @@ from actions.common import (
     send,
 )
 from actions.feedback_offer import offer_feedback
-from explainer.context import asks_origin, asks_what_the_bot_does, focus, resolve, says_lost, wants_simpler
+from explainer.context import (
+    asks_origin, asks_what_the_bot_does, asks_who_made, focus, resolve, says_lost, wants_simpler,
+)
 from explainer.names import Action as ActionName, Intent, Response, Slot
 
 ASPECT_OF_INTENT = {
@@ -42,6 +44,9 @@ class ActionExplain(Action):
         if aspect == "simpler" and mentioned_concepts(tracker, kb) and not wants_simpler(sentence):
             # "explain transformers" / "can you explain GANs" ask for the explanation, not the simple version.
             aspect = "definition"
+        if aspect not in ("more", "simpler") and asks_who_made(sentence):
+            # "who invented the transformer?" is read as a history question, or any other; its answer is the makers.
+            aspect = "made_by"
         previous = last_concept(tracker, kb)
         if not previous and not mentioned_concepts(tracker, kb) and (
                 (aspect in ("more", "simpler") and asks_what_the_bot_does(sentence)) or says_lost(sentence)):

@@ -11,7 +11,8 @@ from explainer.passages import THRESHOLD
 from explainer.payloads import fits, payload
 from explainer.text import span_of
 
-ASPECTS = ("definition", "how_it_works", "examples", "uses", "limitations", "history", "more", "simpler", "source")
+ASPECTS = ("definition", "how_it_works", "examples", "uses", "limitations", "history", "made_by", "more", "simpler",
+           "source")
 # "Tell me more" walks this order from the aspect shown last.
 DEEPER = ("definition", "how_it_works", "uses", "examples", "limitations", "history")
 MAX_BUTTONS = 3
@@ -103,7 +104,7 @@ class Explainer:
         else:
             text = self._aspect_text(entry, aspect)
         # A history answer includes the milestone that marks the concept's arrival (_history), so it comes from there too.
-        milestones = [m.id for m in self.kb.milestones_of(concept)] if aspect == "history" else []
+        milestones = [m.id for m in self.kb.milestones_of(concept)] if aspect in ("history", "made_by") else []
         return Answer(text, self.suggestions(entry, aspect), [concept, *milestones], aspect, "entry")
 
     @staticmethod
@@ -130,6 +131,8 @@ class Explainer:
             return self._examples(entry)
         if aspect == "history":
             return self._history(entry)
+        if aspect == "made_by":
+            return self._made_by(entry)
         raise ValueError(f"unknown aspect {aspect!r}; expected one of {ASPECTS}")
 
     def _limitations(self, entry: Entry) -> str:
@@ -173,6 +176,23 @@ class Explainer:
             text += "\nTimeline: " + "; ".join(f"{e.year} {short_name(e)}" for e in timeline[:MAX_LISTED]) + "."
         for milestone in milestones:
             text += f"\nMilestone, {milestone.year}: {milestone.name}. {milestone.summary}"
+        return text
+
+    def _made_by(self, entry: Entry) -> str:
+        """Who made it, as the entry's `made_by` says (marked when it is general knowledge), then when; without a
+        `made_by`, that the articles do not say, then the history answer. "who invented the transformer" was
+        answered with the year alone."""
+        if not entry.made_by:
+            history = self._history(entry)
+            if history.startswith("The source articles don't give a date") and "\n" not in history and "general knowledge" not in history:
+                # Neither who nor when: one sentence says so, and the summary says what it is.
+                return f"The source articles don't say who made {short_name(entry)} or when. {entry.summary}"
+            return f"The source articles don't say who made {short_name(entry)}. " + history
+        general = entry.made_by in entry.general_knowledge
+        text = ("From general knowledge (not the articles): " if general else "") + entry.made_by
+        if entry.year and str(entry.year) not in entry.made_by:
+            verb = "dates from" if entry.category == "milestone" else "was introduced in"
+            text += f" {short_name(entry)} {verb} {entry.year}."
         return text
 
     def suggestions(self, entry: Entry, aspect: Optional[str]) -> List[Button]:

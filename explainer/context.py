@@ -63,6 +63,22 @@ _ORIGIN = re.compile(r"\b(?:comes?|came|coming) from\b|\bcaus(?:e|es|ed|ing)\b",
 _SOURCE_WORDS = re.compile(r"\b(?:source|sources|cite|citation|reference|article|link|url|read that)\b", re.IGNORECASE)
 
 
+# "who invented the transformer", "who's behind midjourney", "which company makes ElevenLabs": the makers, not the date.
+_WHO_MADE = re.compile(
+    r"\bwho(?:'s|’s|s|\s+is|\s+was|\s+were)?\b[^?.!]{0,30}?\b(?:made|make|makes|created|create|creates|invented|invent|invents|"
+    r"developed|develop|develops|built|build|builds|owns|own|came up with|come up with|behind|released|designed|launched|"
+    r"introduced|proposed|discovered|wrote|founded|trained)\b"
+    r"|\b(?:which|what)\s+(?:company|companies|lab|labs|team|organi[sz]ation|firm|people|researchers?|startup)\b[^?.!]{0,30}?"
+    r"\b(?:made|make|makes|created|creates|built|builds|developed|develops|owns|behind|released|invented|launched|trained)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_who_made(sentence: str) -> bool:
+    """True when the message asks who made, invented or owns something."""
+    return bool(_WHO_MADE.search(sentence))
+
+
 def asks_origin(sentence: str) -> bool:
     """True for "where do hallucinations come from" (the cause of a thing), not "where is this from" (the source
     of the answer)."""

@@ -52,6 +52,8 @@ class Entry:
     example_text: Optional[str] = None
     instance_of: Tuple[str, ...] = ()
     general_knowledge: Tuple[str, ...] = ()
+    # Who made it: one sentence of the entry's own text or of its general_knowledge, quoted for "who made X?".
+    made_by: Optional[str] = None
     # Aliases that name this entry only when none of `not_near` (nor a number) is within NEAR_WORDS words of them:
     # "tokens" is tokenization, but "500k tokens", "tokens cheaper" and "the first token" ask about something else.
     ambiguous_aliases: Tuple[str, ...] = ()

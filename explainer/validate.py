@@ -11,7 +11,7 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 TEXT_FIELDS = ("name", "category", "summary", "explanation", "simple", "how_it_works")
 LIST_FIELDS = ("aliases", "examples", "uses", "limitations", "related", "sources")
-OPTIONAL_TEXT_FIELDS = ("year_note", "example_text")
+OPTIONAL_TEXT_FIELDS = ("year_note", "example_text", "made_by")
 OPTIONAL_LIST_FIELDS = ("instance_of", "general_knowledge", "ambiguous_aliases", "not_near")
 ENTRY_FIELDS = {"id", "year", *TEXT_FIELDS, *LIST_FIELDS, *OPTIONAL_TEXT_FIELDS, *OPTIONAL_LIST_FIELDS}
 ID_LIST_FIELDS = ("examples", "related", "instance_of")
@@ -157,6 +157,10 @@ def _check_entries(items: List[tuple], sources: set, categories: set, problems: 
         for name in OPTIONAL_LIST_FIELDS:
             if name in item and not _is_text_list(item[name]):
                 problems.add(f"{where}: field '{name}' must be a list of text.")
+        made_by = item.get("made_by")
+        if _is_text(made_by) and not _states(item, made_by):
+            problems.add(f"{where}: field 'made_by' must repeat a sentence of the entry's explanation, simple, summary, "
+                         "how_it_works, year_note or general_knowledge, so that its fact is cited like the rest.")
         ambiguous = item.get("ambiguous_aliases") or []
         if isinstance(ambiguous, list) and isinstance(item.get("aliases"), list):
             for alias in ambiguous:
@@ -228,3 +232,10 @@ def _check_comparisons(items: List[tuple], entry_ids: set, sources: set, problem
                 problems.add(f"{where}: field 'sources': unknown source '{source}'.")
         if "relation" in item and not _is_text(item["relation"]):
             problems.add(f"{where}: field 'relation' must be non-empty text.")
+
+
+def _states(item: Dict[str, Any], sentence: str) -> bool:
+    """True when `sentence` is one of the entry's general_knowledge items or inside one of its text fields."""
+    texts = [item.get(name) for name in ("explanation", "simple", "summary", "how_it_works", "year_note")]
+    texts += list(item.get("general_knowledge") or [])
+    return any(isinstance(t, str) and sentence.strip() in t for t in texts)

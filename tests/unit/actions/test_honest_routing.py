@@ -226,3 +226,12 @@ def test_a_request_for_a_recommendation_gets_the_guide_not_a_passage_sharing_its
 def test_a_follow_up_naming_an_unknown_topic_is_still_not_covered() -> None:
     text = text_of(ActionExplain(), make_tracker("tell me more about quantum computing", "tell_more"))
     assert NOT_COVERED in text and "quantum computing" in text
+
+
+@pytest.mark.parametrize("message, intent", [
+    ("who invented the transformer?", "ask_history"), ("who invent transformer?", "ask_definition"),
+    ("which company makes the transformer", "ask_uses"),
+])
+def test_who_made_it_is_answered_with_the_makers_whatever_the_intent(kb: KnowledgeBase, message: str, intent: str) -> None:
+    text = text_of(ActionExplain(), make_tracker(message, intent, ["transformer"]))
+    assert "researchers at Google" in text

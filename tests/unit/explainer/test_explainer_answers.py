@@ -229,3 +229,21 @@ def test_a_project_described_by_two_factors_is_offered_the_guide_instead_of_noth
     assert offered.text.startswith(answer.text) and offered.buttons[-1].payload == "/start_guide"
     # A message stating no factor is offered nothing.
     assert bot.guide_offer("why do cats purr") is None
+
+
+def test_who_made_it_quotes_the_makers_and_marks_general_knowledge(bot: Explainer, kb: KnowledgeBase) -> None:
+    # BERT's makers are in its own text (from the articles); the transformer's are general knowledge.
+    assert bot.explain("bert", "made_by").text.startswith("BERT is one of the very first big language AIs, made by Google")
+    transformer = bot.explain("transformer", "made_by").text
+    assert transformer.startswith("From general knowledge (not the articles): ") and "researchers at Google" in transformer
+    assert "2017" in transformer
+
+
+def test_who_made_it_without_makers_says_so_and_gives_the_date(bot: Explainer, kb: KnowledgeBase) -> None:
+    answer = bot.explain("gan", "made_by").text
+    assert answer.startswith("The source articles don't say who made GAN") and "2014" in answer
+
+
+def test_who_made_it_with_neither_makers_nor_date_says_so_once(bot: Explainer, kb: KnowledgeBase) -> None:
+    answer = bot.explain("midjourney", "made_by").text
+    assert answer == f"The source articles don't say who made Midjourney or when. {kb.entries['midjourney'].summary}"

@@ -138,3 +138,9 @@ def test_guard_words_of_ambiguous_aliases_are_read(fixture_kb_dir: Path) -> None
     edit(fixture_kb_dir / "entries.yml", "aliases: [VAEs]", "aliases: [VAEs]\n    ambiguous_aliases: [VAEs]\n    not_near: [Counts, per second]")
     kb = load_knowledge_base(fixture_kb_dir)
     assert kb.alias_guards() == {"vae": ["count", "per", "second"]}
+
+
+def test_made_by_must_repeat_a_sentence_the_entry_already_states(fixture_kb_dir: Path) -> None:
+    edit(fixture_kb_dir / "entries.yml", "aliases: [VAEs]", "aliases: [VAEs]\n    made_by: Two friends built it in a garage.")
+    problems = problems_of(fixture_kb_dir)
+    assert any("entry 'vae'" in p and "field 'made_by' must repeat a sentence" in p for p in problems), problems
