@@ -27,6 +27,10 @@ def test_an_opening_that_states_four_factors_fills_all_four(guide: DecisionGuide
         # Concrete nouns instead of the option's word.
         ("content_type", "our archive of podcast episodes", "audio"),
         ("content_type", "a few thousand product photos", "images"),
+        # What the output is about is no output: descriptions of photos are text; an amount "of" keeps what follows.
+        ("content_type", "short descriptions of each photo", "text"),
+        ("content_type", "alt text for our photos, so the output is words describing pictures", "text"),
+        ("content_type", "product copy and a couple of short clips", "mixed"),
         ("data_availability", "spreadsheets of sensor readings", "lots_of_text"),
         ("data_availability", "thousands of hours of dashcam footage", "media"),
         # One-word and very short answers.
