@@ -1,6 +1,6 @@
 """Helpers every action shares: reading concepts from the tracker, sending answers, remembering context."""
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -20,6 +20,17 @@ def explainer() -> Explainer:
 def concept_mentions(tracker: Tracker, kb: KnowledgeBase) -> List[str]:
     """Known concept ids of every name the latest message uses, in order: "ChatGPT vs Chat GPT" gives one id twice."""
     return [v for v in tracker.get_latest_entity_values(Entity.CONCEPT) if v in kb.entries]
+
+
+def concept_spans(tracker: Tracker, kb: KnowledgeBase) -> List[Tuple[int, int]]:
+    """(start, end) of every known concept name in the latest message, from its entities (ill-formed ones skipped)."""
+    spans = []
+    for entity in tracker.latest_message.get("entities") or []:
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") == Entity.CONCEPT and entity.get("value") in kb.entries and isinstance(start, int) \
+                and isinstance(end, int) and not isinstance(start, bool) and not isinstance(end, bool):
+            spans.append((start, end))
+    return spans
 
 
 def mentioned_concepts(tracker: Tracker, kb: KnowledgeBase) -> List[str]:

@@ -6,12 +6,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    concept_mentions, explainer, grounded_or, intent_of, last_concept, mentioned_concepts, outside_the_guide, remember,
-    send,
+    concept_mentions, concept_spans, explainer, grounded_or, intent_of, last_concept, mentioned_concepts,
+    outside_the_guide, remember, send,
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asks_origin, asks_what_the_bot_does, asks_who_made, focus, resolve, says_lost, wants_simpler,
+    asks_origin, asks_what_the_bot_does, asks_who_made, focus, other_side, resolve, says_lost, wants_simpler,
 )
 from explainer.names import Action as ActionName, Intent, Response, Slot
 
@@ -100,7 +100,15 @@ class ActionCompare(Action):
             subject = resolve(sentence, named, None)
             if named:
                 # Two names of one entry ("ChatGPT vs Chat GPT") are told so; one name alone is asked for its partner.
-                answer = bot.compare(named[0], named[0]) if len(mentions) > 1 else bot.compare_with_what(named[0])
+                other = other_side(sentence, concept_spans(tracker, kb))
+                if len(mentions) > 1:
+                    answer = bot.compare(named[0], named[0])
+                elif other:
+                    # "ai vs generative ai": the other side was named, we have no entry on it; asking for it again
+                    # ("Which topic should I compare Generative AI with?") dropped what the user said.
+                    answer = bot.compare_with_unknown(named[0], other)
+                else:
+                    answer = bot.compare_with_what(named[0])
                 # "llm or not??" asks whether to use one: the guide answers that, so it is offered beside the question.
                 send(dispatcher, outside_the_guide(bot, tracker, answer, sentence))
                 return []

@@ -225,6 +225,15 @@ class Explainer:
             f"Which topic should I compare {entry.name} with?", self.suggestions(entry, "comparison"), [a], "comparison", "entry"
         )
 
+    def compare_with_unknown(self, a: str, other: str) -> Answer:
+        """A comparison whose other side we have no entry for ("ai vs generative ai"): say so, quoting the user's
+        words, and explain the side we know instead of asking which topic to compare it with."""
+        entry = self.kb.entries[a]
+        return Answer(
+            f"I have no entry on “{other}”, so I can't compare it with {short_name(entry)}. {entry.name}: {entry.explanation}",
+            self.suggestions(entry, "definition"), [a], "definition", "entry",
+        )
+
     def compare(self, a: str, b: str) -> Answer:
         ea, eb = self.kb.entries[a], self.kb.entries[b]
         if a == b:

@@ -12,7 +12,7 @@ from actions.explain import ActionCompare, ActionExplain
 from actions.guide import ActionExplainFactor
 from actions.topics import ActionAskRephrase
 from tests.support.trackers import make_tracker
-from explainer.context import asks_for_a_choice, asks_why_about_topic, question_topic, resolve, topic_words
+from explainer.context import asks_for_a_choice, asks_why_about_topic, other_side, question_topic, resolve, topic_words
 from explainer.answers import short_name
 from explainer.kb import KnowledgeBase
 
@@ -235,3 +235,34 @@ def test_a_follow_up_naming_an_unknown_topic_is_still_not_covered() -> None:
 def test_who_made_it_is_answered_with_the_makers_whatever_the_intent(kb: KnowledgeBase, message: str, intent: str) -> None:
     text = text_of(ActionExplain(), make_tracker(message, intent, ["transformer"]))
     assert "researchers at Google" in text
+
+
+def test_a_comparison_with_an_unknown_side_says_so_and_explains_the_known_one(kb: KnowledgeBase) -> None:
+    tracker = make_tracker("ai vs generative ai", "ask_comparison", ["generative_ai"])
+    tracker.latest_message["entities"][0].update({"start": 6, "end": 19})
+    text = text_of(ActionCompare(), tracker)
+    assert text.startswith("I have no entry on “ai”, so I can't compare it with Generative AI.")
+    assert kb.entries["generative_ai"].explanation in text
+    # One side named and nothing else: asked for the other side, as before.
+    tracker = make_tracker("GAN vs what?", "ask_comparison", ["gan"])
+    tracker.latest_message["entities"][0].update({"start": 0, "end": 3})
+    assert "Which topic should I compare" in text_of(ActionCompare(), tracker)
+
+
+@pytest.mark.parametrize("sentence, spans, side", [
+    ("What is the difference between epoch and iteration when training a perceptron?", [(31, 36)], "iteration"),
+    ("Ollama versus llama.cpp, which is faster?", [(0, 6)], "llama.cpp"),
+    ("compare RAG to a plain search box", [(8, 11)], "plain search box"),
+    ("GAN vs VAE", [(0, 3), (7, 10)], None),        # both sides known
+    ("What Is ChatGPT 3 Vs 4", [(8, 17)], None),      # a bare number is no topic
+    ("how does a GAN work", [(11, 14)], None),        # no comparison
+])
+def test_the_other_side_of_a_comparison_is_found_in_the_users_words(sentence: str, spans, side) -> None:
+    assert other_side(sentence, spans) == side
+
+
+def test_a_huge_comparison_is_read_quickly() -> None:
+    import time
+    started = time.perf_counter()
+    other_side("difference between " + "a " * 30_000, [(0, 1)])
+    assert time.perf_counter() - started < 0.1
