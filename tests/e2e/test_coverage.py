@@ -55,8 +55,12 @@ pytestmark = [
 # wrong 9 -> 10 (0.172). Which change is not known (sealed errors are not read); on the development halves the one
 # new wrong answer is a question labelled not covered before the Llama entry existed ("vicuna 7b or llama 7b"), now
 # answered about Llama. The sealed wrong floor goes one item over the new figure, as this comment and the commit say.
-FLOORS = {"coverage_development": (0.84, 0.09), "coverage_development_second": (0.67, 0.204),
-          "coverage_sealed": (0.63, 0.19)}
+# 2026-12-06, a later session (tokens near a count, limit, price or speed no longer name tokenization; a bare name is
+# a definition unless it is a guide word; who-made answers; comparisons with an unknown side): development 49/57
+# (4 wrong) unchanged; second half 41/59, wrong 11 -> 8; sealed right 39/58 unchanged, wrong 10 -> 9 (0.155). The
+# wrong floors of the second half and the sealed half go one item over the new figures.
+FLOORS = {"coverage_development": (0.84, 0.09), "coverage_development_second": (0.67, 0.16),
+          "coverage_sealed": (0.63, 0.175)}
 
 
 @pytest.fixture(scope="module")

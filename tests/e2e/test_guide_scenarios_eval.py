@@ -90,10 +90,15 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # after the changes chosen on it and on a blind user test (help for "I'm lost", recommendation requests, openings
 # naming what to make). Ninth 37/40, fourth 38/40 (one fewer: "fake ... chats" is now read as synthetic data, as its
 # writer meant, and the labelled outcome differs from what those answers score), the others as before.
+# An eleventh blind set (2026-12-06, a later session, 38 scenarios): 31/38 on the main that session started from and
+# 31/38 with its first change, both before its errors were read; 33/38 after the changes chosen on it (content type
+# "descriptions of photos" is text, chat shorthand, budget and expertise words). Ninth 37 -> 38/40; the others and
+# sealed (36/40) unchanged. Its floor goes one scenario under.
 FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.92, 0),
           "development_fourth": (0.92, 0), "development_fifth": (0.90, 0),
           "development_sixth": (0.75, 0), "development_seventh": (0.82, 0), "development_eighth": (0.87, 0),
-          "development_ninth": (0.90, 0), "development_tenth": (0.86, 0), "sealed": (0.85, 0)}
+          "development_ninth": (0.90, 0), "development_tenth": (0.86, 0), "development_eleventh": (0.84, 0),
+          "sealed": (0.85, 0)}
 
 
 @pytest.fixture(scope="module")
