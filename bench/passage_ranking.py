@@ -133,7 +133,7 @@ def sweep(results: Sequence[Tuple[float, Optional[bool]]]) -> Tuple[float, int, 
 
 def summary_lines(kb) -> List[str]:
     """One line per candidate ranker (and, for ours, the right and wrong answers at a few thresholds)."""
-    names = ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards())
+    names = ConceptIndex.of(kb)
     items = [i for i in development_items() if not find_concepts(names, i["text"])]
     labelled = sum(1 for i in items if expected_concepts(i))
     lines = [f"passage ranking: {len(items)} development questions naming no entry ({labelled} labelled with an "
@@ -165,7 +165,7 @@ def main() -> None:
     for line in summary_lines(kb):
         print("-", line)
     if args.items:
-        names = ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards())
+        names = ConceptIndex.of(kb)
         index = PassageIndex(kb_passages(kb))
         for item in (i for i in development_items() if not find_concepts(names, i["text"])):
             hit = index.rank(item["text"], 1)

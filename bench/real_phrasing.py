@@ -119,7 +119,7 @@ def main() -> None:
         from explainer.matching import ConceptIndex
 
         kb = _knowledge()
-        near = NearCopies(ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards()), training_sentences(ROOT / "data" / "nlu"))
+        near = NearCopies(ConceptIndex.of(kb), training_sentences(ROOT / "data" / "nlu"))
         keep = lambda text: not near.has_near_copy(text)  # noqa: E731
     for result in score_sets(args.model, sorted(SETS.glob("*.yml")), keep):
         print(f"{result.name}: {result.total} questions, intent accuracy {result.intent_accuracy:.3f}, "

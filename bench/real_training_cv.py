@@ -56,7 +56,7 @@ def pipeline_settings() -> Tuple[float, float, float]:
 class Scorer:
     def __init__(self, threshold: float, ambiguity: float) -> None:
         kb = load_knowledge_base(ROOT / "knowledge")
-        self.index = ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards())
+        self.index = ConceptIndex.of(kb)
         self.threshold, self.ambiguity = threshold, ambiguity
         self._spans: Dict[str, list] = {}
 

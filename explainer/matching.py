@@ -4,12 +4,15 @@ hyphen and spacing variants), and a typo search over the same words finds names 
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from spacy.attrs import IDX, ORTH
 
 from explainer import text
 from explainer.spacy_pipeline import MAX_STRINGS, BoundedPipeline
+
+if TYPE_CHECKING:
+    from explainer.kb import KnowledgeBase
 
 # The alphanumeric runs of a spaCy token are its words: "GPT-4o" stays one token for spaCy but is the words
 # "gpt" and "4o", as "gpt 4o" is; punctuation tokens hold none.
@@ -80,6 +83,11 @@ class ConceptIndex:
         # The last sentence and what was found in it: the concept matcher and the intent classifier both ask
         # about every message, and a message tokenized once is enough.
         self._last: Tuple[Optional[str], Tuple[ConceptMatch, ...]] = (None, ())
+
+    @classmethod
+    def of(cls, kb: "KnowledgeBase", max_strings: int = MAX_STRINGS) -> "ConceptIndex":
+        """The index of a loaded knowledge base's names, aliases and alias guards."""
+        return cls(kb.names(), kb.written_names(), kb.alias_guards(), max_strings)
 
     def _patterns(self, tokenize: Callable[[str], "object"]) -> Iterable[Tuple[str, List[List[str]]]]:
         """Each written name as this tokenizer splits it, and with neighbouring words joined ("dall e", "dalle"),

@@ -76,7 +76,7 @@ class ClosestConcept:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.index = ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards())
+        self.index = ConceptIndex.of(kb)
 
     def __call__(self, message: str) -> Optional[str]:
         named = find_concepts(self.index, message)

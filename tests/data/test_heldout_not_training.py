@@ -52,14 +52,14 @@ def clashes(index: ConceptIndex, training: Dict[str, str], items: List[str], sea
 def test_masking_makes_concept_names_alike() -> None:
     """The check would be blind if masking missed names: two questions differing only in the concept are equal."""
     kb = load_knowledge_base(ROOT / "knowledge")
-    index = ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards())
+    index = ConceptIndex.of(kb)
     assert masked_key(index, "What is a GAN?") == masked_key(index, "what is a diffusion model") == f"what is a {MASK}"
     assert masked_key(index, "What is a GAN?") != masked_key(index, "what is a good recipe")
 
 
 def test_no_evaluation_item_equals_a_training_sentence_after_masking() -> None:
     kb = load_knowledge_base(ROOT / "knowledge")
-    index = ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards())
+    index = ConceptIndex.of(kb)
     training = training_keys(index)
     assert len(training) > 1000
     report = []

@@ -8,7 +8,7 @@ from tests.support.paths import ROOT
 
 def index() -> ConceptIndex:
     kb = load_knowledge_base(ROOT / "knowledge")
-    return ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards())
+    return ConceptIndex.of(kb)
 
 
 def test_a_question_a_word_away_from_a_training_sentence_is_a_near_copy() -> None:

@@ -177,7 +177,7 @@ def test_a_message_of_names_reports_the_first_hundred() -> None:
     from explainer.matching import MAX_MATCHES, ConceptIndex
 
     kb = load_knowledge_base(ROOT / "knowledge")
-    index = ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards())
+    index = ConceptIndex.of(kb)
     matches = index.find_in("GAN and VAE, " * 1000)
     assert len(matches) == MAX_MATCHES == 100
     assert [m.concept for m in matches[:2]] == ["gan", "vae"] and matches[-1].start < 1000

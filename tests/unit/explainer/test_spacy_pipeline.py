@@ -19,7 +19,7 @@ CAP = 2_000
 
 @pytest.fixture
 def index(kb: KnowledgeBase) -> ConceptIndex:
-    return ConceptIndex(kb.names(), kb.written_names(), kb.alias_guards(), max_strings=CAP)
+    return ConceptIndex.of(kb, max_strings=CAP)
 
 
 def new_words(rng: random.Random, count: int) -> str:
