@@ -100,7 +100,7 @@ class ActionCompare(Action):
             subject = resolve(sentence, named, None)
             if named:
                 # Two names of one entry ("ChatGPT vs Chat GPT") are told so; one name alone is asked for its partner.
-                other = other_side(sentence, concept_spans(tracker, kb))
+                other = other_side(sentence, concept_spans(tracker))
                 if len(mentions) > 1:
                     answer = bot.compare(named[0], named[0])
                 elif other:

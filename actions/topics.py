@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    explainer, first_entity, mentioned_concepts, outside_the_guide, remember, send, send_guide_offer,
+    concept_spans, explainer, first_entity, mentioned_concepts, outside_the_guide, remember, send, send_guide_offer,
 )
 from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
@@ -29,12 +29,6 @@ class ActionListTopics(Action):
             category = bot.kb.category_named(tracker.latest_message.get("text") or "")
         send(dispatcher, bot.topics(category))
         return []
-
-
-def concept_spans(tracker: Tracker) -> List[tuple]:
-    """(start, end) of every concept name in the latest message."""
-    entities = tracker.latest_message.get("entities", [])
-    return [(e.get("start"), e.get("end")) for e in entities if e.get("entity") == Entity.CONCEPT]
 
 
 # What unclear_aspect says when the likeliest reading compares two topics: not an aspect of one entry.

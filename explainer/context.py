@@ -100,6 +100,8 @@ def other_side(sentence: str, spans: Sequence[tuple]) -> Optional[str]:
     # A comparison is asked in a short sentence; the patterns try every start, so a hostile 64 KB message is read
     # this far only (0.8 s at 4,096 characters).
     text_part = (sentence or "")[:MAX_COMPARISON_CHARS]
+    # Entities from a "/intent{...}" payload carry no offsets, and any field of a request may be ill-formed.
+    spans = [(s, e) for s, e in spans if type(s) is int and type(e) is int]
     for pattern in _SIDES:
         found = pattern.search(text_part)
         if not found:

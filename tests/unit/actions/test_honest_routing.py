@@ -266,3 +266,9 @@ def test_a_huge_comparison_is_read_quickly() -> None:
     started = time.perf_counter()
     other_side("difference between " + "a " * 30_000, [(0, 1)])
     assert time.perf_counter() - started < 0.1
+
+
+def test_a_comparison_with_entities_without_offsets_is_asked_for_its_partner() -> None:
+    # An entity set by a "/ask_comparison{...}" payload has no start or end: no crash, the partner is asked for.
+    tracker = make_tracker("ai vs generative ai", "ask_comparison", ["generative_ai"])
+    assert "Which topic should I compare" in text_of(ActionCompare(), tracker)
