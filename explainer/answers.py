@@ -158,18 +158,30 @@ class Explainer:
             return f"An example of {name}: {entry.example_text}"
         return f"The source articles don't name examples of {name}. {entry.summary}"
 
-    def _history(self, entry: Entry) -> str:
-        name = short_name(entry)
+    @staticmethod
+    def _introduced(entry: Entry) -> str:
+        """"X was introduced in 2017." ("dates from" for a milestone); only for an entry with a year."""
+        verb = "dates from" if entry.category == "milestone" else "was introduced in"
+        return f"{short_name(entry)} {verb} {entry.year}."
+
+    def _when(self, entry: Entry) -> str:
+        """What the entry says of when it appeared: its year, else its dated general knowledge (marked), then its
+        year note; "" when it says nothing."""
+        parts = []
         if entry.year:
-            verb = "dates from" if entry.category == "milestone" else "was introduced in"
-            text = f"{name} {verb} {entry.year}."
+            parts.append(self._introduced(entry))
         else:
-            text = f"The source articles don't give a date for {name}."
             dated = [g for g in entry.general_knowledge if re.search(r"\b(1[89]|20)\d\d\b", g)]
             if dated:
-                text += " From general knowledge (not the articles): " + " ".join(dated)
+                parts.append("From general knowledge (not the articles): " + " ".join(dated))
         if entry.year_note:
-            text += f" {entry.year_note}"
+            parts.append(entry.year_note)
+        return " ".join(parts)
+
+    def _history(self, entry: Entry) -> str:
+        name = short_name(entry)
+        when = self._when(entry)
+        text = when if entry.year else " ".join(filter(None, [f"The source articles don't give a date for {name}.", when]))
         milestones = self.kb.milestones_of(entry.id)
         timeline = [e for e in self.kb.timeline(entry.id) if e.id != entry.id and e not in milestones]
         if len(timeline) >= 2:
@@ -183,16 +195,14 @@ class Explainer:
         `made_by`, that the articles do not say, then the history answer. "who invented the transformer" was
         answered with the year alone."""
         if not entry.made_by:
-            history = self._history(entry)
-            if history.startswith("The source articles don't give a date") and "\n" not in history and "general knowledge" not in history:
+            if not self._when(entry):
                 # Neither who nor when: one sentence says so, and the summary says what it is.
                 return f"The source articles don't say who made {short_name(entry)} or when. {entry.summary}"
-            return f"The source articles don't say who made {short_name(entry)}. " + history
+            return f"The source articles don't say who made {short_name(entry)}. " + self._history(entry)
         general = entry.made_by in entry.general_knowledge
         text = ("From general knowledge (not the articles): " if general else "") + entry.made_by
         if entry.year and str(entry.year) not in entry.made_by:
-            verb = "dates from" if entry.category == "milestone" else "was introduced in"
-            text += f" {short_name(entry)} {verb} {entry.year}."
+            text += " " + self._introduced(entry)
         return text
 
     def suggestions(self, entry: Entry, aspect: Optional[str]) -> List[Button]:

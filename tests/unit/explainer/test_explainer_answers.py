@@ -247,3 +247,11 @@ def test_who_made_it_without_makers_says_so_and_gives_the_date(bot: Explainer, k
 def test_who_made_it_with_neither_makers_nor_date_says_so_once(bot: Explainer, kb: KnowledgeBase) -> None:
     answer = bot.explain("midjourney", "made_by").text
     assert answer == f"The source articles don't say who made Midjourney or when. {kb.entries['midjourney'].summary}"
+
+
+def test_who_made_it_keeps_a_year_note_and_leaves_out_other_entries_timeline(bot: Explainer, kb: KnowledgeBase) -> None:
+    # No year, but a year note ("during the 1980s"): when is known, so it is given.
+    assert kb.entries["nlp_revival"].year_note in bot.explain("nlp_revival", "made_by").text
+    # Nothing of when: the timeline of other entries is no answer ("2018 LLM; 2022 ChatGPT" for RLHF).
+    answer = bot.explain("rlhf", "made_by").text
+    assert answer == f"The source articles don't say who made RLHF or when. {kb.entries['rlhf'].summary}"
