@@ -74,7 +74,7 @@ def classifier(guide: DecisionGuide, data: List[Item], cross_validated: bool) ->
     def phrases(factor_id: str) -> Tuple[List[str], List[str]]:
         xs, ys = [], []
         for option in guide.factor(factor_id).options:
-            for phrase in (option.id.replace("_", " "), option.label, *option.synonyms):
+            for phrase in option.phrases():
                 xs.append(phrase)
                 ys.append(option.id)
         return xs, ys

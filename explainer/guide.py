@@ -104,6 +104,10 @@ class Option:
     # lists only the outcome's tools among them, so a music project is not sent to an image generator. None: any.
     tools: Optional[Tuple[str, ...]] = None
 
+    def phrases(self) -> Tuple[str, ...]:
+        """Everything that names this option in a reply: its id as words, its label and its synonyms."""
+        return (self.id.replace("_", " "), self.label, *self.synonyms)
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -213,7 +217,7 @@ class DecisionGuide:
         """The matching key (explainer.text.key) of every option's id, label and synonyms: the words that may answer a
         question of the guide on their own ("chatbots", "images")."""
         return sorted({text.key(phrase) for f in self.factors for o in f.options
-                       for phrase in (o.id.replace("_", " "), o.label, *o.synonyms)} - {""})
+                       for phrase in o.phrases()} - {""})
 
     # -- reading answers ------------------------------------------------------------------------
 
@@ -221,7 +225,7 @@ class DecisionGuide:
         """(start, end, option id) of every option phrase found in the words."""
         found = []
         for option in factor.options:
-            for phrase in (option.id.replace("_", " "), option.label, *option.synonyms):
+            for phrase in option.phrases():
                 phrase_words = [text.singular(w) for w in text.words(phrase)]
                 if not phrase_words or " ".join(phrase_words) in ignored:
                     continue
@@ -281,7 +285,7 @@ class DecisionGuide:
     def _by_own_words(factor: Factor, sentence_words: List[str]) -> Optional[str]:
         """The option with most of its own words in the reply, when exactly one has most."""
         vocabulary = {
-            o.id: {text.singular(w) for p in (o.id.replace("_", " "), o.label, *o.synonyms) for w in text.words(p)} - _FILLER
+            o.id: {text.singular(w) for p in o.phrases() for w in text.words(p)} - _FILLER
             for o in factor.options
         }
         present = set(sentence_words)

@@ -120,7 +120,7 @@ def phrases_of(factor: "Factor") -> Dict[str, List[Tuple[str, ...]]]:
     found = {}
     for option in factor.options:
         seen: List[Tuple[str, ...]] = []
-        for phrase in (option.id.replace("_", " "), option.label, *option.synonyms):
+        for phrase in option.phrases():
             words = tuple(text.singular(w) for w in text.words(phrase))
             if words and words not in seen:
                 seen.append(words)
