@@ -11,8 +11,10 @@ from actions.common import (
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asks_origin, asks_what_the_bot_does, asks_who_made, focus, other_side, resolve, says_lost, wants_simpler,
+    asks_origin, asks_what_the_bot_does, asks_who_made, focus, names_after_a_follow_up, other_side, resolve, says_lost,
+    second_aspect, wants_simpler,
 )
+from explainer.answers import WHOLE_LIST
 from explainer.names import Action as ActionName, Intent, Response, Slot
 
 ASPECT_OF_INTENT = {
@@ -25,6 +27,9 @@ ASPECT_OF_INTENT = {
     Intent.TELL_MORE: "more",
     Intent.EXPLAIN_SIMPLER: "simpler",
 }
+# Aspects "and midjourney?" asks again of the topic it names when they were the last answer's; after anything else
+# (a comparison, a list of topics) it asks what the topic is.
+ASKED_AGAIN = ("how_it_works", "examples", "uses", "limitations", "history", "made_by", "simpler")
 
 
 class ActionExplain(Action):
@@ -47,6 +52,12 @@ class ActionExplain(Action):
         if aspect not in ("more", "simpler") and asks_who_made(sentence):
             # "who invented the transformer?" is read as a history question, or any other; its answer is the makers.
             aspect = "made_by"
+        spans = concept_spans(tracker)
+        last_aspect = (tracker.get_slot(Slot.LAST_ASPECT) or "").replace(WHOLE_LIST, "")
+        if aspect == "definition" and last_aspect in ASKED_AGAIN and names_after_a_follow_up(sentence, spans):
+            aspect = last_aspect
+        # "what is X and how does it work" asks two things; read as one intent, one of them was dropped.
+        second = second_aspect(sentence, spans) if aspect not in ("more", "simpler", "made_by") else None
         previous = last_concept(tracker, kb)
         if not previous and not mentioned_concepts(tracker, kb) and (
                 (aspect in ("more", "simpler") and asks_what_the_bot_does(sentence)) or says_lost(sentence)):
@@ -73,7 +84,10 @@ class ActionExplain(Action):
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = focus(subject.concepts, kb.focus_ranks(subject.concepts))
-        answer = bot.explain(concept, aspect, tracker.get_slot(Slot.LAST_ASPECT))
+        if second and second != "definition":
+            answer = bot.explain_all(concept, ["definition", second])
+        else:
+            answer = bot.explain(concept, aspect, tracker.get_slot(Slot.LAST_ASPECT))
         answer = outside_the_guide(bot, tracker, answer, sentence)
         send(dispatcher, answer)
         return remember(answer) + offer_feedback(dispatcher, tracker, answer)

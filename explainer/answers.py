@@ -19,6 +19,10 @@ MAX_BUTTONS = 3
 MAX_LISTED = 6
 # A comparison shows this many aspects at first; "tell me more" shows the rest.
 FIRST_ASPECTS = 4
+# Aspects answered with a list cut at MAX_LISTED; "tell me more" right after one shows the whole list, as the
+# aspect named with WHOLE_LIST added ("examples_all"). "... Sora and 15 more" had no way to see the 15.
+LISTED_ASPECTS = ("examples", "uses")
+WHOLE_LIST = "_all"
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,8 @@ def join_words(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _listing(items: Sequence[str], limit: int = MAX_LISTED) -> str:
+def _listing(items: Sequence[str], limit: Optional[int] = MAX_LISTED) -> str:
+    """The items joined, cut at `limit` (None: all) with a count of the rest."""
     shown = list(items[:limit])
     rest = len(items) - len(shown)
     return join_words(shown + [f"{rest} more"]) if rest > 0 else join_words(shown)
@@ -94,6 +99,10 @@ class Explainer:
 
     def explain(self, concept: str, aspect: str, last_aspect: Optional[str] = None) -> Answer:
         entry = self.kb.entries[concept]
+        if aspect == "more" and last_aspect in LISTED_ASPECTS and self._cut_short(entry, last_aspect):
+            # "Tell me more" after "... and 15 more" wants the 15.
+            return Answer(self._aspect_text(entry, last_aspect, whole=True), self.suggestions(entry, last_aspect + WHOLE_LIST),
+                          [concept], last_aspect + WHOLE_LIST, "entry")
         if aspect == "more":
             aspect = self._deeper(last_aspect)
             text = self._aspect_text(entry, aspect)
@@ -107,14 +116,32 @@ class Explainer:
         milestones = [m.id for m in self.kb.milestones_of(concept)] if aspect in ("history", "made_by") else []
         return Answer(text, self.suggestions(entry, aspect), [concept, *milestones], aspect, "entry")
 
+    def explain_all(self, concept: str, aspects: Sequence[str]) -> Answer:
+        """One answer to a question that asks several things of one topic ("what is X and how does it work"): each
+        aspect's text in the order asked, the last one's buttons."""
+        answers = [self.explain(concept, aspect) for aspect in aspects]
+        return replace(answers[-1], text="\n".join(a.text for a in answers),
+                       concepts=list(dict.fromkeys(c for a in answers for c in a.concepts)))
+
+    def _listed(self, entry: Entry, aspect: str) -> List[str]:
+        """The items of a listed aspect (LISTED_ASPECTS) of `entry`."""
+        return [short_name(e) for e in self.kb.examples_of(entry.id)] if aspect == "examples" else list(entry.uses)
+
+    def _cut_short(self, entry: Entry, aspect: str) -> bool:
+        return len(self._listed(entry, aspect)) > MAX_LISTED
+
     @staticmethod
     def _deeper(last_aspect: Optional[str]) -> str:
+        if last_aspect and last_aspect.endswith(WHOLE_LIST):
+            last_aspect = last_aspect[: -len(WHOLE_LIST)]
         if last_aspect not in DEEPER:
             return "how_it_works"
         return DEEPER[(DEEPER.index(last_aspect) + 1) % len(DEEPER)]
 
-    def _aspect_text(self, entry: Entry, aspect: str) -> str:
+    def _aspect_text(self, entry: Entry, aspect: str, whole: bool = False) -> str:
+        """The text of one aspect; `whole` lists every item of a listed aspect, which is otherwise cut short."""
         name = short_name(entry)
+        limit = None if whole else MAX_LISTED
         if aspect == "definition":
             return f"{entry.name}: {entry.explanation}"
         if aspect == "how_it_works":
@@ -124,11 +151,11 @@ class Explainer:
         if aspect == "uses":
             if not entry.uses:
                 return f"The source articles don't list uses of {name}. {entry.summary}"
-            return f"{name} is used for {_listing(entry.uses)}."
+            return f"{name} is used for {_listing(entry.uses, limit)}."
         if aspect == "limitations":
             return self._limitations(entry)
         if aspect == "examples":
-            return self._examples(entry)
+            return self._examples(entry, limit)
         if aspect == "history":
             return self._history(entry)
         if aspect == "made_by":
@@ -145,11 +172,11 @@ class Explainer:
             return f"The source articles name no limitations specific to {name} ({category.name.lower()})."
         return f"Limitations of {name}: " + " ".join(_sentence(item) for item in entry.limitations[:4])
 
-    def _examples(self, entry: Entry) -> str:
+    def _examples(self, entry: Entry, limit: Optional[int] = MAX_LISTED) -> str:
         examples = self.kb.examples_of(entry.id)
         name = short_name(entry)
         if examples:
-            listed = _listing([short_name(e) for e in examples])
+            listed = _listing([short_name(e) for e in examples], limit)
             text = f"Examples of {name}: {listed}."
             if entry.example_text:
                 text += f" {entry.example_text}"
@@ -208,11 +235,16 @@ class Explainer:
     def suggestions(self, entry: Entry, aspect: Optional[str]) -> List[Button]:
         """Two or three next steps: a related concept, examples or mechanism, a comparison."""
         buttons: List[Button] = []
+        if aspect in LISTED_ASPECTS and self._cut_short(entry, aspect):
+            # The way to the rest of a list cut short; "tell me more" typed does the same.
+            count = len(self._listed(entry, aspect))
+            buttons.append(Button(f"All {count} {'examples' if aspect == 'examples' else 'uses'}",
+                                  payload(Intent.TELL_MORE, [entry.id])))
         related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
         if related:
             first = related[0]
             buttons.append(Button(f"What is {short_name(first)}?", payload(Intent.ASK_DEFINITION, [first.id])))
-        if aspect != "examples" and self.kb.examples_of(entry.id):
+        if not (aspect or "").startswith("examples") and self.kb.examples_of(entry.id):
             buttons.append(Button(f"Examples of {short_name(entry)}", payload(Intent.ASK_EXAMPLES, [entry.id])))
         elif aspect != "how_it_works":
             # For a challenge, how_it_works holds its cause.

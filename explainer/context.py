@@ -46,6 +46,67 @@ def names_only(sentence: str, spans: Sequence[tuple]) -> bool:
     return bool(spans) and set(text.words("".join(rest))) <= _BARE_TERM_FILLERS
 
 
+# How people ask the last question again of another topic: "and midjourney?", "what about GANs", "how about sora
+# then". Read as anything else, such a message started the decision guide ("and gpt-4o?" is read as a guide answer
+# once the name is masked) or asked how GANs work.
+_FOLLOW_UP_LEAD = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|hmm)[\s,]+)?(?:and|&|also|what about|how about|what of|same (?:for|with)|now)\b",
+    re.IGNORECASE,
+)
+_FOLLOW_UP_ENDS = {"then", "too", "now", "instead"}
+
+
+def names_after_a_follow_up(sentence: str, spans: Sequence[tuple]) -> bool:
+    """True when the message is a follow-up lead ("and", "what about") and names, nothing else: the question asked
+    last, asked of the topics named."""
+    lead = _FOLLOW_UP_LEAD.match(sentence)
+    if not lead:
+        return False
+    rest = " " * lead.end() + sentence[lead.end():]
+    words = set(text.words(rest))
+    for end_word in _FOLLOW_UP_ENDS & words:
+        rest = re.sub(rf"\b{end_word}\b", " " * len(end_word), rest, flags=re.IGNORECASE)
+    return names_only(rest, spans)
+
+
+# A second request joined to a "what is X" question: "what is generative ai and give examples", "wat is diffusion
+# model n how it make images". Read as one intent, one half was dropped (the examples alone, the uses alone).
+_WHAT_IS = re.compile(
+    r"\b(?:what(?:'s|s)?|wat(?:'s|s)?|whats)\s+(?:exactly\s+|even\s+|actually\s+)?(?:is|are|r)\b|"
+    r"\b(?:whats|what's|wats|define|explain|describe|tell me about|tell me what)\b",
+    re.IGNORECASE,
+)
+_JOIN = re.compile(r"(?:,?\s+(?:and|n|&|\+|plus|also|then)\s+|\s*[,;/]\s*|\s*[?.!]\s+(?:and\s+)?)", re.IGNORECASE)
+_ASKING = r"(?:(?:what|wat|whats|what's)\s+(?:is|are|r|s)?\s*|(?:can|could) you\s+|(?:please|pls)\s+|also\s+|maybe\s+)?"
+_SECOND_ASPECTS = (
+    ("how_it_works", r"how\s+(?:does|do|did|is|are|can)?\s*(?:it|they|that|this|these|one|u|you)?\s*(?:works?|make|makes|"
+                     r"generate|generates|create|creates|produce|produces|learn|learns|function|functions|gets? made)\b"
+                     r"|how (?:it|they) (?:is|are) (?:made|built|trained)\b"),
+    ("examples", r"(?:(?:give|show|list|name|tell)\s+(?:me\s+|us\s+)?)?(?:an?\s+|some\s+|any\s+|few\s+|a few\s+)?"
+                 r"examples?\b|e\.?g\.?\s*\??$"),
+    ("uses", r"(?:what\s+)?(?:is|are)?\s*(?:it|they)\s+used\s+for\b|(?:its|their)\s+uses\b|(?:its|their|the)\s+use\s*cases\b|"
+             r"what\s+(?:can|does|do)\s+(?:it|they)\s+do\b"),
+    ("limitations", r"(?:its|their|the|any)\s+(?:limitations|limits|weaknesses|downsides|drawbacks|disadvantages|risks)\b"),
+    ("history", r"when\s+(?:was|were|did)\s+(?:it|they)\b"),
+)
+
+
+def second_aspect(sentence: str, spans: Sequence[tuple]) -> Optional[str]:
+    """The aspect a "what is X" question asks for after a join ("... and give examples" -> "examples"), or None
+    when it asks one thing. "What is" must come before the first name and the join after it, so "what are
+    examples and uses of X" stays one question for the classifier."""
+    names = sorted((start, end) for start, end in spans if isinstance(start, int) and isinstance(end, int))
+    if not names or not _WHAT_IS.search(sentence[:names[0][0]]):
+        return None
+    after = names[0][1]
+    for join in _JOIN.finditer(sentence, after):
+        rest = sentence[join.end():]
+        for aspect, cue in _SECOND_ASPECTS:
+            if re.match(_ASKING + r"(?:" + cue + r")", rest, re.IGNORECASE):
+                return aspect
+    return None
+
+
 # What makes "explain X" a request for the simpler answer rather than the explanation itself.
 _SIMPLER_CUES = re.compile(
     r"\b(?:simpl|eli5|plain|layman|jargon|five|5\b|kid|child|beginner|newbie|easier|easy|dumb|normal words|"

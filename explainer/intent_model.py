@@ -17,7 +17,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from explainer.context import names_only
+from explainer.context import names_after_a_follow_up, names_only
 from explainer.errors import GenAIError
 from explainer.intent_scores import IntentScores
 from explainer.names import GUIDE_INTENTS, Intent
@@ -172,7 +172,10 @@ def bare_term_is_a_definition(ranking: Sequence[Tuple[str, float]], sentence: st
     the guide."""
     if not ranking or ranking[0][0] in guide or len({concept for _, _, concept in spans}) != 1:
         return list(ranking)
-    if not names_only(sentence, [(start, end) for start, end, _ in spans]):
+    names = [(start, end) for start, end, _ in spans]
+    if not (names_only(sentence, names) or names_after_a_follow_up(sentence, names)):
+        # "and midjourney?" asks again of another topic (the action picks the aspect asked last); read by the
+        # classifier it started the guide.
         return list(ranking)
     return [(definition, 1.0)] + [(name, confidence) for name, confidence in ranking if name != definition]
 

@@ -161,3 +161,12 @@ def test_a_question_after_thanks_or_hello_is_read_from_where_it_starts() -> None
     assert question_after_small_talk([("thanks", 0.9)], "thanks, that helped", []) is None
     assert question_after_small_talk([("thanks", 0.9)], "thanks. transformers rock", [(8, 20, "transformer")]) is None
     assert question_after_small_talk([("ask_history", 0.9)], sentence, [span]) is None
+
+
+def test_a_name_after_and_or_what_about_is_a_definition_unless_a_guide_answer() -> None:
+    # "and gpt-4o?" read by the classifier started the guide; the action asks the last question again of it.
+    ranking = [("inform", 0.54), ("ask_definition", 0.16), ("ask_comparison", 0.11)]
+    found = bare_term_is_a_definition(ranking, "and gpt-4o?", [(4, 10, "gpt_4o")], "ask_definition", ())
+    assert found[0] == ("ask_definition", 1.0)
+    assert bare_term_is_a_definition(ranking, "and chatbots?", [(4, 12, "dialogue")], "ask_definition", ("inform",)) == ranking
+    assert bare_term_is_a_definition(ranking, "and gpt-4o makes images", [(4, 10, "gpt_4o")], "ask_definition", ()) == ranking

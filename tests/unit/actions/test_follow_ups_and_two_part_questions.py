@@ -1,0 +1,124 @@
+"""Questions whose form carries part of their meaning: "and midjourney?" asks the last question again of another
+topic, "what is X and how does it work" asks two things, and "tell me more" after a list cut short wants the rest.
+Each was answered with one part dropped (blind first-time users, docs/blind_user_test_2026-12-06.md)."""
+
+import asyncio
+from typing import Any, Dict, List, Tuple
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.explain import ActionExplain
+from explainer.answers import MAX_LISTED, short_name
+from explainer.context import names_after_a_follow_up, second_aspect
+from explainer.kb import KnowledgeBase
+from tests.support.trackers import make_tracker
+
+
+def named(text: str, intent: str, concept: str, name: str, slots: Dict[str, Any] = None):
+    """A tracker whose message names `concept` as the words `name`, with offsets, as the ConceptMatcher gives them."""
+    tracker = make_tracker(text, intent, slots=slots)
+    start = text.lower().index(name.lower())
+    tracker.latest_message["entities"] = [{"entity": "concept", "value": concept, "start": start, "end": start + len(name)}]
+    return tracker
+
+
+def run(tracker) -> Tuple[str, List[Dict[str, Any]], Dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionExplain().run(dispatcher, tracker, {}))
+    message = dispatcher.messages[0]
+    return message["text"], message.get("buttons") or [], {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("and midjourney?", "midjourney"), ("what about Midjourney", "Midjourney"), ("how about midjourney then?", "midjourney"),
+    ("ok and midjourney", "midjourney"), ("Same for midjourney", "midjourney"),
+])
+def test_a_name_after_and_or_what_about_is_asked_again(sentence: str, name: str) -> None:
+    start = sentence.lower().index(name.lower())
+    assert names_after_a_follow_up(sentence, [(start, start + len(name))])
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("and how does midjourney work?", "midjourney"), ("midjourney and dall-e", "midjourney"), ("midjourney", "midjourney"),
+    ("and midjourney makes pictures", "midjourney"),
+])
+def test_anything_more_than_a_lead_and_a_name_is_no_follow_up_name(sentence: str, name: str) -> None:
+    start = sentence.lower().index(name.lower())
+    assert not names_after_a_follow_up(sentence, [(start, start + len(name))])
+
+
+def test_and_x_gets_the_aspect_answered_last(kb: KnowledgeBase) -> None:
+    slots = {"concept": "chatgpt", "last_aspect": "limitations"}
+    text, _, new = run(named("and midjourney?", "ask_definition", "midjourney", "midjourney", slots))
+    assert text.startswith("Limitations of Midjourney")
+    assert new["concept"] == "midjourney" and new["last_aspect"] == "limitations"
+
+
+def test_and_x_after_a_comparison_gets_what_x_is(kb: KnowledgeBase) -> None:
+    slots = {"concept": "llm", "last_concepts": ["chatgpt", "llm"], "last_aspect": "comparison"}
+    text, _, _ = run(named("and midjourney?", "ask_definition", "midjourney", "midjourney", slots))
+    assert kb.entries["midjourney"].explanation in text
+
+
+@pytest.mark.parametrize("sentence, name, aspect", [
+    ("what is generative ai and give examples", "generative ai", "examples"),
+    ("sorry, english: what is generative ai and give examples", "generative ai", "examples"),
+    ("wat is diffusion model n how it make images", "diffusion model", "how_it_works"),
+    ("what is a transformer and how does it work?", "transformer", "how_it_works"),
+    ("whats bert and when was it released", "bert", "history"),
+    ("what is an llm and what are its limitations", "llm", "limitations"),
+    ("what is an llm and what is it used for", "llm", "uses"),
+    ("what is a gan, examples?", "gan", "examples"),
+])
+def test_a_second_question_after_what_is_is_found(sentence: str, name: str, aspect: str) -> None:
+    start = sentence.lower().index(name)
+    assert second_aspect(sentence, [(start, start + len(name))]) == aspect
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("what is a GAN and a VAE", "GAN"),
+    ("what is rag and how do i use it", "rag"),
+    ("how does a gan work and give examples", "gan"),
+    ("what are examples and uses of llms", "llms"),
+    ("what is stable diffusion and how is it different from dall-e", "stable diffusion"),
+])
+def test_one_question_is_not_split(sentence: str, name: str) -> None:
+    start = sentence.lower().index(name.lower())
+    assert second_aspect(sentence, [(start, start + len(name))]) is None
+
+
+def test_what_is_x_and_how_does_it_work_gets_both(kb: KnowledgeBase) -> None:
+    entry = kb.entries["diffusion_model"]
+    # The classifier read it as a question about uses; the answer is what it asked.
+    text, _, new = run(named("wat is diffusion model n how it make images", "ask_uses", "diffusion_model", "diffusion model"))
+    assert entry.explanation in text and entry.how_it_works in text
+    assert text.index(entry.explanation) < text.index(entry.how_it_works)
+    assert new["last_aspect"] == "how_it_works"
+
+
+def test_what_is_x_and_give_examples_gets_both(kb: KnowledgeBase) -> None:
+    entry = kb.entries["generative_ai"]
+    text, _, _ = run(named("what is generative ai and give examples", "ask_examples", "generative_ai", "generative ai"))
+    assert entry.explanation in text and "Examples of Generative AI: ChatGPT" in text
+
+
+def test_a_list_cut_short_offers_the_rest_and_tell_me_more_shows_it(kb: KnowledgeBase) -> None:
+    examples = [short_name(e) for e in kb.examples_of("generative_ai")]
+    assert len(examples) > MAX_LISTED
+    text, buttons, _ = run(named("examples of generative ai", "ask_examples", "generative_ai", "generative ai"))
+    assert f"and {len(examples) - MAX_LISTED} more" in text and examples[-1] not in text
+    assert buttons[0] == {"title": f"All {len(examples)} examples", "payload": '/tell_more{"concept":"generative_ai"}'}
+    slots = {"concept": "generative_ai", "last_aspect": "examples"}
+    text, buttons, new = run(make_tracker('/tell_more{"concept":"generative_ai"}', "tell_more", ["generative_ai"], slots))
+    assert all(name in text for name in examples) and "more." not in text
+    assert not any(b["title"].startswith("All ") for b in buttons)
+    # Once the whole list is shown, "tell me more" goes deeper as it did after the list.
+    text, _, _ = run(make_tracker("tell me more", "tell_more", slots={"concept": "generative_ai", "last_aspect": new["last_aspect"]}))
+    assert text.startswith("Limitations of Generative AI")
+
+
+def test_tell_me_more_after_a_whole_short_list_goes_deeper(kb: KnowledgeBase) -> None:
+    assert len(kb.examples_of("gan")) <= MAX_LISTED
+    text, _, _ = run(make_tracker("tell me more", "tell_more", slots={"concept": "gan", "last_aspect": "examples"}))
+    assert not text.startswith("Examples of") and "limitations" in text.lower()
