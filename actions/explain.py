@@ -11,7 +11,7 @@ from actions.common import (
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asks_origin, asks_what_the_bot_does, asks_who_made, focus, names_after_a_follow_up, other_side, resolve, says_lost,
+    asks_openness, asks_origin, asks_what_the_bot_does, asks_who_made, focus, names_after_a_follow_up, other_side, resolve, says_lost,
     second_aspect, wants_simpler,
 )
 from explainer.answers import WHOLE_LIST
@@ -154,6 +154,11 @@ class ActionShowSource(Action):
             answer = bot.explain(named[0], aspect, tracker.get_slot(Slot.LAST_ASPECT))
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
+        subject = named[0] if len(named) == 1 else last_concept(tracker, bot.kb)
+        if subject and asks_openness(tracker.latest_message.get("text") or ""):
+            answer = bot.openness(subject)
+            send(dispatcher, answer)
+            return remember(answer)
         recent = [c for c in tracker.get_slot(Slot.LAST_CONCEPTS) or [] if c in bot.kb.entries]
         send(dispatcher, bot.sources(named or recent))
         return []

@@ -6,11 +6,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    concept_spans, explainer, first_entity, mentioned_concepts, outside_the_guide, remember, send, send_guide_offer,
+    concept_spans, explainer, first_entity, last_concept, mentioned_concepts, outside_the_guide, remember, send,
+    send_guide_offer,
 )
 from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
-from explainer.context import asks_something, focus, names_only, question_topic, unknown_topic
+from explainer.context import (
+    asks_something, asks_who_made, focus, names_only, question_topic, resolve, unknown_topic,
+)
 from explainer.names import GUIDE_INTENTS, Action as ActionName, Entity, Intent, Response, Slot
 
 
@@ -119,6 +122,12 @@ class ActionOutOfScope(Action):
     ) -> List[Dict[Text, Any]]:
         sentence = tracker.latest_message.get("text") or ""
         bot = explainer()
+        subject = resolve(sentence, mentioned_concepts(tracker, bot.kb), last_concept(tracker, bot.kb))
+        if subject.concepts and asks_who_made(sentence):
+            # "who makes it" after an answer about Claude was read as out of scope; it asks for Claude's makers.
+            answer = bot.explain(focus(subject.concepts, bot.kb.focus_ranks(subject.concepts)), "made_by")
+            send(dispatcher, answer)
+            return remember(answer)
         grounded = bot.grounded(sentence)
         if grounded:
             # Read as out of scope, yet the knowledge base's own text covers it well ("why does AI need so

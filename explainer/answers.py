@@ -400,6 +400,25 @@ class Explainer:
         # (actions/common.py outside_the_guide), since only they know whether a guide is already running.
         return Answer(text, self._definition_buttons(near or self.featured()), kind="not_covered")
 
+    # The name under which a knowledge base explains open weights, if it does (an alias, so the entry may change).
+    OPEN_WEIGHTS_NAME = "open-source model"
+
+    def openness(self, concept: str) -> Answer:
+        """Whether `concept` is open source: the knowledge base's passage on it when one matches well enough, else
+        that our sources do not say, with what open weights are. "Is it open source?" was answered with the list
+        of articles behind the last answer."""
+        entry = self.kb.entries[concept]
+        about = self.kb.get(self.kb.find(self.OPEN_WEIGHTS_NAME) or "")
+        hit = self.grounded(f"is {entry.name} open source")
+        if hit and (concept in hit.concepts or (about and about.id in hit.concepts)):
+            return hit
+        text = f"My sources don't say whether {short_name(entry)} is open source."
+        buttons = [Button(f"What is {short_name(entry)}?", payload(Intent.ASK_DEFINITION, [concept]))]
+        if about and about.id != concept:
+            text += f" What that would mean: {about.name}: {about.summary}"
+            buttons.insert(0, Button(f"What is {short_name(about)}?", payload(Intent.ASK_DEFINITION, [about.id])))
+        return Answer(text, [b for b in buttons if fits(b.payload)], [concept], "definition", "entry")
+
     def grounded(self, question: str, threshold: float = THRESHOLD) -> Optional[Answer]:
         """For a question that names no entry: the knowledge base's closest passage, named as such with its entry
         and source, when it matches well enough (explainer/passages.py); None otherwise."""

@@ -181,6 +181,16 @@ def other_side(sentence: str, spans: Sequence[tuple]) -> Optional[str]:
     return None
 
 
+# "Is it open source?" asks whether a model's weights are published, not for the source of the last answer; the
+# word "source" sent it to the list of articles.
+_OPENNESS = re.compile(r"\b(?:open|closed)[\s-]?sourced?\b|\bopen[\s-]?weights?\b|\bproprietary\b", re.IGNORECASE)
+
+
+def asks_openness(sentence: str) -> bool:
+    """True when the message asks whether something is open source or open-weight."""
+    return bool(_OPENNESS.search(sentence))
+
+
 def asks_origin(sentence: str) -> bool:
     """True for "where do hallucinations come from" (the cause of a thing), not "where is this from" (the source
     of the answer)."""

@@ -8,7 +8,8 @@ from typing import Any, Dict, List, Tuple
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.explain import ActionExplain
+from actions.explain import ActionExplain, ActionShowSource
+from actions.topics import ActionOutOfScope
 from explainer.answers import MAX_LISTED, short_name
 from explainer.context import names_after_a_follow_up, second_aspect
 from explainer.kb import KnowledgeBase
@@ -122,3 +123,36 @@ def test_tell_me_more_after_a_whole_short_list_goes_deeper(kb: KnowledgeBase) ->
     assert len(kb.examples_of("gan")) <= MAX_LISTED
     text, _, _ = run(make_tracker("tell me more", "tell_more", slots={"concept": "gan", "last_aspect": "examples"}))
     assert not text.startswith("Examples of") and "limitations" in text.lower()
+
+
+def run_action(action, tracker) -> Tuple[str, List[Dict[str, Any]], Dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    message = dispatcher.messages[0]
+    return message.get("text") or "", message.get("buttons") or [], {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_is_it_open_source_is_no_request_for_the_articles(kb: KnowledgeBase) -> None:
+    # Read as "where is this from?", it listed the sources of the last answer.
+    text, _, _ = run_action(ActionShowSource(), make_tracker("is it open source", "ask_source", slots={"concept": "llama"}))
+    assert "Open weights are not the same as fully open source" in text and "http" not in text
+    text, buttons, _ = run_action(ActionShowSource(), make_tracker("is chatgpt open source?", "ask_source", ["chatgpt"]))
+    assert text.startswith("My sources don't say whether ChatGPT is open source.")
+    assert kb.entries["open_weight_model"].summary in text
+    assert {b["title"] for b in buttons} == {"What is Open-weight model?", "What is ChatGPT?"}
+    # "Where is this from?" still names the articles.
+    text, _, _ = run_action(ActionShowSource(), make_tracker("where is this from?", "ask_source", slots={"concept": "llama", "last_concepts": ["llama"]}))
+    assert "http" in text
+
+
+@pytest.mark.parametrize("sentence", ["who makes it", "who made it?", "which company is behind it"])
+def test_who_made_it_read_as_out_of_scope_names_the_makers_of_the_last_topic(kb: KnowledgeBase, sentence: str) -> None:
+    text, _, slots = run_action(ActionOutOfScope(), make_tracker(sentence, "out_of_scope", slots={"concept": "transformer"}))
+    assert "Google" in text and "Attention Is All You Need" in text
+    assert slots["concept"] == "transformer"
+
+
+def test_out_of_scope_without_a_topic_discussed_is_still_out_of_scope() -> None:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionOutOfScope().run(dispatcher, make_tracker("who makes the best pizza", "out_of_scope"), {}))
+    assert dispatcher.messages[0].get("response") == "utter_out_of_scope"
