@@ -11,7 +11,7 @@ from actions.common import (
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asks_openness, asks_origin, asks_what_the_bot_does, asks_who_made, focus, names_after_a_follow_up, other_side, resolve, says_lost,
+    asked_property, asks_openness, asks_origin, asks_what_the_bot_does, asks_who_made, focus, names_after_a_follow_up, other_side, resolve, says_lost,
     second_aspect, wants_simpler,
 )
 from explainer.answers import WHOLE_LIST
@@ -84,7 +84,11 @@ class ActionExplain(Action):
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = focus(subject.concepts, kb.focus_ranks(subject.concepts))
-        if second and second != "definition":
+        prop = asked_property(sentence) if aspect not in ("more", "simpler", "made_by") and not second else None
+        if prop and not bot.records(concept, prop):
+            # "is it free to use?" / "how much does the gpt-4 api cost": we have no prices; say so, not the limitations.
+            answer = bot.unrecorded(concept, prop)
+        elif second and second != "definition":
             answer = bot.explain_all(concept, ["definition", second])
         else:
             answer = bot.explain(concept, aspect, tracker.get_slot(Slot.LAST_ASPECT))

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence
 
-from explainer.context import asks_anywhere, asks_for_a_choice
+from explainer.context import PROPERTIES, asks_anywhere, asks_for_a_choice
 from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
 from explainer.passages import THRESHOLD
@@ -399,6 +399,38 @@ class Explainer:
         # "looking to generate drum loops" names no topic of ours, but the guide answers it: the actions offer it
         # (actions/common.py outside_the_guide), since only they know whether a guide is already running.
         return Answer(text, self._definition_buttons(near or self.featured()), kind="not_covered")
+
+    # What an answer says when an entry's text never mentions the property asked about (explainer/context.py).
+    UNRECORDED = {
+        "price": "My sources don't give prices or licence terms for {name}.",
+        "speed": "My sources don't say how fast {name} is or how long it takes.",
+    }
+    # The entry that explains a property in general, by one of its names (so the entry may be renamed), and whether
+    # the answer quotes it: what makes any model slow answers "why is it slow"; how APIs bill is offered only, since
+    # a product may be free.
+    PROPERTY_HOMES = {"price": ("token pricing", False), "speed": ("latency", True)}
+
+    def records(self, concept: str, prop: str) -> bool:
+        """Whether the entry's own names or text mention the property `prop` at all."""
+        entry = self.kb.entries[concept]
+        said = " ".join([entry.name, *entry.aliases, entry.summary, entry.explanation, entry.simple, entry.how_it_works,
+                         *entry.uses, *entry.limitations, *entry.general_knowledge, entry.example_text or ""])
+        return bool(PROPERTIES[prop].search(said))
+
+    def unrecorded(self, concept: str, prop: str) -> Answer:
+        """The honest answer to a question about a property the entry does not record: say so in one sentence,
+        then what the entry is, with its usual next steps."""
+        entry = self.kb.entries[concept]
+        text = self.UNRECORDED[prop].format(name=short_name(entry)) + f" What I can tell you: {entry.summary}"
+        buttons, concepts = self.suggestions(entry, "definition"), [concept]
+        name, quoted = self.PROPERTY_HOMES[prop]
+        home = self.kb.get(self.kb.find(name) or "")
+        if home and home.id != concept:
+            if quoted:
+                text += f"\nIn general, {home.name}: {home.summary}"
+                concepts.append(home.id)
+            buttons = [Button(f"What is {short_name(home)}?", payload(Intent.ASK_DEFINITION, [home.id]))] + buttons
+        return Answer(text, [b for b in buttons if fits(b.payload)][:MAX_BUTTONS], concepts, "definition", "entry")
 
     # The name under which a knowledge base explains open weights, if it does (an alias, so the entry may change).
     OPEN_WEIGHTS_NAME = "open-source model"

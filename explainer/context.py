@@ -191,6 +191,28 @@ def asks_openness(sentence: str) -> bool:
     return bool(_OPENNESS.search(sentence))
 
 
+# Properties people ask of a product or model that our entries record only now and then: its price or licence
+# terms, and its speed. Asked of an entry whose text never mentions them, the question was answered with an
+# aspect it did not ask for ("is it free to use?" got the limitations, "how much does the gpt-4 api cost" too).
+PROPERTIES = {
+    "price": re.compile(
+        r"\b(?:costs?|costing|price|prices|pricing|priced|free|paid|pay|paying|subscriptions?|cheap|cheaper|cheapest|"
+        r"expensive|afford|affordable|licen[cs]e[ds]?|licensing|commercial(?:ly)?)\b|\bhow much (?:is|does|do|are|will)\b",
+        re.IGNORECASE),
+    # Asked as a question, not said in passing: "it is slow on my CPU" states, "why is it so slow?" asks.
+    "speed": re.compile(
+        r"\bhow (?:long|fast|quick(?:ly)?|slow) (?:does|do|did|will|would|is|are|can|could)\b|"
+        r"\bwhy (?:is|are|does|do)\b[^?.!]{0,30}\b(?:slow|slower|so long)\b|"
+        r"\b(?:is|are) (?:it|they|this|that)\s+(?:really |that |very |too |so )*(?:slow|fast)\b|\bspeed of\b",
+        re.IGNORECASE),
+}
+
+
+def asked_property(sentence: str) -> Optional[str]:
+    """The property (a key of PROPERTIES) the message asks about, or None."""
+    return next((name for name, cue in PROPERTIES.items() if cue.search(sentence)), None)
+
+
 def asks_origin(sentence: str) -> bool:
     """True for "where do hallucinations come from" (the cause of a thing), not "where is this from" (the source
     of the answer)."""

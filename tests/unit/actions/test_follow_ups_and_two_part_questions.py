@@ -156,3 +156,35 @@ def test_out_of_scope_without_a_topic_discussed_is_still_out_of_scope() -> None:
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionOutOfScope().run(dispatcher, make_tracker("who makes the best pizza", "out_of_scope"), {}))
     assert dispatcher.messages[0].get("response") == "utter_out_of_scope"
+
+
+@pytest.mark.parametrize("sentence, intent, concept, name, said", [
+    ("is stable diffusion free to use?", "ask_limitations", "stable_diffusion", "stable diffusion",
+     "My sources don't give prices or licence terms for Stable Diffusion."),
+    ("how much does gpt-4 api cost", "ask_limitations", "gpt_4", "gpt-4",
+     "My sources don't give prices or licence terms for GPT-4."),
+    ("how long does sora take to make a clip", "ask_how_it_works", "sora", "sora",
+     "My sources don't say how fast Sora is or how long it takes."),
+])
+def test_a_price_or_speed_the_entry_never_mentions_is_said_to_be_unknown(
+        kb: KnowledgeBase, sentence: str, intent: str, concept: str, name: str, said: str) -> None:
+    # They got the limitations, or how it works, which answer something else.
+    text, buttons, slots = run(named(sentence, intent, concept, name))
+    assert text.split("\n")[0] == f"{said} What I can tell you: {kb.entries[concept].summary}"
+    assert slots["concept"] == concept
+    # The entry that explains the property in general is offered; what makes any model slow is quoted too.
+    home = {"price": "token_pricing", "speed": "latency"}["price" if "prices" in said else "speed"]
+    assert buttons[0]["payload"] == f'/ask_definition{{"concept":"{home}"}}'
+    assert (kb.entries[home].summary in text) == (home == "latency")
+
+
+def test_a_speed_said_in_passing_is_no_question_about_speed(kb: KnowledgeBase) -> None:
+    sentence = "Inference on the CPU is very slow. Does that mean CPU inference is not feasible?"
+    text, _, _ = run(named(sentence, "ask_uses", "inference", "inference"))
+    assert "My sources don't" not in text
+
+
+def test_a_price_question_about_an_entry_that_speaks_of_prices_gets_its_answer(kb: KnowledgeBase) -> None:
+    entry = kb.entries["compute_cost"]
+    text, _, _ = run(named("how much does compute cost", "ask_definition", "compute_cost", "compute cost"))
+    assert entry.explanation in text and "My sources don't" not in text
