@@ -11,7 +11,7 @@ from actions.common import (
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asked_property, asks_openness, asks_origin, asks_what_the_bot_does, asks_who_made, focus, names_after_a_follow_up, other_side, resolve, says_lost,
+    asked_property, asks_openness, capability_asked, asks_origin, asks_what_the_bot_does, asks_who_made, focus, names_after_a_follow_up, other_side, resolve, says_lost,
     second_aspect, wants_simpler,
 )
 from explainer.answers import WHOLE_LIST
@@ -29,6 +29,8 @@ ASPECT_OF_INTENT = {
 }
 # Aspects "and midjourney?" asks again of the topic it names when they were the last answer's; after anything else
 # (a comparison, a list of topics) it asks what the topic is.
+# Aspects under which "can X <do something>?" is a yes/no question about what X does.
+CAPABILITY_ASPECTS = ("definition", "how_it_works", "examples", "uses")
 ASKED_AGAIN = ("how_it_works", "examples", "uses", "limitations", "history", "made_by", "simpler")
 
 
@@ -85,9 +87,14 @@ class ActionExplain(Action):
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = focus(subject.concepts, kb.focus_ranks(subject.concepts))
         prop = asked_property(sentence) if aspect not in ("more", "simpler", "made_by") and not second else None
+        # Not for a question read as one about limitations: "can it be trusted?" wants them.
+        asked = capability_asked(sentence, spans) if aspect in CAPABILITY_ASPECTS and not second else None
         if prop and not bot.records(concept, prop):
             # "is it free to use?" / "how much does the gpt-4 api cost": we have no prices; say so, not the limitations.
             answer = bot.unrecorded(concept, prop)
+        elif asked and not subject.unknown:
+            # "can it browse the internet?" wants a yes or no; read as a question about uses, it got the list alone.
+            answer = bot.capability(concept, asked)
         elif second and second != "definition":
             answer = bot.explain_all(concept, ["definition", second])
         else:

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence
 
-from explainer.context import PROPERTIES, asks_anywhere, asks_for_a_choice
+from explainer.context import PROPERTIES, asks_anywhere, asks_for_a_choice, capability_words
 from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
 from explainer.passages import THRESHOLD
@@ -431,6 +431,30 @@ class Explainer:
                 concepts.append(home.id)
             buttons = [Button(f"What is {short_name(home)}?", payload(Intent.ASK_DEFINITION, [home.id]))] + buttons
         return Answer(text, [b for b in buttons if fits(b.payload)][:MAX_BUTTONS], concepts, "definition", "entry")
+
+    def capability(self, concept: str, asked: str) -> Answer:
+        """A yes/no question about what `concept` can do ("can it browse the internet?"): yes, with the use that
+        says so, when one of its uses (or of its examples' uses) holds every word asked; otherwise that our sources
+        don't say, in the user's words, and what they do list. Never a bare "no": a use missing from the
+        articles is not a thing the model cannot do."""
+        entry = self.kb.entries[concept]
+        wanted = set(capability_words(asked))
+        name = short_name(entry)
+        for owner in [entry, *self.kb.examples_of(concept)]:
+            for use in owner.uses:
+                if wanted <= set(capability_words(use)):
+                    if owner is entry:
+                        said = f"Yes: {name} is used for {use}."
+                    else:
+                        said = f"Yes: {short_name(owner)}, one of the examples of {name}, is used for {use}."
+                    return Answer(said, self.suggestions(owner, "uses"), list(dict.fromkeys([concept, owner.id])),
+                                  "uses", "entry")
+        text = f"My sources don't say whether {name} can {asked}."
+        if entry.uses:
+            text += f" What they list: {name} is used for {_listing(entry.uses)}."
+        else:
+            text += f" What I can tell you: {entry.summary}"
+        return Answer(text, self.suggestions(entry, "uses"), [concept], "uses", "entry")
 
     # The name under which a knowledge base explains open weights, if it does (an alias, so the entry may change).
     OPEN_WEIGHTS_NAME = "open-source model"

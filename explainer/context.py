@@ -213,6 +213,56 @@ def asked_property(sentence: str) -> Optional[str]:
     return next((name for name, cue in PROPERTIES.items() if cue.search(sentence)), None)
 
 
+# "Can it browse the internet?", "can gen AI make videos?": a yes/no question about what a topic can do. Read as a
+# question about uses, it got the list of uses and no yes or no. The subject is a name (its span) or a pronoun.
+_CAN = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|hey|wait)\W+)*(?:can|could|cant|can't|cannot)\s+", re.IGNORECASE)
+_CAN_PRONOUN = re.compile(r"(?:it|they|this|that|these|those|this thing|this tool|this model)\s+", re.IGNORECASE)
+# Words that say nothing of what is asked: "can it make videos" asks about videos.
+_NOT_CAPABILITY_WORDS = frozenset(
+    "a an the and or of to in on at for with from by as it its them they their this that these those my our your me us "
+    "you i we be do does make makes making create creates generate generates produce produces help use used work "
+    "really actually even also still just already ever now too well good better properly stuff things thing some any "
+    "all more kind sort type like".split())
+
+
+def capability_asked(sentence: str, spans: Sequence[tuple]) -> Optional[str]:
+    """What a "can X <do something>?" question asks X to do, in the user's words ("browse the internet"), when X
+    is a name at `spans` or a pronoun; None for any other message, and for one that asks nothing specific
+    ("can it do that?")."""
+    can = _CAN.match(sentence)
+    if not can:
+        return None
+    at = can.end()
+    starts = {start: end for start, end in spans if isinstance(start, int) and isinstance(end, int)}
+    if at in starts:
+        at = starts[at]
+    else:
+        pronoun = _CAN_PRONOUN.match(sentence, at)
+        if not pronoun:
+            return None
+        at = pronoun.end()
+    asked = re.split(r"[?.!\n]", sentence[at:], maxsplit=1)[0].strip(" ,;:")
+    if not asked or len(asked) > 80 or not capability_words(asked):
+        return None
+    return asked
+
+
+def capability_words(phrase: str) -> List[str]:
+    """The words of `phrase` that say what is asked, each cut to a crude stem so "videos" meets "video" and
+    "translate" meets "translating"."""
+    return [_stem(w) for w in text.words(phrase) if w not in _NOT_CAPABILITY_WORDS and len(w) > 1]
+
+
+def _stem(word: str) -> str:
+    # Two passes, so "translations" and "translate" both come to "translat".
+    for _ in range(2):
+        for suffix in ("ing", "ion", "ed", "es", "s", "e"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                break
+    return word
+
+
 def asks_origin(sentence: str) -> bool:
     """True for "where do hallucinations come from" (the cause of a thing), not "where is this from" (the source
     of the answer)."""

@@ -188,3 +188,30 @@ def test_a_price_question_about_an_entry_that_speaks_of_prices_gets_its_answer(k
     entry = kb.entries["compute_cost"]
     text, _, _ = run(named("how much does compute cost", "ask_definition", "compute_cost", "compute cost"))
     assert entry.explanation in text and "My sources don't" not in text
+
+
+@pytest.mark.parametrize("sentence, concept, name, said", [
+    ("Can gen AI make videos?", "generative_ai", "gen AI",
+     "Yes: Sora, one of the examples of Generative AI, is used for generating realistic video clips."),
+    ("can claude write code?", "claude", "claude", "Yes: Claude is used for writing and explaining code."),
+    ("can llms translate?", "llm", "llms", "Yes: LLM is used for translation."),
+])
+def test_can_x_do_something_its_uses_say_gets_yes(sentence: str, concept: str, name: str, said: str) -> None:
+    # Read as a question about uses, it got the list of uses and no answer to the question.
+    text, _, _ = run(named(sentence, "ask_uses", concept, name))
+    assert text == said
+
+
+def test_can_it_do_something_no_use_says_is_not_answered_no(kb: KnowledgeBase) -> None:
+    text, _, slots = run(make_tracker("can it browse the internet", "ask_uses", slots={"concept": "chatgpt"}))
+    assert text.startswith("My sources don't say whether ChatGPT can browse the internet. What they list: ChatGPT is used for")
+    assert slots["concept"] == "chatgpt"
+
+
+@pytest.mark.parametrize("sentence, intent", [
+    ("can it be trusted?", "ask_limitations"), ("can you explain it?", "ask_definition"), ("can it do that?", "ask_uses"),
+    ("can i use it for my app?", "ask_uses"),
+])
+def test_questions_that_ask_no_capability_of_the_topic_keep_their_answer(sentence: str, intent: str) -> None:
+    text, _, _ = run(make_tracker(sentence, intent, slots={"concept": "chatgpt"}))
+    assert not text.startswith(("Yes:", "My sources don't say whether"))
