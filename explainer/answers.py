@@ -150,7 +150,7 @@ class Explainer:
             return f"Put simply: {entry.simple}"
         if aspect == "uses":
             if not entry.uses:
-                return f"The source articles don't list uses of {name}. {entry.summary}"
+                return f"The source articles don't list uses of {name}. What it is: {entry.summary}"
             return f"{name} is used for {_listing(entry.uses, limit)}."
         if aspect == "limitations":
             return self._limitations(entry)
@@ -183,7 +183,7 @@ class Explainer:
             return text
         if entry.example_text:
             return f"An example of {name}: {entry.example_text}"
-        return f"The source articles don't name examples of {name}. {entry.summary}"
+        return f"The source articles don't name examples of {name}. What it is: {entry.summary}"
 
     @staticmethod
     def _introduced(entry: Entry) -> str:
@@ -208,7 +208,14 @@ class Explainer:
     def _history(self, entry: Entry) -> str:
         name = short_name(entry)
         when = self._when(entry)
-        text = when if entry.year else " ".join(filter(None, [f"The source articles don't give a date for {name}.", when]))
+        if entry.category == "milestone":
+            # A milestone is a moment in history: "what was the AI winter" wants what happened, with its dates
+            # (its summary gives them), not "AI winter dates from 1974" alone, nor "no date" for a decade.
+            text = " ".join(filter(None, [f"{entry.name}: {entry.summary}", entry.year_note]))
+        elif entry.year:
+            text = when
+        else:
+            text = " ".join(filter(None, [f"The source articles don't give a date for {name}.", when]))
         milestones = self.kb.milestones_of(entry.id)
         timeline = [e for e in self.kb.timeline(entry.id) if e.id != entry.id and e not in milestones]
         if len(timeline) >= 2:

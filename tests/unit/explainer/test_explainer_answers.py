@@ -255,3 +255,18 @@ def test_who_made_it_keeps_a_year_note_and_leaves_out_other_entries_timeline(bot
     # Nothing of when: the timeline of other entries is no answer ("2018 LLM; 2022 ChatGPT" for RLHF).
     answer = bot.explain("rlhf", "made_by").text
     assert answer == f"The source articles don't say who made RLHF or when. {kb.entries['rlhf'].summary}"
+
+
+def test_what_was_a_milestone_says_what_happened_with_its_dates(bot: Explainer) -> None:
+    # "what was the ai winter" got "AI winter dates from 1974. The first AI winter lasted from 1974 to 1980." alone.
+    answer = bot.explain("ai_winter", "history").text
+    assert answer.startswith("AI winter: A period from 1974 to 1980 when interest in AI faded")
+    # A decade has no single year, and is not said to have no date.
+    answer = bot.explain("nlp_revival", "history").text
+    assert "don't give a date" not in answer and "1980s" in answer
+
+
+def test_a_missing_list_says_what_the_entry_is_in_a_sentence(bot: Explainer, kb: KnowledgeBase) -> None:
+    # "The source articles don't name examples of RAG. Letting a language model first look up ..." read as a fragment.
+    answer = bot.explain("rag", "examples").text
+    assert answer == f"The source articles don't name examples of RAG. What it is: {kb.entries['rag'].summary}"
