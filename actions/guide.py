@@ -11,7 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions.common import explainer, first_entity, intent_of, knowledge, mentioned_concepts, remember, send
 from explainer.answers import offers_the_guide
 from explainer.context import asks_why_about_topic, topic_words, unknown_topic
-from explainer.guide import CONTROL_WORDS, SOCIAL_WORDS, UNKNOWN, reads_as_request
+from explainer.guide import CONTROL_WORDS, SOCIAL_WORDS, UNKNOWN, opens_as_request, reads_as_request
 from explainer.guide_reader import yes_or_no
 from explainer.guide_answers import GuideExplainer, answers_from
 from explainer.kb import KnowledgeBase
@@ -206,9 +206,14 @@ class ValidateDecisionGuideForm(FormValidationAction):
         if intent in CONTROLS:
             return []
         names_concept = any(e.get("entity") == Entity.CONCEPT for e in tracker.latest_message.get("entities", []))
-        if intent in DIGRESSIONS and names_concept and reads_as_request(sentence):
-            return []  # "what is a diffusion model?": the rules answer it; a statement naming one is an answer
         reading = helper.guide.reading(requested, sentence)
+        if intent in DIGRESSIONS and names_concept and reads_as_request(sentence) and (
+                opens_as_request(sentence) or not (reading.option or said_again(tracker, sentence))):
+            # "what is a diffusion model?": the rules answer it; a statement naming one is an answer. A hedged
+            # answer that only ends with "?" ("accessibility, closest is maybe summaries?") is an answer when it
+            # reads as one, and when sent again; answered as a question about summaries each time, it brought the
+            # same question back for ever.
+            return []
         if not reading.option and (quiet or (not misread and not said_again(tracker, sentence)
                                              and leaves_the_question(intent, sentence, names_concept))):
             return []  # a digression: the rules answer it and the form asks its question again
@@ -219,6 +224,10 @@ class ValidateDecisionGuideForm(FormValidationAction):
             return [SlotSet(requested, reading.option), SlotSet(MISSES, None)] + noted(dispatcher, helper, extra)
         events = noted(dispatcher, helper, extra)
         misses = misses_of(tracker, requested)
+        if not misses and said_again(tracker, sentence):
+            # The same message a second time: the first was taken for a question and answered, yet it was an
+            # answer the guide could not read, so it counts; asked a third time, the question would leave the user stuck.
+            misses = 1
         if reading.unsure:
             # Two options fit equally ("spend a little but not crazy"): a yes/no beats the whole question again.
             send(dispatcher, helper.confirm(requested, reading.candidates[0]))

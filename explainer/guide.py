@@ -73,20 +73,25 @@ SOCIAL_WORDS = {
 MAX_READ_CHARS = 1_000
 
 
-def reads_as_request(sentence: str) -> bool:
-    """True when the message asks something ("what is NeRF?", "tell me more") instead of stating an answer.
-
-    While a guide question is open, a statement the guide cannot read is a failed answer, whatever intent the
-    classifier gave it ("qwzx plorb" reads as out of scope); a question is a digression the rules answer.
-    """
-    if sentence.rstrip().endswith("?"):
-        return True
+def opens_as_request(sentence: str) -> bool:
+    """True when the message starts as a question or a short request ("what is NeRF", "how does rag work?", "tell
+    me more"), whatever it ends with; a hedged answer that only ends with "?" ("closest is maybe summaries?") does
+    not."""
     words = text.words(sentence)
     while words and words[0] in _LEAD_INS:
         words = words[1:]
     if not words:
         return False
     return words[0] in _QUESTION_OPENERS or (words[0] in _REQUEST_VERBS and len(words) <= _SHORT_REQUEST_WORDS)
+
+
+def reads_as_request(sentence: str) -> bool:
+    """True when the message asks something ("what is NeRF?", "tell me more") instead of stating an answer.
+
+    While a guide question is open, a statement the guide cannot read is a failed answer, whatever intent the
+    classifier gave it ("qwzx plorb" reads as out of scope); a question is a digression the rules answer.
+    """
+    return sentence.rstrip().endswith("?") or opens_as_request(sentence)
 
 
 @dataclass(frozen=True)

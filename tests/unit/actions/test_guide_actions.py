@@ -7,6 +7,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from explainer.guide import UNKNOWN
 from actions.guide import ActionChangeAnswer, ActionRecommend, ValidateDecisionGuideForm, _ask_action
 from explainer.kb import KnowledgeBase
 
@@ -331,7 +332,9 @@ def test_an_answer_misread_as_a_what_if_question_counts_as_a_miss() -> None:
 
 
 def test_a_digression_said_twice_in_a_row_is_an_answer_the_guide_could_not_read() -> None:
-    # The first time, a question about the bot is left to the rules; sent again, it is an answer attempt.
+    # The first time, a question about the bot is left to the rules; sent again, it is an answer attempt, and the
+    # first one counts too: the question has been asked twice already (before and after the digression), so the
+    # factor is noted "not sure" rather than asked a third time.
     first = tracker("is it you who decides?", "bot_challenge", {"requested_slot": "resources"})
     first.events = [{"event": "user", "text": "is it you who decides?"}]
     _, slots = run(ValidateDecisionGuideForm(), first)
@@ -339,8 +342,23 @@ def test_a_digression_said_twice_in_a_row_is_an_answer_the_guide_could_not_read(
     again = tracker("is it you who decides?", "bot_challenge", {"requested_slot": "resources"})
     again.events = [{"event": "user", "text": "is it  you who decides?"}, {"event": "bot", "text": "I'm a bot."},
                     {"event": "user", "text": "Is it you who decides?"}]
-    _, slots = run(ValidateDecisionGuideForm(), again)
-    assert slots["guide_misses"] == {"factor": "resources", "count": 1}
+    messages, slots = run(ValidateDecisionGuideForm(), again)
+    assert slots["resources"] == UNKNOWN and slots["guide_misses"] is None
+    assert "not sure" in messages[-1]["text"]
+
+
+def test_a_hedged_answer_naming_a_topic_is_read_before_it_is_taken_for_a_question() -> None:
+    # "accessibility, closest is maybe summaries?" was answered as a question about summarization, and the same
+    # question came back each time it was sent (a blind scenario stuck on it).
+    t = tracker("accessibility, closest is maybe summaries?", "ask_limitations", {"requested_slot": "application_domain"})
+    t.latest_message["entities"] = [{"entity": "concept", "value": "summarization"}]
+    _, slots = run(ValidateDecisionGuideForm(), t)
+    assert slots["application_domain"] == "language_apps"
+    # A question that opens as one is still a digression, though its topic's words answer the open question.
+    t = tracker("what is summarization?", "ask_definition", {"requested_slot": "application_domain"})
+    t.latest_message["entities"] = [{"entity": "concept", "value": "summarization"}]
+    _, slots = run(ValidateDecisionGuideForm(), t)
+    assert set(slots) == {"requested_slot"}
 
 
 def test_an_answer_ending_in_thats_all_is_no_farewell() -> None:
