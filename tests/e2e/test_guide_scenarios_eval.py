@@ -94,10 +94,16 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # 31/38 with its first change, both before its errors were read; 33/38 after the changes chosen on it (content type
 # "descriptions of photos" is text, chat shorthand, budget and expertise words). Ninth 37 -> 38/40; the others and
 # sealed (36/40) unchanged. Its floor goes one scenario under.
+# A twelfth blind set (2026-12-06, a third session that day, 38 scenarios): 30/38 with three scenarios stuck, both
+# on the main that session started from and on its main before any change from this set; 32/38 and none stuck after
+# a hedged answer ending with "?" is read before it is taken for a question, and "voiced lines" is audio. Two of the
+# six misses are code projects its labellers put under generative models (28 of 30 code scenarios of the other
+# sets are labelled LLM). The other sets unchanged. Its floor goes one scenario under.
 FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.92, 0),
           "development_fourth": (0.92, 0), "development_fifth": (0.90, 0),
           "development_sixth": (0.75, 0), "development_seventh": (0.82, 0), "development_eighth": (0.87, 0),
           "development_ninth": (0.90, 0), "development_tenth": (0.86, 0), "development_eleventh": (0.84, 0),
+          "development_twelfth": (0.81, 0),
           "sealed": (0.85, 0)}
 
 
