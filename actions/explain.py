@@ -137,6 +137,11 @@ class ActionCompare(Action):
                 # "llm or not??" asks whether to use one: the guide answers that, so it is offered beside the question.
                 send(dispatcher, outside_the_guide(bot, tracker, answer, sentence))
                 return []
+            if previous and subject.unknown and not named:
+                # "is it the same as gpt" after BERT: BERT against what the user named, in their words.
+                answer = bot.compare_with_unknown(previous, subject.unknown)
+                send(dispatcher, answer)
+                return remember(answer)
             answer = grounded_or(bot, sentence, lambda: outside_the_guide(
                 bot, tracker, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence),
                 sentence))

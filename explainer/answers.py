@@ -4,12 +4,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence
 
-from explainer.context import PROPERTIES, asks_anywhere, asks_for_a_choice, capability_words
+from explainer.context import PROPERTIES, QUESTION_WORDS, asks_anywhere, asks_for_a_choice, capability_words
 from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
 from explainer.passages import THRESHOLD
 from explainer.payloads import fits, payload
 from explainer.text import span_of
+from explainer.text import words as text_words
 
 ASPECTS = ("definition", "how_it_works", "examples", "uses", "limitations", "history", "made_by", "more", "simpler",
            "source")
@@ -276,8 +277,20 @@ class Explainer:
 
     def compare_with_unknown(self, a: str, other: str) -> Answer:
         """A comparison whose other side we have no entry for ("ai vs generative ai"): say so, quoting the user's
-        words, and explain the side we know instead of asking which topic to compare it with."""
+        words, and explain the side we know instead of asking which topic to compare it with. A side that is part
+        of some names ("is claude better than gpt") is compared with the one entry it names, or asked which."""
         entry = self.kb.entries[a]
+        # "as gpt" from "is it the same as gpt" is quoted as "gpt".
+        other = " ".join(w for w in other.split() if text_words(w) and text_words(w)[0] not in QUESTION_WORDS) or other
+        named = [i for i in self.partly_named(other) if i != a]
+        if len(named) == 1:
+            answer = self.compare(a, named[0])
+            return replace(answer, text=f"By “{other}” I take it you mean {self.kb.entries[named[0]].name}.\n{answer.text}")
+        if named:
+            buttons = [Button(f"{short_name(entry)} vs {short_name(self.kb.entries[i])}", payload(Intent.ASK_COMPARISON, [a, i]))
+                       for i in named]
+            return Answer(f"Which “{other}” should I compare {short_name(entry)} with?",
+                          [b for b in buttons if fits(b.payload)], [a], "comparison", "entry")
         return Answer(
             f"I have no entry on “{other}”, so I can't compare it with {short_name(entry)}. {entry.name}: {entry.explanation}",
             self.suggestions(entry, "definition"), [a], "definition", "entry",
@@ -373,10 +386,10 @@ class Explainer:
         ]
         return Answer("\n".join(lines), buttons)
 
-    def _definition_buttons(self, ids: Sequence[str]) -> List[Button]:
+    def _definition_buttons(self, ids: Sequence[str], limit: int = MAX_BUTTONS) -> List[Button]:
         return [
             Button(f"What is {short_name(self.kb.entries[i])}?", payload(Intent.ASK_DEFINITION, [i]))
-            for i in ids[:MAX_BUTTONS]
+            for i in ids[:limit]
         ]
 
     def sources(self, concepts: Sequence[str]) -> Answer:
@@ -393,14 +406,35 @@ class Explainer:
         head = f"What I said about {about} comes from:" if concepts else "Everything I know comes from:"
         return Answer("\n".join([head] + lines), [], list(concepts), "source", "entry" if concepts else "")
 
+    # A part of names that names more entries than this is no way to tell which is meant ("model", "ai").
+    MAX_PARTLY_NAMED = 4
+
+    def partly_named(self, phrase: str) -> List[str]:
+        """Entries whose name holds the one or two topic words of `phrase` ("temperature" -> Sampling temperature,
+        "gpt" -> GPT-1, GPT-3, GPT-4, GPT-4o), in the knowledge base's order; none when it holds more words or names
+        too many."""
+        topic = [w for w in text_words(phrase) if w not in QUESTION_WORDS]
+        if not 1 <= len(topic) <= 2:
+            return []
+        found = self.kb.named_within(" ".join(topic))
+        return found if len(found) <= self.MAX_PARTLY_NAMED else []
+
     def unknown(self, phrase: str, question: Optional[str] = None) -> Answer:
         """A topic the knowledge base does not cover: say so and offer the nearest known ones (ranked against
-        the whole question when there is one, as grounded answers are)."""
-        near = self.kb.nearest(question or phrase)
-        offer = "The closest topics I know are below." if near else "Here are some topics to start with."
+        the whole question when there is one, as grounded answers are). A part of a name is taken for the one entry
+        it names ("temperature"), or answered with the choice of those it names ("gpt")."""
         # The topic is quoted only in the user's own words: a handful of words gathered from a long question
         # ("translate german english fine") reads as nonsense when quoted back.
         said = span_of(phrase, question) if question else phrase
+        named = self.partly_named(phrase)
+        if len(named) == 1:
+            answer = self.explain(named[0], "definition")
+            return replace(answer, text=f"By “{said or phrase}” I take it you mean {self.kb.entries[named[0]].name}. {answer.text}")
+        if named:
+            return Answer(f"“{said or phrase}” is part of several names. Which one do you mean?",
+                          self._definition_buttons(named, limit=self.MAX_PARTLY_NAMED))
+        near = self.kb.nearest(question or phrase)
+        offer = "The closest topics I know are below." if near else "Here are some topics to start with."
         topic = f"“{said}”" if said else "That"
         text = f"{topic} isn't something I cover: I explain generative AI and large language models. {offer}"
         # "looking to generate drum loops" names no topic of ours, but the guide answers it: the actions offer it

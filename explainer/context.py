@@ -146,8 +146,11 @@ _SIDES = (
     re.compile(r"\bdifference\s+between\s+(?P<a>(?:[^?!,;.]|\.(?=\S))+?)\s+and\s+(?P<b>(?:[^?!,;.]|\.(?=\S))+)", re.IGNORECASE),
     re.compile(r"\bcompare\s+(?P<a>(?:[^?!,;.]|\.(?=\S))+?)\s+(?:with|to|and)\s+(?P<b>(?:[^?!,;.]|\.(?=\S))+)", re.IGNORECASE),
     re.compile(r"(?P<a>(?:[^?!,;.]|\.(?=\S))+?)\s+(?:vs\.?|versus|compared\s+(?:to|with))\s+(?P<b>(?:[^?!,;.]|\.(?=\S))+)", re.IGNORECASE),
+    # "is claude better than gpt", "is bert the same as gpt", "how is rag different from fine tuning".
+    re.compile(r"(?P<a>(?:[^?!,;.]|\.(?=\S))+?)\s+(?:better|worse|faster|slower|cheaper|smarter|bigger|smaller|the same|same|"
+               r"similar|different)\s+(?:than|as|to|from)\s+(?P<b>(?:[^?!,;.]|\.(?=\S))+)", re.IGNORECASE),
 )
-_SIDE_FILLERS = frozenset("the a an this that these those what is are whats s".split())
+_SIDE_FILLERS = frozenset("the a an this that these those what is are whats s how which one".split())
 MAX_SIDE_WORDS = 4
 MAX_COMPARISON_CHARS = 300
 # Where a side ends though the sentence goes on: "epoch and iteration when training a perceptron".

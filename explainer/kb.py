@@ -209,6 +209,20 @@ class KnowledgeBase:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return [entry_id for entry_id, _ in ranked[:limit]]
 
+    def named_within(self, phrase: str) -> List[str]:
+        """Ids of the entries whose name holds the phrase's words as whole words, in order ("temperature" ->
+        Sampling temperature, "gpt" -> GPT-1, GPT-3, GPT-4, GPT-4o): a part of a name people use for the whole, or
+        for a family of names. Not aliases: they are matched whole already."""
+        wanted = [text.singular(w) for w in text.words(phrase)]
+        if not wanted:
+            return []
+        found = []
+        for entry in self.entries.values():
+            name = [text.singular(w) for w in text.words(entry.name.split("(")[0])]
+            if any(name[i:i + len(wanted)] == wanted for i in range(len(name) - len(wanted) + 1)):
+                found.append(entry.id)
+        return found
+
     def category_named(self, sentence: str) -> Optional[str]:
         """The category a message names by id, name or plural ("which tools do you know?")."""
         sentence_words = {text.singular(w) for w in text.words(sentence)}

@@ -256,6 +256,8 @@ def test_a_comparison_with_an_unknown_side_says_so_and_explains_the_known_one(kb
     ("GAN vs VAE", [(0, 3), (7, 10)], None),        # both sides known
     ("What Is ChatGPT 3 Vs 4", [(8, 17)], None),      # a bare number is no topic
     ("how does a GAN work", [(11, 14)], None),        # no comparison
+    ("is claude better than gpt", [(3, 9)], "gpt"),
+    ("is bert the same as gpt?", [(3, 7)], "gpt"),
 ])
 def test_the_other_side_of_a_comparison_is_found_in_the_users_words(sentence: str, spans, side) -> None:
     assert other_side(sentence, spans) == side
@@ -272,3 +274,9 @@ def test_a_comparison_with_entities_without_offsets_is_asked_for_its_partner() -
     # An entity set by a "/ask_comparison{...}" payload has no start or end: no crash, the partner is asked for.
     tracker = make_tracker("ai vs generative ai", "ask_comparison", ["generative_ai"])
     assert "Which topic should I compare" in text_of(ActionCompare(), tracker)
+
+
+def test_is_it_the_same_as_a_word_of_several_names_after_a_topic_asks_which_to_compare_it_with() -> None:
+    # After BERT, "is it the same as gpt" got "“as gpt” isn't something I cover".
+    tracker = make_tracker("is it the same as gpt", "ask_comparison", slots={"concept": "bert"})
+    assert text_of(ActionCompare(), tracker) == "Which “gpt” should I compare BERT with?"

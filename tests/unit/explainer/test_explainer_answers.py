@@ -270,3 +270,34 @@ def test_a_missing_list_says_what_the_entry_is_in_a_sentence(bot: Explainer, kb:
     # "The source articles don't name examples of RAG. Letting a language model first look up ..." read as a fragment.
     answer = bot.explain("rag", "examples").text
     assert answer == f"The source articles don't name examples of RAG. What it is: {kb.entries['rag'].summary}"
+
+
+def test_a_word_of_one_name_is_taken_for_that_entry_and_says_so(bot: Explainer, kb: KnowledgeBase) -> None:
+    # "temperature" got "isn't something I cover", with "What is Sampling temperature?" as its first button.
+    answer = bot.unknown("temperature", "temperature")
+    assert answer.text.startswith("By “temperature” I take it you mean Sampling temperature. Sampling temperature:")
+    assert answer.concepts == ["sampling_temperature"] and answer.kind == "entry"
+
+
+def test_a_word_of_several_names_asks_which_and_a_common_word_is_still_not_covered(bot: Explainer) -> None:
+    answer = bot.unknown("gpt", "is it the same as gpt")
+    assert answer.text == "“gpt” is part of several names. Which one do you mean?"
+    assert [b.title for b in answer.buttons] == ["What is GPT-1?", "What is GPT-3?", "What is GPT-4?", "What is GPT-4o?"]
+    assert answer.concepts == []
+    # "model" is part of more names than one could choose from.
+    assert bot.unknown("model", "what is a model").kind == "not_covered"
+    assert bot.unknown("faces", "which one is better for faces").kind == "not_covered"
+
+
+def test_a_comparison_with_a_word_of_several_names_asks_which(bot: Explainer) -> None:
+    answer = bot.compare_with_unknown("claude", "gpt")
+    assert answer.text == "Which “gpt” should I compare Claude with?"
+    assert [b.payload for b in answer.buttons][-1] == '/ask_comparison{"concept":["claude","gpt_4o"]}'
+    answer = bot.compare_with_unknown("gpt_4", "temperature")
+    assert answer.text.startswith("By “temperature” I take it you mean Sampling temperature.\n")
+    assert answer.concepts == ["gpt_4", "sampling_temperature"]
+
+
+def test_an_inference_concept_is_named_as_one_in_a_comparison(bot: Explainer) -> None:
+    # "AI agent is an using and running models, while Dialogue is a capability."
+    assert bot.compare("ai_agent", "dialogue").text.startswith("AI agent is an inference concept, while Dialogue is a capability.")
