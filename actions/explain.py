@@ -11,7 +11,7 @@ from actions.common import (
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asked_property, asks_openness, capability_asked, asks_origin, asks_what_the_bot_does, asks_who_made, focus, names_after_a_follow_up, other_side, resolve, says_lost,
+    asked_property, asks_openness, capability_asked, reads_as_comparison, asks_origin, asks_what_the_bot_does, asks_who_made, focus, names_after_a_follow_up, other_side, resolve, says_lost,
     second_aspect, wants_simpler,
 )
 from explainer.answers import WHOLE_LIST
@@ -137,7 +137,7 @@ class ActionCompare(Action):
                 # "llm or not??" asks whether to use one: the guide answers that, so it is offered beside the question.
                 send(dispatcher, outside_the_guide(bot, tracker, answer, sentence))
                 return []
-            if previous and subject.unknown and not named:
+            if previous and subject.unknown and not named and reads_as_comparison(sentence):
                 # "is it the same as gpt" after BERT: BERT against what the user named, in their words.
                 answer = bot.compare_with_unknown(previous, subject.unknown)
                 send(dispatcher, answer)

@@ -466,6 +466,9 @@ class Explainer:
         buttons, concepts = self.suggestions(entry, "definition"), [concept]
         name, quoted = self.PROPERTY_HOMES[prop]
         home = self.kb.get(self.kb.find(name) or "")
+        if home and concept in home.related:
+            # "what's a token in pricing terms": the entry on the property is the one about this topic.
+            return self.explain(home.id, "definition")
         if home and home.id != concept:
             if quoted:
                 text += f"\nIn general, {home.name}: {home.summary}"

@@ -157,6 +157,13 @@ MAX_COMPARISON_CHARS = 300
 _SIDE_ENDS = re.compile(r"\s+(?:when|while|if|for|in|on|because|since|so|which|that|to|with|and|or)\b", re.IGNORECASE)
 
 
+def reads_as_comparison(sentence: str) -> bool:
+    """True when the message compares two things in one of the ways other_side reads ("X vs Y", "is it the same
+    as Y"); "which one is better for faces" does not."""
+    text_part = (sentence or "")[:MAX_COMPARISON_CHARS]
+    return any(pattern.search(text_part) for pattern in _SIDES)
+
+
 def other_side(sentence: str, spans: Sequence[tuple]) -> Optional[str]:
     """The other side of a comparison whose one side holds the names at `spans` ((start, end) pairs), in the user's
     words, when it names nothing we know: "iteration" in "what is the difference between epoch and iteration".

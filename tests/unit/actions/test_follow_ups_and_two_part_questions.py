@@ -215,3 +215,9 @@ def test_can_it_do_something_no_use_says_is_not_answered_no(kb: KnowledgeBase) -
 def test_questions_that_ask_no_capability_of_the_topic_keep_their_answer(sentence: str, intent: str) -> None:
     text, _, _ = run(make_tracker(sentence, intent, slots={"concept": "chatgpt"}))
     assert not text.startswith(("Yes:", "My sources don't say whether"))
+
+
+def test_a_price_question_about_a_topic_of_the_pricing_entry_gets_that_entry(kb: KnowledgeBase) -> None:
+    # "what's a token in pricing terms" got the plain tokenization definition, then "no prices for Tokenization".
+    text, _, _ = run(named("what's a token in pricing terms", "ask_definition", "tokenization", "token"))
+    assert text.startswith("Pay-per-token pricing: ") and kb.entries["token_pricing"].explanation in text

@@ -280,3 +280,9 @@ def test_is_it_the_same_as_a_word_of_several_names_after_a_topic_asks_which_to_c
     # After BERT, "is it the same as gpt" got "“as gpt” isn't something I cover".
     tracker = make_tracker("is it the same as gpt", "ask_comparison", slots={"concept": "bert"})
     assert text_of(ActionCompare(), tracker) == "Which “gpt” should I compare BERT with?"
+
+
+def test_which_one_is_better_for_something_after_a_comparison_is_no_comparison_with_it() -> None:
+    # After GAN vs diffusion, "which one is better for faces" is about the pair, not a comparison with "faces".
+    tracker = make_tracker("which one is better for faces", "ask_comparison", slots={"concept": "diffusion_model"})
+    assert "so I can't compare it with" not in text_of(ActionCompare(), tracker)
