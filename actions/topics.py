@@ -11,8 +11,9 @@ from actions.common import (
 )
 from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
+from explainer import text
 from explainer.context import (
-    asks_something, asks_who_made, focus, names_only, question_topic, resolve, unknown_topic,
+    asks_something, asks_who_made, focus, names_only, question_topic, refers_back, resolve, unknown_topic,
 )
 from explainer.names import GUIDE_INTENTS, Action as ActionName, Entity, Intent, Response, Slot
 
@@ -69,12 +70,24 @@ class ActionAskRephrase(Action):
     ) -> List[Dict[Text, Any]]:
         bot = explainer()
         candidates = mentioned_concepts(tracker, bot.kb)
+        sentence = tracker.latest_message.get("text") or ""
+        previous = last_concept(tracker, bot.kb)
+        if len(candidates) <= 1 and asks_who_made(sentence) and not tracker.active_loop_name and (
+                candidates or (previous and refers_back(sentence))):
+            # "and claude, who makes that one", "who makes it": the makers of the topic named or just discussed.
+            answer = bot.explain(candidates[0] if candidates else previous, "made_by")
+            send(dispatcher, answer)
+            return remember(answer)
+        if not candidates and previous and refers_back(sentence) and not tracker.active_loop_name:
+            # "can that be fixed": unclear words about the topic just discussed. Read as a topic of their own, they
+            # got "“fixed” isn't something I cover"; the topic is kept, and the user asked what about it.
+            send(dispatcher, bot.rephrase_about(previous))
+            return []
         if len(candidates) == 1 and names_only(tracker.latest_message.get("text") or "", concept_spans(tracker)):
             # A bare term ("stable diffusion") is how people ask what something is in a search box.
             answer = bot.explain(candidates[0], "definition", tracker.get_slot(Slot.LAST_ASPECT))
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
-        sentence = tracker.latest_message.get("text") or ""
         aspect = unclear_aspect(tracker)
         if candidates and aspect and asks_something(sentence) and not tracker.active_loop_name:
             # The wording is unclear but the topic is not ("can it replace github copilot?", "where is privacy
@@ -101,6 +114,9 @@ class ActionAskRephrase(Action):
         if not candidates:
             candidates = bot.kb.suggest(sentence)
             topic = question_topic(sentence)
+            if topic and refers_back(sentence) and set(text.words(topic)) <= text.common_words():
+                # "is it slow" with no topic discussed: "slow" is no topic to quote back as one we lack.
+                topic = None
             if topic and not bot.kb.suggest(topic, cutoff=TYPO_SIMILARITY):
                 # A question about something that is no typo of a name we know ("is there any way to set the
                 # context window?") is answered honestly: not covered, with the nearest topics, not "rephrase".

@@ -584,6 +584,13 @@ class Explainer:
             return None
         return Answer(GUIDE_OFFER, [GUIDE_BUTTON])
 
+    def rephrase_about(self, concept: str) -> Answer:
+        """An unclear follow-up about the topic just discussed ("can that be fixed"): say which topic we understood
+        and offer its next steps, rather than guess an aspect or take a word of it for an unknown topic."""
+        entry = self.kb.entries[concept]
+        return Answer(f"I'm not sure what you'd like to know about {short_name(entry)}. Could you rephrase, or pick one "
+                      f"of these?", self.suggestions(entry, None))
+
     def rephrase(self, candidates: Sequence[str]) -> Answer:
         ids = [c for c in candidates if c in self.kb.entries] or self.featured()
         return Answer(

@@ -273,6 +273,15 @@ def _stem(word: str) -> str:
     return word
 
 
+# Words by which a message points back at the topic just discussed: "can that be fixed", "who makes it".
+_BACK_REFERENCES = frozenset("it its that this they them their these those".split())
+
+
+def refers_back(sentence: str) -> bool:
+    """True when the message points back at the topic under discussion with a pronoun."""
+    return bool(_BACK_REFERENCES & set(text.words(sentence)))
+
+
 def asks_origin(sentence: str) -> bool:
     """True for "where do hallucinations come from" (the cause of a thing), not "where is this from" (the source
     of the answer)."""

@@ -286,3 +286,21 @@ def test_which_one_is_better_for_something_after_a_comparison_is_no_comparison_w
     # After GAN vs diffusion, "which one is better for faces" is about the pair, not a comparison with "faces".
     tracker = make_tracker("which one is better for faces", "ask_comparison", slots={"concept": "diffusion_model"})
     assert "so I can't compare it with" not in text_of(ActionCompare(), tracker)
+
+
+def test_an_unclear_follow_up_about_the_topic_keeps_the_topic(kb: KnowledgeBase) -> None:
+    # "can that be fixed" after ChatGPT got "“fixed” isn't something I cover".
+    tracker = make_tracker("can that be fixed", "nlu_fallback", slots={"concept": "chatgpt"})
+    text = text_of(ActionAskRephrase(), tracker)
+    assert text == "I'm not sure what you'd like to know about ChatGPT. Could you rephrase, or pick one of these?"
+
+
+def test_an_unclear_who_made_it_names_the_makers(kb: KnowledgeBase) -> None:
+    tracker = make_tracker("and claude, who makes that one", "nlu_fallback", ["claude"], slots={"concept": "chatgpt"})
+    assert kb.entries["claude"].made_by in text_of(ActionAskRephrase(), tracker)
+
+
+def test_a_common_word_beside_a_pronoun_is_not_quoted_as_a_topic_we_lack() -> None:
+    # "is it slow" with nothing discussed got "“slow” isn't something I cover".
+    text = text_of(ActionAskRephrase(), make_tracker("is it slow", "nlu_fallback"))
+    assert "“slow”" not in text
