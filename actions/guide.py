@@ -8,9 +8,12 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.common import explainer, first_entity, intent_of, knowledge, mentioned_concepts, remember, send
+from actions.common import (
+    explainer, first_entity, intent_of, knowledge, last_concept, mentioned_concepts, remember, send,
+)
 from explainer.answers import offers_the_guide
-from explainer.context import asks_why_about_topic, topic_words, unknown_topic
+from explainer import text
+from explainer.context import asks_why_about_topic, refers_back, topic_words, unknown_topic
 from explainer.guide import CONTROL_WORDS, SOCIAL_WORDS, UNKNOWN, opens_as_request, reads_as_request
 from explainer.guide_reader import yes_or_no
 from explainer.guide_answers import GuideExplainer, answers_from
@@ -41,6 +44,11 @@ DIGRESSIONS = {
     Intent.ASK_HISTORY, Intent.ASK_COMPARISON, Intent.TELL_MORE, Intent.EXPLAIN_SIMPLER, Intent.ASK_SOURCE,
     Intent.LIST_TOPICS, Intent.HELP, Intent.BOT_CHALLENGE, Intent.GREET, Intent.THANKS,
 }
+
+
+# Words of a why-question about the guide's own questions ("why do you ask?"); with no guide question open, "why
+# is it needed?" or "why does it matter?" asks about the topic just discussed.
+ABOUT_THE_GUIDE = frozenset("ask asks asking asked question questions you guide quiz".split())
 
 
 def guide() -> GuideExplainer:
@@ -362,6 +370,16 @@ class ActionExplainFactor(Action):
         bot = explainer()
         sentence = tracker.latest_message.get("text") or ""
         named = mentioned_concepts(tracker, bot.kb)
+        previous = last_concept(tracker, bot.kb)
+        words = text.words(sentence)
+        if not named and previous and words[:1] == ["why"] and not set(words) & ABOUT_THE_GUIDE and (
+                refers_back(sentence) or len(words) <= 2):
+            # "why is it needed?" or "why?" after RLHF asks about RLHF; it got the guide's introduction. A
+            # challenge's "why" is its cause, anything else's what it is for.
+            aspect = "limitations" if bot.kb.entries[previous].category == "challenge" else "uses"
+            answer = bot.explain(previous, aspect, tracker.get_slot(Slot.LAST_ASPECT))
+            send(dispatcher, answer)
+            return remember(answer)
         if asks_why_about_topic(sentence):
             answer = bot.explain(named[0], "uses", tracker.get_slot(Slot.LAST_ASPECT)) if named else None
             if answer:

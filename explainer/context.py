@@ -150,7 +150,8 @@ _SIDES = (
     re.compile(r"(?P<a>(?:[^?!,;.]|\.(?=\S))+?)\s+(?:better|worse|faster|slower|cheaper|smarter|bigger|smaller|the same|same|"
                r"similar|different)\s+(?:than|as|to|from)\s+(?P<b>(?:[^?!,;.]|\.(?=\S))+)", re.IGNORECASE),
 )
-_SIDE_FILLERS = frozenset("the a an this that these those what is are whats s how which one".split())
+# A side that is only a pronoun ("how is it different from X") is the topic under discussion, not an unknown one.
+_SIDE_FILLERS = frozenset("the a an this that these those what is are whats s how which one it its they them".split())
 MAX_SIDE_WORDS = 4
 MAX_COMPARISON_CHARS = 300
 # Where a side ends though the sentence goes on: "epoch and iteration when training a perceptron".

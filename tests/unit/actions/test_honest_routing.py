@@ -304,3 +304,16 @@ def test_a_common_word_beside_a_pronoun_is_not_quoted_as_a_topic_we_lack() -> No
     # "is it slow" with nothing discussed got "“slow” isn't something I cover".
     text = text_of(ActionAskRephrase(), make_tracker("is it slow", "nlu_fallback"))
     assert "“slow”" not in text
+
+
+@pytest.mark.parametrize("sentence", ["why is it needed?", "why?"])
+def test_why_about_the_topic_just_discussed_is_answered_about_it(kb: KnowledgeBase, sentence: str) -> None:
+    # "why is it needed?" after RLHF got the decision guide's introduction.
+    text = text_of(ActionExplainFactor(), make_tracker(sentence, "why_ask", slots={"concept": "rlhf"}))
+    assert text.startswith("RLHF is used for")
+    text = text_of(ActionExplainFactor(), make_tracker(sentence, "why_ask", slots={"concept": "hallucination"}))
+    assert kb.entries["hallucination"].how_it_works in text
+
+
+def test_how_is_it_different_from_x_does_not_quote_it_as_a_topic() -> None:
+    assert other_side("how is it different from a normal autoencoder", [(30, 45)]) is None
