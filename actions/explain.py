@@ -11,8 +11,8 @@ from actions.common import (
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asked_property, asks_openness, capability_asked, reads_as_comparison, asks_origin, asks_what_the_bot_does, asks_who_made, focus, names_after_a_follow_up, other_side, resolve, says_lost,
-    second_aspect, wants_simpler,
+    asked_property, asks_openness, asks_origin, asks_what_the_bot_does, asks_who_made, capability_asked, focus,
+    names_after_a_follow_up, other_side, reads_as_comparison, resolve, says_lost, second_aspect, wants_simpler,
 )
 from explainer.answers import WHOLE_LIST
 from explainer.names import Action as ActionName, Intent, Response, Slot
@@ -29,6 +29,8 @@ ASPECT_OF_INTENT = {
 }
 # Aspects "and midjourney?" asks again of the topic it names when they were the last answer's; after anything else
 # (a comparison, a list of topics) it asks what the topic is.
+# Categories of things nobody made (knowledge/categories.yml): "who ..." naming one of them asks something else.
+NOBODY_MADE = ("challenge", "capability", "use_case")
 # Aspects under which "can X <do something>?" is a yes/no question about what X does.
 CAPABILITY_ASPECTS = ("definition", "how_it_works", "examples", "uses")
 ASKED_AGAIN = ("how_it_works", "examples", "uses", "limitations", "history", "made_by", "simpler")
@@ -86,6 +88,18 @@ class ActionExplain(Action):
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = focus(subject.concepts, kb.focus_ranks(subject.concepts))
+        entry = kb.entries[concept]
+        if aspect == "made_by" and not entry.made_by and entry.category in NOBODY_MADE:
+            # "who owns the copyright of an image made with midjourney" named ethics: "don't say who made Ethics".
+            aspect = ASPECT_OF_INTENT.get(intent, "definition")
+        if aspect == "history" and entry.category == "challenge" and asks_origin(sentence):
+            # "Where does the bias come from?" asks for its causes, not its date.
+            aspect = "limitations"
+        if asks_openness(sentence):
+            # "is llama open source", read as any aspect.
+            answer = bot.openness(concept)
+            send(dispatcher, answer)
+            return remember(answer)
         prop = asked_property(sentence) if aspect not in ("more", "simpler", "made_by") and not second else None
         # Not for a question read as one about limitations: "can it be trusted?" wants them.
         asked = capability_asked(sentence, spans) if aspect in CAPABILITY_ASPECTS and not second else None
@@ -171,8 +185,9 @@ class ActionShowSource(Action):
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         subject = named[0] if len(named) == 1 else last_concept(tracker, bot.kb)
-        if subject and asks_openness(tracker.latest_message.get("text") or ""):
-            answer = bot.openness(subject)
+        if asks_openness(tracker.latest_message.get("text") or ""):
+            # Whether something is open source, not where the answers come from; with no topic, which one.
+            answer = bot.openness(subject) if subject else bot.which_topic()
             send(dispatcher, answer)
             return remember(answer)
         recent = [c for c in tracker.get_slot(Slot.LAST_CONCEPTS) or [] if c in bot.kb.entries]

@@ -221,3 +221,27 @@ def test_a_price_question_about_a_topic_of_the_pricing_entry_gets_that_entry(kb:
     # "what's a token in pricing terms" got the plain tokenization definition, then "no prices for Tokenization".
     text, _, _ = run(named("what's a token in pricing terms", "ask_definition", "tokenization", "token"))
     assert text.startswith("Pay-per-token pricing: ") and kb.entries["token_pricing"].explanation in text
+
+
+def test_is_x_open_source_under_any_intent_is_about_openness(kb: KnowledgeBase) -> None:
+    # Read as a question about examples it got "The source articles don't name examples of Llama".
+    text, _, _ = run(named("is llama open source", "ask_examples", "llama", "llama"))
+    assert "Open weights are not the same as fully open source" in text
+
+
+def test_is_it_open_source_with_nothing_discussed_asks_which_topic() -> None:
+    # It listed every article the bot knows.
+    text, _, _ = run_action(ActionShowSource(), make_tracker("is it open source", "ask_source"))
+    assert "http" not in text and "Which topic" in text
+
+
+def test_who_owns_a_challenge_keeps_the_question_asked(kb: KnowledgeBase) -> None:
+    # "who owns the copyright of an image made with midjourney" got "The source articles don't say who made Ethics".
+    text, _, _ = run(named("who owns the copyright of an image made with midjourney", "ask_limitations", "ethics", "copyright"))
+    assert "who made" not in text
+
+
+def test_where_a_challenge_comes_from_read_as_history_gets_its_causes(kb: KnowledgeBase) -> None:
+    # "Where does the bias come from?" got "The source articles don't give a date for Bias."
+    text, _, _ = run(named("Where does the bias come from?", "ask_history", "bias", "bias"))
+    assert kb.entries["bias"].how_it_works in text
