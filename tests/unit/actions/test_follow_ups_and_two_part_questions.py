@@ -24,11 +24,16 @@ def named(text: str, intent: str, concept: str, name: str, slots: Dict[str, Any]
     return tracker
 
 
-def run(tracker) -> Tuple[str, List[Dict[str, Any]], Dict[str, Any]]:
+def run_action(action, tracker) -> Tuple[str, List[Dict[str, Any]], Dict[str, Any]]:
+    """The first message's text and buttons, and the slots set, when `action` runs on `tracker`."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionExplain().run(dispatcher, tracker, {}))
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
     message = dispatcher.messages[0]
-    return message["text"], message.get("buttons") or [], {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return message.get("text") or "", message.get("buttons") or [], {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def run(tracker) -> Tuple[str, List[Dict[str, Any]], Dict[str, Any]]:
+    return run_action(ActionExplain(), tracker)
 
 
 @pytest.mark.parametrize("sentence, name", [
@@ -123,13 +128,6 @@ def test_tell_me_more_after_a_whole_short_list_goes_deeper(kb: KnowledgeBase) ->
     assert len(kb.examples_of("gan")) <= MAX_LISTED
     text, _, _ = run(make_tracker("tell me more", "tell_more", slots={"concept": "gan", "last_aspect": "examples"}))
     assert not text.startswith("Examples of") and "limitations" in text.lower()
-
-
-def run_action(action, tracker) -> Tuple[str, List[Dict[str, Any]], Dict[str, Any]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
-    message = dispatcher.messages[0]
-    return message.get("text") or "", message.get("buttons") or [], {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
 
 def test_is_it_open_source_is_no_request_for_the_articles(kb: KnowledgeBase) -> None:
