@@ -11,10 +11,10 @@ from actions.common import (
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asked_property, asks_openness, asks_origin, asks_what_the_bot_does, asks_who_made, capability_asked, focus,
-    names_after_a_follow_up, other_side, reads_as_comparison, resolve, says_lost, second_aspect, wants_simpler,
+    asks_origin, asks_openness, asks_what_the_bot_does, focus, other_side, reads_as_comparison, resolve, says_lost,
+    wants_simpler,
 )
-from explainer.answers import WHOLE_LIST
+from explainer.questions import CONTINUING, answer_about, aspect_asked
 from explainer.names import Action as ActionName, Intent, Response, Slot
 
 ASPECT_OF_INTENT = {
@@ -27,13 +27,6 @@ ASPECT_OF_INTENT = {
     Intent.TELL_MORE: "more",
     Intent.EXPLAIN_SIMPLER: "simpler",
 }
-# Aspects "and midjourney?" asks again of the topic it names when they were the last answer's; after anything else
-# (a comparison, a list of topics) it asks what the topic is.
-# Categories of things nobody made (knowledge/categories.yml): "who ..." naming one of them asks something else.
-NOBODY_MADE = ("challenge", "capability", "use_case")
-# Aspects under which "can X <do something>?" is a yes/no question about what X does.
-CAPABILITY_ASPECTS = ("definition", "how_it_works", "examples", "uses")
-ASKED_AGAIN = ("how_it_works", "examples", "uses", "limitations", "history", "made_by", "simpler")
 
 
 class ActionExplain(Action):
@@ -53,18 +46,12 @@ class ActionExplain(Action):
         if aspect == "simpler" and mentioned_concepts(tracker, kb) and not wants_simpler(sentence):
             # "explain transformers" / "can you explain GANs" ask for the explanation, not the simple version.
             aspect = "definition"
-        if aspect not in ("more", "simpler") and asks_who_made(sentence):
-            # "who invented the transformer?" is read as a history question, or any other; its answer is the makers.
-            aspect = "made_by"
         spans = concept_spans(tracker)
-        last_aspect = (tracker.get_slot(Slot.LAST_ASPECT) or "").replace(WHOLE_LIST, "")
-        if aspect == "definition" and last_aspect in ASKED_AGAIN and names_after_a_follow_up(sentence, spans):
-            aspect = last_aspect
-        # "what is X and how does it work" asks two things; read as one intent, one of them was dropped.
-        second = second_aspect(sentence, spans) if aspect not in ("more", "simpler", "made_by") else None
+        read_as = aspect
+        aspect = aspect_asked(aspect, sentence, spans, tracker.get_slot(Slot.LAST_ASPECT))
         previous = last_concept(tracker, kb)
         if not previous and not mentioned_concepts(tracker, kb) and (
-                (aspect in ("more", "simpler") and asks_what_the_bot_does(sentence)) or says_lost(sentence)):
+                (aspect in CONTINUING and asks_what_the_bot_does(sentence)) or says_lost(sentence)):
             # "hey so i'm kinda lost" or "tell me more" with nothing discussed yet asks what the bot does; it was
             # answered as a topic called "kinda lost" that is not covered. "hi, I'm a bit lost with all these AI
             # models" is read as any intent (limitations, even) and asks the same.
@@ -72,13 +59,13 @@ class ActionExplain(Action):
             return []
         subject = resolve(sentence, mentioned_concepts(tracker, kb), previous)
         # "tell me more" / "simpler" refer back to the last topic; with none yet, a topic they name is the question.
-        if subject.unknown and (aspect not in ("more", "simpler") or not previous):
+        if subject.unknown and (aspect not in CONTINUING or not previous):
             answer = grounded_or(
                 bot, sentence, lambda: outside_the_guide(bot, tracker, bot.unknown(subject.unknown, sentence), sentence))
             send(dispatcher, answer)
             return remember(answer)
         if not subject.concepts:
-            answer = bot.which_topic() if aspect in ("more", "simpler") else grounded_or(
+            answer = bot.which_topic() if aspect in CONTINUING else grounded_or(
                 bot, sentence, lambda: outside_the_guide(bot, tracker, bot.which_topic(sentence), sentence))
             send(dispatcher, answer)
             return remember(answer)
@@ -88,31 +75,7 @@ class ActionExplain(Action):
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = focus(subject.concepts, kb.focus_ranks(subject.concepts))
-        entry = kb.entries[concept]
-        if aspect == "made_by" and not entry.made_by and entry.category in NOBODY_MADE:
-            # "who owns the copyright of an image made with midjourney" named ethics: "don't say who made Ethics".
-            aspect = ASPECT_OF_INTENT.get(intent, "definition")
-        if aspect == "history" and entry.category == "challenge" and asks_origin(sentence):
-            # "Where does the bias come from?" asks for its causes, not its date.
-            aspect = "limitations"
-        if asks_openness(sentence):
-            # "is llama open source", read as any aspect.
-            answer = bot.openness(concept)
-            send(dispatcher, answer)
-            return remember(answer)
-        prop = asked_property(sentence) if aspect not in ("more", "simpler", "made_by") and not second else None
-        # Not for a question read as one about limitations: "can it be trusted?" wants them.
-        asked = capability_asked(sentence, spans) if aspect in CAPABILITY_ASPECTS and not second else None
-        if prop and not bot.records(concept, prop):
-            # "is it free to use?" / "how much does the gpt-4 api cost": we have no prices; say so, not the limitations.
-            answer = bot.unrecorded(concept, prop)
-        elif asked and not subject.unknown:
-            # "can it browse the internet?" wants a yes or no; read as a question about uses, it got the list alone.
-            answer = bot.capability(concept, asked)
-        elif second and second != "definition":
-            answer = bot.explain_all(concept, ["definition", second])
-        else:
-            answer = bot.explain(concept, aspect, tracker.get_slot(Slot.LAST_ASPECT))
+        answer = answer_about(bot, concept, aspect, read_as, sentence, spans, tracker.get_slot(Slot.LAST_ASPECT))
         answer = outside_the_guide(bot, tracker, answer, sentence)
         send(dispatcher, answer)
         return remember(answer) + offer_feedback(dispatcher, tracker, answer)

@@ -1,0 +1,65 @@
+"""How a question about one entry is answered when its form asks more than its intent says: "and midjourney?"
+asks the last aspect again, "who made it" the makers, "what is X and how does it work" two aspects, "can it browse
+the internet?" a yes or no, "is it free?" a price the entry may not record, "is it open source?" its openness."""
+
+from typing import Optional, Sequence
+
+from explainer.answers import WHOLE_LIST, Answer, Explainer
+from explainer.context import (
+    asked_property, asks_openness, asks_origin, asks_who_made, capability_asked, names_after_a_follow_up,
+    second_aspect,
+)
+
+# Aspects "and midjourney?" asks again of the topic it names when they were the last answer's; after anything else
+# (a comparison, a list of topics) it asks what the topic is.
+ASKED_AGAIN = ("how_it_works", "examples", "uses", "limitations", "history", "made_by", "simpler")
+# Categories of things nobody made (knowledge/categories.yml): "who ..." naming one of them asks something else.
+NOBODY_MADE = ("challenge", "capability", "use_case")
+# Aspects under which "can X <do something>?" is a yes/no question about what X does; not limitations: "can it be
+# trusted?" wants them.
+CAPABILITY_ASPECTS = ("definition", "how_it_works", "examples", "uses")
+# Aspects that continue the last answer rather than ask a question of their own.
+CONTINUING = ("more", "simpler")
+
+
+def aspect_asked(aspect: str, sentence: str, spans: Sequence[tuple], last_aspect: Optional[str]) -> str:
+    """The aspect a message asks for, given the one its intent reads as: the makers for "who invented X?" whatever
+    the intent, and the last answer's aspect for "and midjourney?" (read by the classifier, "and gpt-4o?" started
+    the guide)."""
+    if aspect not in CONTINUING and asks_who_made(sentence):
+        return "made_by"
+    last = (last_aspect or "").replace(WHOLE_LIST, "")
+    if aspect == "definition" and last in ASKED_AGAIN and names_after_a_follow_up(sentence, spans):
+        return last
+    return aspect
+
+
+def answer_about(bot: Explainer, concept: str, aspect: str, read_as: str, sentence: str, spans: Sequence[tuple],
+                 last_aspect: Optional[str]) -> Answer:
+    """The answer about `concept` to `sentence`, asked for `aspect` (aspect_asked) and read by the intent as
+    `read_as`."""
+    entry = bot.kb.entries[concept]
+    if aspect == "made_by" and not entry.made_by and entry.category in NOBODY_MADE:
+        # "who owns the copyright of an image made with midjourney" named ethics: "don't say who made Ethics".
+        aspect = read_as
+    if aspect == "history" and entry.category == "challenge" and asks_origin(sentence):
+        # "Where does the bias come from?" asks for its causes, not its date.
+        aspect = "limitations"
+    if asks_openness(sentence):
+        # "is llama open source", read as any aspect; "source" sent it to the list of articles.
+        return bot.openness(concept)
+    if aspect in CONTINUING or aspect == "made_by":
+        return bot.explain(concept, aspect, last_aspect)
+    # "what is X and how does it work" asks two things; read as one intent, one of them was dropped.
+    second = second_aspect(sentence, spans)
+    if second and second != "definition":
+        return bot.explain_all(concept, ["definition", second])
+    prop = asked_property(sentence)
+    if prop and not bot.records(concept, prop):
+        # "is it free to use?" / "how much does the gpt-4 api cost": we have no prices; say so, not the limitations.
+        return bot.unrecorded(concept, prop)
+    asked = capability_asked(sentence, spans) if aspect in CAPABILITY_ASPECTS else None
+    if asked:
+        # "can it browse the internet?" wants a yes or no; read as a question about uses, it got the list alone.
+        return bot.capability(concept, asked)
+    return bot.explain(concept, aspect, last_aspect)

@@ -1,0 +1,38 @@
+"""The core's reading of a question's form (explainer/questions.py), without Rasa: the actions' tests
+(tests/unit/actions/test_follow_ups_and_two_part_questions.py) check the same through trackers."""
+
+import pytest
+
+from explainer.answers import Explainer
+from explainer.kb import KnowledgeBase
+from explainer.questions import answer_about, aspect_asked
+
+
+@pytest.fixture(scope="module")
+def bot(kb: KnowledgeBase) -> Explainer:
+    return Explainer(kb)
+
+
+def test_who_made_and_and_x_change_the_aspect_the_intent_gave() -> None:
+    assert aspect_asked("history", "who invented the transformer?", [(16, 27)], None) == "made_by"
+    assert aspect_asked("definition", "and midjourney?", [(4, 14)], "limitations") == "limitations"
+    assert aspect_asked("definition", "and midjourney?", [(4, 14)], "examples_all") == "examples"
+    # After a comparison, or for a message that says more than a name, the intent's aspect stays.
+    assert aspect_asked("definition", "and midjourney?", [(4, 14)], "comparison") == "definition"
+    assert aspect_asked("definition", "and midjourney makes images", [(4, 14)], "limitations") == "definition"
+    # "tell me more" continues whatever it says.
+    assert aspect_asked("more", "tell me more about who made it", [], None) == "more"
+
+
+def test_the_form_of_the_question_picks_the_answer(bot: Explainer, kb: KnowledgeBase) -> None:
+    def text(concept: str, aspect: str, sentence: str, name: str) -> str:
+        start = sentence.lower().index(name)
+        return answer_about(bot, concept, aspect, aspect, sentence, [(start, start + len(name))], None).text
+
+    assert text("llama", "examples", "is llama open source", "llama").startswith("The closest thing I have is in Open-weight model")
+    assert text("gpt_4", "limitations", "is gpt-4 free?", "gpt-4").startswith("My sources don't give prices or licence terms for GPT-4.")
+    assert text("claude", "uses", "can claude write code?", "claude") == "Yes: Claude is used for writing and explaining code."
+    both = text("transformer", "definition", "what is a transformer and how does it work", "transformer")
+    assert kb.entries["transformer"].explanation in both and kb.entries["transformer"].how_it_works in both
+    # A plain question gets the aspect asked.
+    assert text("gan", "uses", "what are gans used for", "gans").startswith("GAN is used for")
