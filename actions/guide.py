@@ -12,8 +12,7 @@ from actions.common import (
     explainer, first_entity, intent_of, knowledge, last_concept, mentioned_concepts, remember, send,
 )
 from explainer.answers import offers_the_guide
-from explainer import text
-from explainer.context import asks_why_about_topic, refers_back, topic_words, unknown_topic
+from explainer.context import asks_why_about_topic, asks_why_of_the_topic_discussed, topic_words, unknown_topic
 from explainer.guide import CONTROL_WORDS, SOCIAL_WORDS, UNKNOWN, opens_as_request, reads_as_request
 from explainer.guide_reader import yes_or_no
 from explainer.guide_answers import GuideExplainer, answers_from
@@ -44,11 +43,6 @@ DIGRESSIONS = {
     Intent.ASK_HISTORY, Intent.ASK_COMPARISON, Intent.TELL_MORE, Intent.EXPLAIN_SIMPLER, Intent.ASK_SOURCE,
     Intent.LIST_TOPICS, Intent.HELP, Intent.BOT_CHALLENGE, Intent.GREET, Intent.THANKS,
 }
-
-
-# Words of a why-question about the guide's own questions ("why do you ask?"); with no guide question open, "why
-# is it needed?" or "why does it matter?" asks about the topic just discussed.
-ABOUT_THE_GUIDE = frozenset("ask asks asking asked question questions you guide quiz".split())
 
 
 def guide() -> GuideExplainer:
@@ -215,14 +209,15 @@ class ValidateDecisionGuideForm(FormValidationAction):
             return []
         names_concept = any(e.get("entity") == Entity.CONCEPT for e in tracker.latest_message.get("entities", []))
         reading = helper.guide.reading(requested, sentence)
+        repeated = said_again(tracker, sentence)
         if intent in DIGRESSIONS and names_concept and reads_as_request(sentence) and (
-                opens_as_request(sentence) or not (reading.option or said_again(tracker, sentence))):
+                opens_as_request(sentence) or not (reading.option or repeated)):
             # "what is a diffusion model?": the rules answer it; a statement naming one is an answer. A hedged
             # answer that only ends with "?" ("accessibility, closest is maybe summaries?") is an answer when it
             # reads as one, and when sent again; answered as a question about summaries each time, it brought the
             # same question back for ever.
             return []
-        if not reading.option and (quiet or (not misread and not said_again(tracker, sentence)
+        if not reading.option and (quiet or (not misread and not repeated
                                              and leaves_the_question(intent, sentence, names_concept))):
             return []  # a digression: the rules answer it and the form asks its question again
         # Every factor the message states is kept ("no ML people, and budget is tight"), and said so.
@@ -232,7 +227,7 @@ class ValidateDecisionGuideForm(FormValidationAction):
             return [SlotSet(requested, reading.option), SlotSet(MISSES, None)] + noted(dispatcher, helper, extra)
         events = noted(dispatcher, helper, extra)
         misses = misses_of(tracker, requested)
-        if not misses and said_again(tracker, sentence):
+        if not misses and repeated:
             # The same message a second time: the first was taken for a question and answered, yet it was an
             # answer the guide could not read, so it counts; asked a third time, the question would leave the user stuck.
             misses = 1
@@ -371,9 +366,7 @@ class ActionExplainFactor(Action):
         sentence = tracker.latest_message.get("text") or ""
         named = mentioned_concepts(tracker, bot.kb)
         previous = last_concept(tracker, bot.kb)
-        words = text.words(sentence)
-        if not named and previous and words[:1] == ["why"] and not set(words) & ABOUT_THE_GUIDE and (
-                refers_back(sentence) or len(words) <= 2):
+        if not named and previous and asks_why_of_the_topic_discussed(sentence):
             # "why is it needed?" or "why?" after RLHF asks about RLHF; it got the guide's introduction. A
             # challenge's "why" is its cause, anything else's what it is for.
             aspect = "limitations" if bot.kb.entries[previous].category == "challenge" else "uses"

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from explainer import text
 
@@ -35,13 +35,20 @@ _SUBJECT = re.compile(
 _BARE_TERM_FILLERS = {"a", "an", "the", "about", "please", "pls", "so", "ok", "okay", "um", "uh", "hmm", "hey"}
 
 
+def offsets(spans: Sequence[tuple]) -> List[Tuple[int, int]]:
+    """The (start, end) pairs of `spans` that are whole numbers: entities from a "/intent{...}" payload carry no
+    offsets, and any field of a request may be ill-formed (a bool is no offset either)."""
+    return [(start, end) for start, end in spans if type(start) is int and type(end) is int]
+
+
 def names_only(sentence: str, spans: Sequence[tuple]) -> bool:
     """True when the message is nothing but the names at `spans` ((start, end) pairs), give or take a filler
     word and punctuation: a bare term, which people type to ask what it is."""
+    names = offsets(spans)
+    if len(names) != len(spans):
+        return False
     rest = list(sentence)
-    for start, end in spans:
-        if not (isinstance(start, int) and isinstance(end, int)):
-            return False
+    for start, end in names:
         rest[start:end] = " " * (end - start)
     return bool(spans) and set(text.words("".join(rest))) <= _BARE_TERM_FILLERS
 
@@ -95,7 +102,7 @@ def second_aspect(sentence: str, spans: Sequence[tuple]) -> Optional[str]:
     """The aspect a "what is X" question asks for after a join ("... and give examples" -> "examples"), or None
     when it asks one thing. "What is" must come before the first name and the join after it, so "what are
     examples and uses of X" stays one question for the classifier."""
-    names = sorted((start, end) for start, end in spans if isinstance(start, int) and isinstance(end, int))
+    names = sorted(offsets(spans))
     if not names or not _WHAT_IS.search(sentence[:names[0][0]]):
         return None
     after = names[0][1]
@@ -172,8 +179,7 @@ def other_side(sentence: str, spans: Sequence[tuple]) -> Optional[str]:
     # A comparison is asked in a short sentence; the patterns try every start, so a hostile 64 KB message is read
     # this far only (0.8 s at 4,096 characters).
     text_part = (sentence or "")[:MAX_COMPARISON_CHARS]
-    # Entities from a "/intent{...}" payload carry no offsets, and any field of a request may be ill-formed.
-    spans = [(s, e) for s, e in spans if type(s) is int and type(e) is int]
+    spans = offsets(spans)
     for pattern in _SIDES:
         found = pattern.search(text_part)
         if not found:
@@ -244,7 +250,7 @@ def capability_asked(sentence: str, spans: Sequence[tuple]) -> Optional[str]:
     if not can:
         return None
     at = can.end()
-    starts = {start: end for start, end in spans if isinstance(start, int) and isinstance(end, int)}
+    starts = dict(offsets(spans))
     if at in starts:
         at = starts[at]
     else:
@@ -274,13 +280,26 @@ def _stem(word: str) -> str:
     return word
 
 
-# Words by which a message points back at the topic just discussed: "can that be fixed", "who makes it".
-_BACK_REFERENCES = frozenset("it its that this they them their these those".split())
+# Words by which a message points back at the topic just discussed: "can that be fixed", "who makes it" ("one"
+# names a new thing more often: "which one is better").
+_BACK_REFERENCES = frozenset(PRONOUNS - {"one", "ones"})
 
 
 def refers_back(sentence: str) -> bool:
     """True when the message points back at the topic under discussion with a pronoun."""
     return bool(_BACK_REFERENCES & set(text.words(sentence)))
+
+
+# Words of a why-question about the guide's own questions ("why do you ask?"); with no guide question open, "why
+# is it needed?" or "why does it matter?" asks about the topic just discussed.
+_ABOUT_THE_GUIDE = frozenset("ask asks asking asked question questions you guide quiz".split())
+
+
+def asks_why_of_the_topic_discussed(sentence: str) -> bool:
+    """True for "why?" or "why is it needed?" (a why-question pointing back, or a bare one), not for "why do you
+    ask?"; only the caller knows that no guide question is open and a topic was discussed."""
+    words = text.words(sentence)
+    return words[:1] == ["why"] and not set(words) & _ABOUT_THE_GUIDE and (refers_back(sentence) or len(words) <= 2)
 
 
 def asks_origin(sentence: str) -> bool:
