@@ -26,6 +26,11 @@ LISTED_ASPECTS = ("examples", "uses")
 WHOLE_LIST = "_all"
 
 
+def listed_aspect(aspect: Optional[str]) -> Optional[str]:
+    """The aspect a whole list was shown for ("examples_all" -> "examples"); any other aspect as it is."""
+    return aspect[: -len(WHOLE_LIST)] if aspect and aspect.endswith(WHOLE_LIST) else aspect
+
+
 @dataclass(frozen=True)
 class Button:
     title: str
@@ -133,8 +138,7 @@ class Explainer:
 
     @staticmethod
     def _deeper(last_aspect: Optional[str]) -> str:
-        if last_aspect and last_aspect.endswith(WHOLE_LIST):
-            last_aspect = last_aspect[: -len(WHOLE_LIST)]
+        last_aspect = listed_aspect(last_aspect)
         if last_aspect not in DEEPER:
             return "how_it_works"
         return DEEPER[(DEEPER.index(last_aspect) + 1) % len(DEEPER)]
@@ -174,10 +178,10 @@ class Explainer:
         return f"Limitations of {name}: " + " ".join(_sentence(item) for item in entry.limitations[:4])
 
     def _examples(self, entry: Entry, limit: Optional[int] = MAX_LISTED) -> str:
-        examples = self.kb.examples_of(entry.id)
+        examples = self._listed(entry, "examples")
         name = short_name(entry)
         if examples:
-            listed = _listing([short_name(e) for e in examples], limit)
+            listed = _listing(examples, limit)
             text = f"Examples of {name}: {listed}."
             if entry.example_text:
                 text += f" {entry.example_text}"
@@ -245,9 +249,7 @@ class Explainer:
         buttons: List[Button] = []
         if aspect in LISTED_ASPECTS and self._cut_short(entry, aspect):
             # The way to the rest of a list cut short; "tell me more" typed does the same.
-            count = len(self._listed(entry, aspect))
-            buttons.append(Button(f"All {count} {'examples' if aspect == 'examples' else 'uses'}",
-                                  payload(Intent.TELL_MORE, [entry.id])))
+            buttons.append(Button(f"All {len(self._listed(entry, aspect))} {aspect}", payload(Intent.TELL_MORE, [entry.id])))
         related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
         if related:
             first = related[0]
@@ -285,7 +287,7 @@ class Explainer:
         named = [i for i in self.partly_named(other) if i != a]
         if len(named) == 1:
             answer = self.compare(a, named[0])
-            return replace(answer, text=f"By “{other}” I take it you mean {self.kb.entries[named[0]].name}.\n{answer.text}")
+            return replace(answer, text=f"{self._taken_for(other, named[0])}\n{answer.text}")
         if named:
             buttons = [Button(f"{short_name(entry)} vs {short_name(self.kb.entries[i])}", payload(Intent.ASK_COMPARISON, [a, i]))
                        for i in named]
@@ -419,6 +421,10 @@ class Explainer:
         found = self.kb.named_within(" ".join(topic))
         return found if len(found) <= self.MAX_PARTLY_NAMED else []
 
+    def _taken_for(self, said: str, entry_id: str) -> str:
+        """Says which entry a part of a name was taken for, in the user's words."""
+        return f"By “{said}” I take it you mean {self.kb.entries[entry_id].name}."
+
     def unknown(self, phrase: str, question: Optional[str] = None) -> Answer:
         """A topic the knowledge base does not cover: say so and offer the nearest known ones (ranked against
         the whole question when there is one, as grounded answers are). A part of a name is taken for the one entry
@@ -429,7 +435,7 @@ class Explainer:
         named = self.partly_named(phrase)
         if len(named) == 1:
             answer = self.explain(named[0], "definition")
-            return replace(answer, text=f"By “{said or phrase}” I take it you mean {self.kb.entries[named[0]].name}. {answer.text}")
+            return replace(answer, text=f"{self._taken_for(said or phrase, named[0])} {answer.text}")
         if named:
             return Answer(f"“{said or phrase}” is part of several names. Which one do you mean?",
                           self._definition_buttons(named, limit=self.MAX_PARTLY_NAMED))
@@ -461,19 +467,19 @@ class Explainer:
     def unrecorded(self, concept: str, prop: str) -> Answer:
         """The honest answer to a question about a property the entry does not record: say so in one sentence,
         then what the entry is, with its usual next steps."""
-        entry = self.kb.entries[concept]
-        text = self.UNRECORDED[prop].format(name=short_name(entry)) + f" What I can tell you: {entry.summary}"
-        buttons, concepts = self.suggestions(entry, "definition"), [concept]
         name, quoted = self.PROPERTY_HOMES[prop]
         home = self.kb.get(self.kb.find(name) or "")
         if home and concept in home.related:
             # "what's a token in pricing terms": the entry on the property is the one about this topic.
             return self.explain(home.id, "definition")
+        entry = self.kb.entries[concept]
+        text = self.UNRECORDED[prop].format(name=short_name(entry)) + f" What I can tell you: {entry.summary}"
+        buttons, concepts = self.suggestions(entry, "definition"), [concept]
         if home and home.id != concept:
             if quoted:
                 text += f"\nIn general, {home.name}: {home.summary}"
                 concepts.append(home.id)
-            buttons = [Button(f"What is {short_name(home)}?", payload(Intent.ASK_DEFINITION, [home.id]))] + buttons
+            buttons = self._definition_buttons([home.id]) + buttons
         return Answer(text, [b for b in buttons if fits(b.payload)][:MAX_BUTTONS], concepts, "definition", "entry")
 
     def capability(self, concept: str, asked: str) -> Answer:
@@ -513,11 +519,12 @@ class Explainer:
         if hit and (concept in hit.concepts or (about and about.id in hit.concepts)):
             return hit
         text = f"My sources don't say whether {short_name(entry)} is open source."
-        buttons = [Button(f"What is {short_name(entry)}?", payload(Intent.ASK_DEFINITION, [concept]))]
+        shown = [concept]
         if about and about.id != concept:
             text += f" What that would mean: {about.name}: {about.summary}"
-            buttons.insert(0, Button(f"What is {short_name(about)}?", payload(Intent.ASK_DEFINITION, [about.id])))
-        return Answer(text, [b for b in buttons if fits(b.payload)], [concept], "definition", "entry")
+            shown.insert(0, about.id)
+        return Answer(text, [b for b in self._definition_buttons(shown) if fits(b.payload)], [concept], "definition",
+                      "entry")
 
     def grounded(self, question: str, threshold: float = THRESHOLD) -> Optional[Answer]:
         """For a question that names no entry: the knowledge base's closest passage, named as such with its entry

@@ -4,7 +4,8 @@ the internet?" a yes or no, "is it free?" a price the entry may not record, "is 
 
 from typing import Optional, Sequence
 
-from explainer.answers import WHOLE_LIST, Answer, Explainer
+from explainer.answers import Answer, Explainer, listed_aspect
+from explainer.kb import Entry
 from explainer.context import (
     asked_property, asks_openness, asks_origin, asks_who_made, capability_asked, names_after_a_follow_up,
     second_aspect,
@@ -22,13 +23,25 @@ CAPABILITY_ASPECTS = ("definition", "how_it_works", "examples", "uses")
 CONTINUING = ("more", "simpler")
 
 
+def has_makers(entry: Entry) -> bool:
+    """Whether "who made X?" asks something of this entry: it names its makers, or is a thing someone made. "who
+    owns the copyright of an image made with midjourney" named ethics, and got "don't say who made Ethics"."""
+    return bool(entry.made_by) or entry.category not in NOBODY_MADE
+
+
+def who_made(bot: Explainer, concept: str) -> Answer:
+    """The answer to "who made it?" about `concept`, read outside an explainer intent (out of scope, unclear):
+    its makers, or what it is when nobody made it."""
+    return bot.explain(concept, "made_by" if has_makers(bot.kb.entries[concept]) else "definition")
+
+
 def aspect_asked(aspect: str, sentence: str, spans: Sequence[tuple], last_aspect: Optional[str]) -> str:
     """The aspect a message asks for, given the one its intent reads as: the makers for "who invented X?" whatever
     the intent, and the last answer's aspect for "and midjourney?" (read by the classifier, "and gpt-4o?" started
     the guide)."""
     if aspect not in CONTINUING and asks_who_made(sentence):
         return "made_by"
-    last = (last_aspect or "").replace(WHOLE_LIST, "")
+    last = listed_aspect(last_aspect)
     if aspect == "definition" and last in ASKED_AGAIN and names_after_a_follow_up(sentence, spans):
         return last
     return aspect
@@ -39,8 +52,7 @@ def answer_about(bot: Explainer, concept: str, aspect: str, read_as: str, senten
     """The answer about `concept` to `sentence`, asked for `aspect` (aspect_asked) and read by the intent as
     `read_as`."""
     entry = bot.kb.entries[concept]
-    if aspect == "made_by" and not entry.made_by and entry.category in NOBODY_MADE:
-        # "who owns the copyright of an image made with midjourney" named ethics: "don't say who made Ethics".
+    if aspect == "made_by" and not has_makers(entry):
         aspect = read_as
     if aspect == "history" and entry.category == "challenge" and asks_origin(sentence):
         # "Where does the bias come from?" asks for its causes, not its date.
