@@ -15,6 +15,7 @@ from explainer import text
 from explainer.context import (
     asks_something, asks_who_made, focus, names_only, question_topic, refers_back, resolve, unknown_topic,
 )
+from explainer.questions import who_made
 from explainer.names import GUIDE_INTENTS, Action as ActionName, Entity, Intent, Response, Slot
 
 
@@ -75,7 +76,7 @@ class ActionAskRephrase(Action):
         if len(candidates) <= 1 and asks_who_made(sentence) and not tracker.active_loop_name and (
                 candidates or (previous and refers_back(sentence))):
             # "and claude, who makes that one", "who makes it": the makers of the topic named or just discussed.
-            answer = bot.explain(candidates[0] if candidates else previous, "made_by")
+            answer = who_made(bot, candidates[0] if candidates else previous)
             send(dispatcher, answer)
             return remember(answer)
         if not candidates and previous and refers_back(sentence) and not tracker.active_loop_name:
@@ -83,7 +84,7 @@ class ActionAskRephrase(Action):
             # got "“fixed” isn't something I cover"; the topic is kept, and the user asked what about it.
             send(dispatcher, bot.rephrase_about(previous))
             return []
-        if len(candidates) == 1 and names_only(tracker.latest_message.get("text") or "", concept_spans(tracker)):
+        if len(candidates) == 1 and names_only(sentence, concept_spans(tracker)):
             # A bare term ("stable diffusion") is how people ask what something is in a search box.
             answer = bot.explain(candidates[0], "definition", tracker.get_slot(Slot.LAST_ASPECT))
             send(dispatcher, answer)
@@ -141,7 +142,7 @@ class ActionOutOfScope(Action):
         subject = resolve(sentence, mentioned_concepts(tracker, bot.kb), last_concept(tracker, bot.kb))
         if subject.concepts and asks_who_made(sentence):
             # "who makes it" after an answer about Claude was read as out of scope; it asks for Claude's makers.
-            answer = bot.explain(focus(subject.concepts, bot.kb.focus_ranks(subject.concepts)), "made_by")
+            answer = who_made(bot, focus(subject.concepts, bot.kb.focus_ranks(subject.concepts)))
             send(dispatcher, answer)
             return remember(answer)
         grounded = bot.grounded(sentence)
