@@ -5,7 +5,7 @@ import pytest
 
 from explainer.answers import Explainer
 from explainer.kb import KnowledgeBase
-from explainer.questions import answer_about, aspect_asked
+from explainer.questions import answer_about, aspect_asked, who_made
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +36,9 @@ def test_the_form_of_the_question_picks_the_answer(bot: Explainer, kb: Knowledge
     assert kb.entries["transformer"].explanation in both and kb.entries["transformer"].how_it_works in both
     # A plain question gets the aspect asked.
     assert text("gan", "uses", "what are gans used for", "gans").startswith("GAN is used for")
+
+
+def test_who_made_names_makers_or_says_what_a_thing_nobody_made_is(bot: Explainer, kb: KnowledgeBase) -> None:
+    assert "Attention Is All You Need" in who_made(bot, "transformer").text
+    # Ethics is a challenge: "who owns it" read as out of scope got "don't say who made Ethics".
+    assert who_made(bot, "ethics").text.startswith(f"{kb.entries['ethics'].name}: ")
