@@ -1,6 +1,7 @@
 """Turns knowledge-base entries into short answers with follow-up buttons (plain text, no channel markup)."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence
 
@@ -394,18 +395,37 @@ class Explainer:
             for i in ids[:limit]
         ]
 
+    # With no topic discussed, "where is this from?" names the sources that at least this share of the entries cite
+    # (the two articles the knowledge base is built on), not all of them: "who says that" was answered with 88
+    # sources, one per line, most of them pages behind a single entry.
+    MAIN_SOURCE_SHARE = 0.25
+
+    def main_sources(self) -> List[str]:
+        """The ids of the sources cited by at least MAIN_SOURCE_SHARE of the entries, most cited first."""
+        cited = Counter(s for entry in self.kb.entries.values() for s in dict.fromkeys(entry.sources))
+        least = self.MAIN_SOURCE_SHARE * len(self.kb.entries)
+        return [s for s, n in cited.most_common() if n >= least and s in self.kb.sources]
+
     def sources(self, concepts: Sequence[str]) -> Answer:
         source_ids: List[str] = []
         for concept in concepts:
             source_ids += self.kb.entries[concept].sources
+        main = [] if concepts else self.main_sources()
         if not concepts:
-            source_ids = list(self.kb.sources)
+            source_ids = main or list(self.kb.sources)
         lines = []
         for src in self.kb.source_list(source_ids):
             by = f" by {src.author}" if src.author else ""
             lines.append(f"“{src.title}”{by} ({src.publisher}): {src.url}")
         about = join_words([short_name(self.kb.entries[c]) for c in concepts]) or "everything I say"
-        head = f"What I said about {about} comes from:" if concepts else "Everything I know comes from:"
+        if concepts:
+            head = f"What I said about {about} comes from:"
+        elif main and len(main) < len(self.kb.sources):
+            head = "Most of what I know comes from:"
+            lines.append(f"Other topics come from {len(self.kb.sources) - len(main)} public pages; ask “where is this "
+                         f"from?” after an answer to see the ones behind it.")
+        else:
+            head = "Everything I know comes from:"
         return Answer("\n".join([head] + lines), [], list(concepts), "source", "entry" if concepts else "")
 
     # A part of names that names more entries than this is no way to tell which is meant ("model", "ai").

@@ -83,6 +83,16 @@ def test_source_names_article_and_url(bot: Explainer, kb: KnowledgeBase) -> None
         assert source.title in answer.text and source.url in answer.text
 
 
+def test_sources_with_no_topic_name_the_two_articles_not_every_page(bot: Explainer, kb: KnowledgeBase) -> None:
+    # "who says that" with nothing discussed listed all 88 sources, one per line.
+    answer = bot.sources([])
+    assert "https://blogs.novita.ai/llm-vs-generative-ai-what-is-the-difference/" in answer.text
+    assert "https://itsfoss.com/llm-vs-generative-ai/" in answer.text
+    assert kb.sources["b_owasp_llm01"].url not in answer.text
+    assert len(answer.text.splitlines()) <= 5
+    assert "where is this from?" in answer.text
+
+
 def test_button_payloads_are_rasa_intents_with_json(bot: Explainer) -> None:
     for button in bot.explain("gan", "definition").buttons:
         intent, _, entities = button.payload[1:].partition("{")
