@@ -99,12 +99,15 @@ SCENARIO_SETS = sorted(SETS.glob("*.yml"))
 # a hedged answer ending with "?" is read before it is taken for a question, and "voiced lines" is audio. Two of the
 # six misses are code projects its labellers put under generative models (28 of 30 code scenarios of the other
 # sets are labelled LLM). The other sets unchanged. Its floor goes one scenario under.
+# A second sealed set (2026-12-06, a fourth session that day, 40 scenarios written blind, labels agreed on all 40 and
+# committed before the first run): 32/40, none stuck, two ended without a result, on a main whose guide is that of
+# the session before. Totals only, like the first sealed set; its floor goes one scenario under.
 FLOORS = {"development": (0.92, 0), "development_second": (0.85, 0), "development_third": (0.92, 0),
           "development_fourth": (0.92, 0), "development_fifth": (0.90, 0),
           "development_sixth": (0.75, 0), "development_seventh": (0.82, 0), "development_eighth": (0.87, 0),
           "development_ninth": (0.90, 0), "development_tenth": (0.86, 0), "development_eleventh": (0.84, 0),
           "development_twelfth": (0.81, 0),
-          "sealed": (0.85, 0)}
+          "sealed": (0.85, 0), "sealed_second": (0.77, 0)}
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +134,6 @@ def test_each_set_reaches_its_outcomes_without_getting_stuck(stack: Assistant, k
     stuck = [r for r in runs if r.stuck]
     reached = sum(r.reached for r in runs) / len(runs)
     # Sealed: totals only, never which scenarios failed.
-    detail = "" if path.stem == "sealed" else f": {[(r.scenario, r.stuck) for r in stuck]}"
+    detail = "" if "sealed" in path.stem else f": {[(r.scenario, r.stuck) for r in stuck]}"
     assert len(stuck) <= most_stuck, f"{len(stuck)} scenarios of {path.stem} asked one question three times{detail}"
     assert reached >= least_reached, line
