@@ -11,8 +11,8 @@ from actions.common import (
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asks_origin, asks_openness, asks_what_the_bot_does, focus, other_side, reads_as_comparison, resolve, says_lost,
-    wants_simpler,
+    asks_origin, asks_openness, asks_what_the_bot_does, compares, focus, other_side, reads_as_comparison, refers_back,
+    resolve, says_lost, wants_simpler,
 )
 from explainer.questions import CONTINUING, answer_about, aspect_asked
 from explainer.names import Action as ActionName, Intent, Response, Slot
@@ -119,6 +119,14 @@ class ActionCompare(Action):
                 answer = bot.compare_with_unknown(previous, subject.unknown)
                 send(dispatcher, answer)
                 return remember(answer)
+            if previous and not named and refers_back(sentence) and not compares(sentence) and \
+                    not tracker.active_loop_name:
+                # "is it getting better", "how do you defend against it": read as a comparison with nothing to compare,
+                # they got "“getting” isn't something I cover" and lost the topic just discussed. As for any unclear
+                # follow-up (ActionAskRephrase): the topic's passage holding the words asked, else which aspect.
+                answer = bot.passage_about(previous, sentence)
+                send(dispatcher, answer or bot.rephrase_about(previous))
+                return remember(answer) if answer else []
             answer = grounded_or(bot, sentence, lambda: outside_the_guide(
                 bot, tracker, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence),
                 sentence))

@@ -81,9 +81,11 @@ class ActionAskRephrase(Action):
             return remember(answer)
         if not candidates and previous and refers_back(sentence) and not tracker.active_loop_name:
             # "can that be fixed": unclear words about the topic just discussed. Read as a topic of their own, they
-            # got "“fixed” isn't something I cover"; the topic is kept, and the user asked what about it.
-            send(dispatcher, bot.rephrase_about(previous))
-            return []
+            # got "“fixed” isn't something I cover"; the topic is kept, and the user asked what about it. A passage of
+            # the topic that holds the words asked answers it ("can it understand audio too" after Multimodal).
+            answer = bot.passage_about(previous, sentence)
+            send(dispatcher, answer or bot.rephrase_about(previous))
+            return remember(answer) if answer else []
         if len(candidates) == 1 and names_only(sentence, concept_spans(tracker)):
             # A bare term ("stable diffusion") is how people ask what something is in a search box.
             answer = bot.explain(candidates[0], "definition", tracker.get_slot(Slot.LAST_ASPECT))

@@ -8,7 +8,7 @@ from typing import Any, List, Optional, Sequence
 from explainer.context import PROPERTIES, QUESTION_WORDS, asks_anywhere, asks_for_a_choice, capability_words
 from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
-from explainer.passages import THRESHOLD
+from explainer.passages import THRESHOLD, Hit, question_terms, terms
 from explainer.payloads import fits, payload
 from explainer.text import span_of
 from explainer.text import words as text_words
@@ -552,18 +552,44 @@ class Explainer:
         hit = self.kb.passages().grounded(question, threshold)
         if hit is None:
             return None
+        entries = [self.kb.entries[e] for e in hit.passage.entries]
+        where = " and ".join(e.name for e in entries)
+        if hit.passage.field == "comparison":
+            where = f"the comparison of {where}"
+        return self._passage_answer(hit, f"The closest thing I have is in {where}:", question)
+
+    # Words of a follow-up that ask nothing of their own about the topic: "is that real or just hype" asks about
+    # "real" and "hype", not about "just" or "now".
+    _FOLLOW_UP_FILLERS = frozenset(terms(
+        "against after again already anymore around actually basically ever even still just now then today yet "
+        "there here than really roughly exactly kind sort lot lots bit little big thing stuff guys people way"))
+
+    def passage_about(self, concept: str, question: str) -> Optional[Answer]:
+        """An unclear follow-up about the topic just discussed ("is the attention part why it's slow?"): the
+        topic's own passage that holds the words it asks about beyond the topic's names (all of them for one or
+        two words, two thirds of their weight from three on), said as the closest our sources come; None when no
+        passage does, so the caller asks what about the topic the user means."""
+        entry = self.kb.entries[concept]
+        named = set(terms(" ".join([entry.name, *entry.aliases])))
+        asked = [t for t in question_terms(question) if t not in named and t not in self._FOLLOW_UP_FILLERS]
+        if not asked:
+            return None
+        hit = self.kb.passages().within(concept, asked)
+        if hit is None or hit.share < (1.0 if len(asked) <= 2 else 2 / 3):
+            return None
+        return self._passage_answer(hit, f"The closest my sources come to that about {short_name(entry)}:", question)
+
+    def _passage_answer(self, hit: Hit, lead: str, question: str) -> Answer:
+        """A passage said in a sentence after `lead`, with its source, and buttons to its entries."""
         passage = hit.passage
         entries = [self.kb.entries[e] for e in passage.entries]
-        where = " and ".join(e.name for e in entries)
-        if passage.field == "comparison":
-            where = f"the comparison of {where}"
         cited = "; ".join(f"“{s.title}” ({s.publisher})" for s in self.kb.source_list(passage.sources))
         said = _sentence(passage.text)
         if passage.field == "uses":
             said = f"{short_name(entries[0])} is used for {passage.text.strip().rstrip('.')}."
         elif passage.field == "limitations":
             said = f"A limitation of {short_name(entries[0])}: {said}"
-        text = f"The closest thing I have is in {where}: {said}"
+        text = f"{lead} {said}"
         if cited:
             text += f" (source: {cited})"
         if len(entries) == 2:

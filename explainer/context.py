@@ -165,6 +165,17 @@ MAX_COMPARISON_CHARS = 300
 _SIDE_ENDS = re.compile(r"\s+(?:when|while|if|for|in|on|because|since|so|which|that|to|with|and|or)\b", re.IGNORECASE)
 
 
+# Words that make a message a comparison even with one side unsaid: "how is it different", "is it the same".
+# Not "better": "is it getting better" asks about the topic's progress, not against what.
+_COMPARING = frozenset("different difference differences differ differs diff compare compared comparison vs versus "
+                       "same similar alike".split())
+
+
+def compares(sentence: str) -> bool:
+    """True when the message uses a word of comparison, whether or not it names both sides."""
+    return bool(_COMPARING & set(text.words(sentence)))
+
+
 def reads_as_comparison(sentence: str) -> bool:
     """True when the message compares two things in one of the ways other_side reads ("X vs Y", "is it the same
     as Y"); "which one is better for faces" does not."""

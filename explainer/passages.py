@@ -127,9 +127,13 @@ class PassageIndex:
         self.postings: Dict[str, List[Tuple[int, int]]] = defaultdict(list)
         lengths = []
         self.terms_of: List[frozenset] = []
+        # Each entry's passages, for a follow-up about the topic under discussion (`within`).
+        self.of_entry: Dict[str, List[int]] = defaultdict(list)
         for number, passage in enumerate(self.passages):
             counts = Counter(terms(passage.text))
             self.terms_of.append(frozenset(counts))
+            for entry_id in passage.entries:
+                self.of_entry[entry_id].append(number)
             lengths.append(sum(counts.values()))
             for term, count in counts.items():
                 self.postings[term].append((number, count))
@@ -175,6 +179,16 @@ class PassageIndex:
             if len(best) >= limit:
                 break
         return sorted(best.items(), key=lambda kv: -kv[1])[:limit]
+
+    def within(self, entry_id: str, asked: Sequence[str]) -> Optional[Hit]:
+        """Of `entry_id`'s passages, the one holding the largest part of the word weight of `asked` (stemmed
+        content words), the earlier one on a tie; None when none holds any."""
+        best: Optional[Tuple[float, int]] = None
+        for number in self.of_entry.get(entry_id, ()):
+            share = self.share(asked, number)
+            if share > 0 and (best is None or share > best[0]):
+                best = (share, number)
+        return Hit(self.passages[best[1]], 0.0, round(best[0], 4)) if best else None
 
     def grounded(self, question: str, threshold: float = THRESHOLD) -> Optional[Hit]:
         """The best passage when it matches at least `threshold` of the question's word weight, else None."""

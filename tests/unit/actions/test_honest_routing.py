@@ -295,6 +295,28 @@ def test_an_unclear_follow_up_about_the_topic_keeps_the_topic(kb: KnowledgeBase)
     assert text == "I'm not sure what you'd like to know about ChatGPT. Could you rephrase, or pick one of these?"
 
 
+@pytest.mark.parametrize("sentence", ["is it getting better", "how do you defend against it"])
+def test_a_pronoun_follow_up_read_as_a_comparison_keeps_the_topic(sentence: str) -> None:
+    # After prompt injection, "how do you defend against it" (read as a comparison, nothing named) got "“defend
+    # against” isn't something I cover" and lost the topic.
+    text = text_of(ActionCompare(), make_tracker(sentence, "ask_comparison", slots={"concept": "prompt_injection"}))
+    assert "isn't something I cover" not in text
+    assert "Prompt injection" in text
+
+
+def test_how_is_it_different_still_asks_what_to_compare_with() -> None:
+    text = text_of(ActionCompare(), make_tracker("how is it different", "ask_comparison", slots={"concept": "vae"}))
+    assert "I'm not sure what you'd like to know" not in text
+
+
+def test_an_unclear_follow_up_whose_words_a_passage_of_the_topic_holds_gets_that_passage(kb: KnowledgeBase) -> None:
+    # "can it understand audio too" after Multimodal got "I'm not sure what you'd like to know about Multimodal".
+    tracker = make_tracker("can it understand audio too", "nlu_fallback", slots={"concept": "multimodal"})
+    text = text_of(ActionAskRephrase(), tracker)
+    assert text.startswith("The closest my sources come to that about Multimodal:")
+    assert "audio" in text
+
+
 def test_an_unclear_who_made_it_names_the_makers(kb: KnowledgeBase) -> None:
     tracker = make_tracker("and claude, who makes that one", "nlu_fallback", ["claude"], slots={"concept": "chatgpt"})
     assert kb.entries["claude"].made_by in text_of(ActionAskRephrase(), tracker)

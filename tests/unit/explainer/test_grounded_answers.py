@@ -91,3 +91,18 @@ def test_ranking_a_long_message_takes_a_few_milliseconds(kb: KnowledgeBase) -> N
         index.rank(message)
     per_message = (time.perf_counter() - start) / 10
     assert per_message < 0.05, f"{per_message * 1000:.1f} ms"
+
+
+def test_a_follow_up_is_answered_from_the_topics_own_passage_holding_its_words(kb: KnowledgeBase) -> None:
+    answer = Explainer(kb).passage_about("multimodal", "can it understand audio too")
+    assert answer is not None and answer.concepts == ["multimodal"]
+    assert "audio" in answer.text and "(source:" in answer.text
+
+
+def test_a_follow_up_whose_words_no_passage_of_the_topic_holds_gets_none(kb: KnowledgeBase) -> None:
+    bot = Explainer(kb)
+    # "dangerous" is nowhere in the prompt injection entry; "audio" is, but not in the GAN entry.
+    assert bot.passage_about("prompt_injection", "is it actually dangerous") is None
+    assert bot.passage_about("gan", "can it understand audio too") is None
+    # The topic's own names ask nothing beyond the topic.
+    assert bot.passage_about("multimodal", "is it multimodal") is None
