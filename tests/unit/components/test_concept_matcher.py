@@ -54,6 +54,9 @@ def concepts(matcher: ConceptMatcher, text: str) -> List[str]:
         ("is Bard the same thing as gemini", ["gemini", "gemini"]),
         ("what is stable diffusion", ["stable_diffusion"]),
         ("gpt-4 vs gpt 3", ["gpt_4", "gpt_3"]),
+        # "what's temperature in an llm" was answered with what an LLM is.
+        ("what's temperature in an llm", ["sampling_temperature"]),
+        ("how to control the temperature of the LLM", ["sampling_temperature"]),
     ],
 )
 def test_names_aliases_case_plural_hyphen_space(matcher: ConceptMatcher, text: str, expected: List[str]) -> None:
@@ -97,6 +100,8 @@ def test_comparison_yields_two_concepts_in_order(matcher: ConceptMatcher) -> Non
         # "rewording", "ML model", "Ollama".
         "which is the best model for my project?", "I met someone at a conference", "can I use it while recording",
         "is my model any good", "should I use vicuna or alpaca",
+        # "temperature" names sampling temperature only beside a model: not the weather's.
+        "what is the temperature in tokyo", "high temperature tomorrow",
     ],
 )
 def test_no_concept_in_unrelated_text(matcher: ConceptMatcher, text: str) -> None:
