@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import knowledge
 from explainer.answers import Answer, Explainer
-from explainer.context import asks_for_a_choice
+from explainer.context import asks_for_a_choice, which_of_two
 from explainer.kb import KnowledgeBase
 from explainer.names import Entity, Slot
 
@@ -49,6 +49,16 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     buttons = [{"title": b.title, "payload": b.payload} for b in answer.buttons]
     extra = {ANSWERED_FROM: answer.answered_from()} if answer.kind else {}
     dispatcher.utter_message(text=answer.text, buttons=buttons, **extra)
+
+
+def which_of_the_pair(tracker: Tracker, bot: Explainer, sentence: str) -> Optional[Answer]:
+    """After a comparison, "which is faster?" asks which of the two entries compared wins at something: the answer
+    about them (explainer.answers.which_of); None for any other message or context."""
+    asked = which_of_two(sentence)
+    pair = [c for c in tracker.get_slot(Slot.LAST_CONCEPTS) or [] if c in bot.kb.entries]
+    if not asked or len(pair) != 2 or tracker.get_slot(Slot.LAST_ASPECT) != "comparison" or tracker.active_loop_name:
+        return None
+    return bot.which_of(pair[0], pair[1], asked)
 
 
 def grounded_or(bot: Explainer, question: str, otherwise: Callable[[], Answer]) -> Answer:

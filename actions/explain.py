@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     concept_mentions, concept_spans, explainer, grounded_or, intent_of, last_concept, mentioned_concepts,
-    outside_the_guide, remember, send,
+    outside_the_guide, remember, send, which_of_the_pair,
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
@@ -70,6 +70,11 @@ class ActionExplain(Action):
             send(dispatcher, answer)
             return remember(answer)
         pair = [c for c in tracker.get_slot(Slot.LAST_CONCEPTS) or [] if c in kb.entries]
+        which = which_of_the_pair(tracker, bot, sentence) if subject.follow_up else None
+        if which:
+            # "which is cheaper in the long run" after a comparison, read as any aspect of one of the two.
+            send(dispatcher, which)
+            return remember(which)
         if aspect == "more" and subject.follow_up and tracker.get_slot(Slot.LAST_ASPECT) == "comparison" and len(pair) == 2:
             answer = bot.compare_more(pair[0], pair[1])
             send(dispatcher, answer)
@@ -99,6 +104,11 @@ class ActionCompare(Action):
             named = [previous, named[0]]
         if len(named) < 2:
             sentence = tracker.latest_message.get("text") or ""
+            which = None if named else which_of_the_pair(tracker, bot, sentence)
+            if which:
+                # "which is faster" after GPT-4o vs Claude got "“faster” isn't something I cover".
+                send(dispatcher, which)
+                return remember(which)
             subject = resolve(sentence, named, None)
             if named:
                 # Two names of one entry ("ChatGPT vs Chat GPT") are told so; one name alone is asked for its partner.

@@ -5,7 +5,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, List, Optional, Sequence
 
-from explainer.context import PROPERTIES, QUESTION_WORDS, asks_anywhere, asks_for_a_choice, capability_words
+from explainer.context import (
+    PROPERTIES, QUESTION_WORDS, asked_property, asks_anywhere, asks_for_a_choice, capability_words,
+)
 from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
 from explainer.passages import THRESHOLD, Hit, question_terms, terms
@@ -501,6 +503,26 @@ class Explainer:
                 concepts.append(home.id)
             buttons = self._definition_buttons([home.id]) + buttons
         return Answer(text, [b for b in buttons if fits(b.payload)][:MAX_BUTTONS], concepts, "definition", "entry")
+
+    _SPEED_WORDS = frozenset("faster fastest quicker quickest slower slowest".split())
+
+    def which_of(self, first: str, second: str, asked: str) -> Answer:
+        """After comparing two entries, "which is <asked>?": our sources rank neither, so say so in the user's words,
+        then what each is used for (or is), and for speed or price the entry that explains the property."""
+        a, b = self.kb.entries[first], self.kb.entries[second]
+        text = f"My sources don't say which of {short_name(a)} and {short_name(b)} is {asked}."
+        sides = [f"{short_name(e)}: {_listing(e.uses) if e.uses else e.summary.rstrip('.')}" for e in (a, b)]
+        text += " What they say each is used for:\n• " + "\n• ".join(sides)
+        concepts = [first, second]
+        buttons = [Button(f"How does {short_name(e)} work?", payload(Intent.ASK_HOW_IT_WORKS, [e.id])) for e in (a, b)]
+        # "faster" asks about speed, though as a statement ("it is faster") it would not read as a question about it.
+        prop = asked_property(f"is it {asked}") or ("speed" if set(text_words(asked)) & self._SPEED_WORDS else None)
+        home = self.kb.get(self.kb.find(self.PROPERTY_HOMES[prop][0]) or "") if prop else None
+        if home and home.id not in concepts:
+            if self.PROPERTY_HOMES[prop][1]:
+                text += f"\nIn general, {home.name}: {home.summary}"
+            buttons = self._definition_buttons([home.id]) + buttons
+        return Answer(text, [b for b in buttons if fits(b.payload)][:MAX_BUTTONS], concepts, "comparison", "entry")
 
     def capability(self, concept: str, asked: str) -> Answer:
         """A yes/no question about what `concept` can do ("can it browse the internet?"): yes, with the use that

@@ -236,6 +236,26 @@ PROPERTIES = {
 }
 
 
+# "which is faster", "which one is better for research": after a comparison, which of the two wins at something. It got
+# "“faster” isn't something I cover", the pair forgotten.
+_WHICH_OF_TWO = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|okay|then|hmm)\W+)*(?:which|what)(?: one| of them| of the two| of those| of these)?"
+    r"\s+(?:is|are|'s|s|would be|will be|works|does)\s+(?P<asked>[^?!.]{2,60}?)\W*$", re.IGNORECASE)
+_RANKING_WORDS = frozenset(
+    "better best worse worst faster fastest quicker slower cheaper cheapest pricier more most less least bigger "
+    "biggest larger largest smaller smallest easier easiest harder safer safest smarter smartest stronger "
+    "strongest newer newest older oldest popular accurate reliable".split())
+
+
+def which_of_two(sentence: str) -> Optional[str]:
+    """What a "which one is <better ...>" question asks of two things, in the user's words ("faster", "better for
+    research"); None for any other message."""
+    match = _WHICH_OF_TWO.match(sentence or "")
+    if not match or not _RANKING_WORDS & set(text.words(match.group("asked"))):
+        return None
+    return " ".join(match.group("asked").split())
+
+
 def asked_property(sentence: str) -> Optional[str]:
     """The property (a key of PROPERTIES) the message asks about, or None."""
     return next((name for name, cue in PROPERTIES.items() if cue.search(sentence)), None)

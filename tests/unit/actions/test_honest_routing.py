@@ -317,6 +317,22 @@ def test_an_unclear_follow_up_whose_words_a_passage_of_the_topic_holds_gets_that
     assert "audio" in text
 
 
+@pytest.mark.parametrize("sentence, intent", [("which is faster", "ask_comparison"),
+                                              ("which is cheaper in the long run", "ask_limitations")])
+def test_which_of_the_two_after_a_comparison_is_about_the_pair(sentence: str, intent: str) -> None:
+    # After GPT-4o vs Claude, "which is faster" got "“faster” isn't something I cover".
+    slots = {"concept": "claude", "last_concepts": ["gpt_4o", "claude"], "last_aspect": "comparison"}
+    action = ActionCompare() if intent == "ask_comparison" else ActionExplain()
+    text = text_of(action, make_tracker(sentence, intent, slots=slots))
+    assert text.startswith(f"My sources don't say which of GPT-4o and Claude is {sentence[len('which is '):]}.")
+    assert "• GPT-4o: real-time voice conversation" in text and "• Claude: answering questions in a chat" in text
+
+
+def test_which_is_faster_with_no_comparison_before_is_not_about_a_pair() -> None:
+    text = text_of(ActionCompare(), make_tracker("which is faster", "ask_comparison", slots={"concept": "claude"}))
+    assert "My sources don't say which of" not in text
+
+
 def test_an_unclear_who_made_it_names_the_makers(kb: KnowledgeBase) -> None:
     tracker = make_tracker("and claude, who makes that one", "nlu_fallback", ["claude"], slots={"concept": "chatgpt"})
     assert kb.entries["claude"].made_by in text_of(ActionAskRephrase(), tracker)

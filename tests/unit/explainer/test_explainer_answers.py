@@ -318,3 +318,18 @@ def test_a_comparison_with_a_word_of_several_names_asks_which(bot: Explainer) ->
 def test_an_inference_concept_is_named_as_one_in_a_comparison(bot: Explainer) -> None:
     # "AI agent is an using and running models, while Dialogue is a capability."
     assert bot.compare("ai_agent", "dialogue").text.startswith("AI agent is an inference concept, while Dialogue is a capability.")
+
+
+def test_which_of_two_reads_what_is_asked_of_a_pair() -> None:
+    from explainer.context import which_of_two
+    assert which_of_two("which is faster") == "faster"
+    assert which_of_two("so which one is better for research?") == "better for research"
+    assert which_of_two("which model hallucinates least") is None
+    assert which_of_two("which is the transformer") is None
+
+
+def test_which_is_faster_of_a_pair_names_latency_in_general(bot: Explainer, kb: KnowledgeBase) -> None:
+    answer = bot.which_of("gpt_4o", "claude", "faster")
+    assert answer.text.startswith("My sources don't say which of GPT-4o and Claude is faster.")
+    assert f"In general, Latency: {kb.entries['latency'].summary}" in answer.text
+    assert answer.concepts == ["gpt_4o", "claude"] and answer.aspect == "comparison"
