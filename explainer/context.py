@@ -241,6 +241,7 @@ PROPERTIES = {
 _WHICH_OF_TWO = re.compile(
     r"^\W*(?:(?:so|and|but|ok|okay|then|hmm)\W+)*(?:which|what)(?: one| of them| of the two| of those| of these)?"
     r"\s+(?:is|are|'s|s|would be|will be|works|does)\s+(?P<asked>[^?!.]{2,60}?)\W*$", re.IGNORECASE)
+MAX_WHICH_CHARS = 120
 _RANKING_WORDS = frozenset(
     "better best worse worst faster fastest quicker slower cheaper cheapest pricier more most less least bigger "
     "biggest larger largest smaller smallest easier easiest harder safer safest smarter smartest stronger "
@@ -250,6 +251,8 @@ _RANKING_WORDS = frozenset(
 def which_of_two(sentence: str) -> Optional[str]:
     """What a "which one is <better ...>" question asks of two things, in the user's words ("faster", "better for
     research"); None for any other message."""
+    if len(sentence or "") > MAX_WHICH_CHARS:
+        return None  # such a question is short; a long message is not read by a pattern anchored at both ends
     match = _WHICH_OF_TWO.match(sentence or "")
     if not match or not _RANKING_WORDS & set(text.words(match.group("asked"))):
         return None
