@@ -122,6 +122,9 @@ def test_no_concept_in_unrelated_text(matcher: ConceptMatcher, text: str) -> Non
         ("time to first token", ["latency"]),
         # Only the ambiguous aliases are guarded: "tokenizer" names tokenization next to any word.
         ("how does the tokenizer count words", ["tokenization"]),
+        # "QA" is question answering, except as quality assurance.
+        ("can an llm do QA over my docs", ["llm", "question_answering"]),
+        ("Manufacturing QA here: defects are rare and our detector keeps missing them.", []),
     ],
 )
 def test_ambiguous_alias_names_its_entry_only_away_from_its_guard_words(
