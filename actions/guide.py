@@ -183,6 +183,12 @@ class ValidateDecisionGuideForm(FormValidationAction):
         chosen = first_entity(tracker, Entity.GUIDE_ANSWER)
         if chosen and factor.option(str(chosen)):
             return [SlotSet(requested, chosen), SlotSet(MISSES, None)]
+        misread = intent in CONTROL_WORDS and not sentence.lstrip().startswith("/") and not CONTROL_WORDS[intent].search(sentence)
+        if misread:
+            # No word of that control: a misread answer, read as one, even as a question ("we dont have data??" read
+            # as a what-if got "which answer should I change?" for ever; "lofi beats" read as a skip was noted as "not
+            # sure"). A button's payload ("/why_ask") is what it says.
+            intent = Intent.INFORM
         if intent == Intent.SKIP_QUESTION:
             return [SlotSet(requested, UNKNOWN), SlotSet(MISSES, None)]
         confirming = pending_confirmation(tracker, requested)
@@ -199,12 +205,6 @@ class ValidateDecisionGuideForm(FormValidationAction):
                 # Neither: that answer could not be read after all; the whole question again, or "not sure".
                 return self._missed(dispatcher, helper, requested, misses_of(tracker, requested) + 1, [], quiet=True)
             # Anything else is read afresh, as a new answer.
-        misread = intent in CONTROL_WORDS and not sentence.lstrip().startswith("/") and not CONTROL_WORDS[intent].search(sentence)
-        if misread:
-            # No word of that control: a misread answer, read as one, even as a question ("we dont have data??" read
-            # as a what-if got "which answer should I change?" for ever). A button's payload ("/why_ask") is what it
-            # says.
-            intent = Intent.INFORM
         if intent in CONTROLS:
             return []
         names_concept = any(e.get("entity") == Entity.CONCEPT for e in tracker.latest_message.get("entities", []))

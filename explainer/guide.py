@@ -50,6 +50,13 @@ CONTROL_WORDS = {
         r"\b(?:summary|recap|overview|(?:my|your|the) answers|answers so far|what (?:have|did) (?:i|we) (?:say|said|answer|"
         r"answered|tell|told)|where (?:are|were) we|what do you have)\b", re.IGNORECASE),
     "why_ask": re.compile(r"\b(?:why|what for|reason|how come|matter|matters|difference|relevant|purpose)\b", re.IGNORECASE),
+    # "lofi beats" read as a skip was noted as "not sure", silently: a skip needs a word of skipping or not knowing.
+    "skip_question": re.compile(
+        r"\b(?:skip|skipping|pass|next|move on|moving on|keep going|go on|carry on|later|come back|no idea|no clue|"
+        r"not a clue|not sure|unsure|dunno|idk|i ?don'?t know|dont know|do not know|no se|n/?a|not applicable|"
+        r"rather not|prefer not|blank|can'?t answer|cannot answer|can'?t say|beats me|who knows|no comment|"
+        r"ask (?:our|my|the)|haven'?t (?:figured|decided|thought)|undecided|tbd|to be decided|no answer)\b",
+        re.IGNORECASE),
 }
 
 # Small talk said while a question is open, by the words it needs. "poco dinero bro" read as a greeting got the

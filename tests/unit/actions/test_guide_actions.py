@@ -81,6 +81,12 @@ def test_skip_records_unknown() -> None:
     assert slots["requested_slot"] != "resources"
 
 
+@pytest.mark.parametrize("text", ["idk", "no idea, next", "pass", "I'd have to ask our CTO", "rather not say", "n/a"])
+def test_a_skip_in_words_still_skips(text: str) -> None:
+    _, slots = run(ValidateDecisionGuideForm(), tracker(text, "skip_question", {"requested_slot": "resources"}))
+    assert slots["resources"] == "unknown"
+
+
 def test_a_digression_fills_nothing_so_the_rules_answer_it() -> None:
     t = tracker("what is a diffusion model for images?", "ask_definition", {"requested_slot": "content_type"})
     t.latest_message["entities"] = [{"entity": "concept", "value": "diffusion_model"}]
@@ -301,6 +307,8 @@ def test_a_question_about_a_topic_the_knowledge_base_lacks_leaves_the_question_t
     ("fraud labels are patchy, chargebacks come in weeks later", "goodbye", "data_quality", "messy"),
     ("answer visitors' questions about the pieces, accurately", "feedback", "task_complexity", "language"),
     ("write the copy, generate the images, then check they actually match", "change_answer", "task_complexity", "combined"),
+    # Read as a skip, "lofi beats" was noted as "not sure" without a word said.
+    ("lofi beats", "skip_question", "content_type", "audio"),
 ])
 def test_an_answer_misread_as_farewell_rating_or_what_if_is_still_read(text: str, intent: str, factor: str, option: str) -> None:
     _, slots = run(ValidateDecisionGuideForm(), tracker(text, intent, {"requested_slot": factor}))
