@@ -10,7 +10,7 @@ from explainer.context import (
 )
 from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
-from explainer.passages import THRESHOLD, Hit, question_terms, terms
+from explainer.passages import THRESHOLD, Hit, question_terms, sentences, terms
 from explainer.payloads import fits, payload
 from explainer.text import span_of
 from explainer.text import words as text_words
@@ -484,7 +484,40 @@ class Explainer:
         entry = self.kb.entries[concept]
         said = " ".join([entry.name, *entry.aliases, entry.summary, entry.explanation, entry.simple, entry.how_it_works,
                          *entry.uses, *entry.limitations, *entry.general_knowledge, entry.example_text or ""])
-        return bool(PROPERTIES[prop].search(said))
+        return self._states(said, prop)
+
+    _PRICES_AS_DATA = frozenset({"price", "prices"})
+
+    def _states(self, sentence: str, prop: str) -> bool:
+        """Whether `sentence` speaks of the property: "looking up current data such as weather or prices" names prices
+        as data and states none."""
+        said = {m.group(0).lower() for m in PROPERTIES[prop].finditer(sentence)}
+        return bool(said - self._PRICES_AS_DATA) if prop == "price" else bool(said)
+
+    def recorded(self, concept: str, prop: str) -> Optional[Answer]:
+        """The sentence of the entry that states the property `prop` ("is it free?" -> the general-knowledge sentence
+        on its free and paid plans), marked when it is general knowledge; None when no sentence of its text does, or
+        when the entry is about the property itself ("how much does compute cost": its own answer says it best).
+        Read as the intent's aspect instead, "is chatgpt free" got ChatGPT's limitations whatever the entry said."""
+        entry = self.kb.entries[concept]
+        if PROPERTIES[prop].search(" ".join([entry.name, *entry.aliases])):
+            return None
+
+        def states(sentence: str) -> bool:
+            return self._states(sentence, prop)
+
+        known = [s for s in entry.general_knowledge if states(s)]
+        if known:
+            text = "From general knowledge (not the articles): " + " ".join(known)
+        else:
+            own = [s for field in (entry.summary, entry.explanation, entry.how_it_works, entry.simple)
+                   for s in sentences(field or "") if states(s)]
+            own += [f"{short_name(entry)} is used for {u.rstrip('.')}." for u in entry.uses if states(u)]
+            own += [_sentence(x) for x in entry.limitations if states(x)]
+            if not own:
+                return None
+            text = " ".join(dict.fromkeys(own))
+        return Answer(text, self.suggestions(entry, "definition"), [concept], "definition", "entry")
 
     def unrecorded(self, concept: str, prop: str) -> Answer:
         """The honest answer to a question about a property the entry does not record: say so in one sentence,

@@ -70,6 +70,10 @@ def answer_about(bot: Explainer, concept: str, aspect: str, read_as: str, senten
     if prop and not bot.records(concept, prop):
         # "is it free to use?" / "how much does the gpt-4 api cost": we have no prices; say so, not the limitations.
         return bot.unrecorded(concept, prop)
+    stated = bot.recorded(concept, prop) if prop else None
+    if stated:
+        # "is chatgpt free?": the entry's sentence on its plans, not the limitations the intent may read.
+        return stated
     asked = capability_asked(sentence, spans) if aspect in CAPABILITY_ASPECTS else None
     if asked:
         # "can it browse the internet?" wants a yes or no; read as a question about uses, it got the list alone.

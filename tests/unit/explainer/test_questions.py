@@ -42,3 +42,15 @@ def test_who_made_names_makers_or_says_what_a_thing_nobody_made_is(bot: Explaine
     assert "Attention Is All You Need" in who_made(bot, "transformer").text
     # Ethics is a challenge: "who owns it" read as out of scope got "don't say who made Ethics".
     assert who_made(bot, "ethics").text.startswith(f"{kb.entries['ethics'].name}: ")
+
+
+def test_a_price_question_gets_the_entrys_own_sentence_on_it(kb) -> None:
+    from explainer.answers import Explainer
+    from explainer.questions import answer_about
+    bot = Explainer(kb)
+    # "is llama free" read as limitations got them, though Llama's text speaks of its licence.
+    text = answer_about(bot, "llama", "limitations", "limitations", "is llama free", [(3, 8)], None).text
+    assert "licen" in text and not text.startswith("Limitations of")
+    # Prices named as data ("weather or prices") state no price: that sentence is no answer.
+    text = answer_about(bot, "function_calling", "uses", "uses", "is function calling free", [(3, 19)], None).text
+    assert "weather or prices" not in text
