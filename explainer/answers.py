@@ -507,6 +507,8 @@ class Explainer:
             return self._states(sentence, prop)
 
         known = [s for s in entry.general_knowledge if states(s)]
+        # "released as a free technical preview in 2021" says who made it and when, not what it costs today.
+        known = [s for s in known if s != entry.made_by] or known
         if known:
             text = "From general knowledge (not the articles): " + " ".join(known)
         else:

@@ -156,9 +156,16 @@ def test_out_of_scope_without_a_topic_discussed_is_still_out_of_scope() -> None:
     assert dispatcher.messages[0].get("response") == "utter_out_of_scope"
 
 
+def test_a_price_the_entry_states_is_answered_with_it(kb: KnowledgeBase) -> None:
+    # "is stable diffusion free to use?" got "My sources don't give prices" before its licence was in the entry.
+    text, _, _ = run(named("is stable diffusion free to use?", "ask_limitations", "stable_diffusion", "stable diffusion"))
+    assert text.startswith("From general knowledge (not the articles): Stable Diffusion models from Stability AI")
+    assert "Community License" in text
+
+
 @pytest.mark.parametrize("sentence, intent, concept, name, said", [
-    ("is stable diffusion free to use?", "ask_limitations", "stable_diffusion", "stable diffusion",
-     "My sources don't give prices or licence terms for Stable Diffusion."),
+    ("is lyria free to use?", "ask_limitations", "lyria", "lyria",
+     "My sources don't give prices or licence terms for Lyria."),
     ("how much does gpt-4 api cost", "ask_limitations", "gpt_4", "gpt-4",
      "My sources don't give prices or licence terms for GPT-4."),
     ("how long does sora take to make a clip", "ask_how_it_works", "sora", "sora",

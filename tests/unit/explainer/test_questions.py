@@ -54,3 +54,11 @@ def test_a_price_question_gets_the_entrys_own_sentence_on_it(kb) -> None:
     # Prices named as data ("weather or prices") state no price: that sentence is no answer.
     text = answer_about(bot, "function_calling", "uses", "uses", "is function calling free", [(3, 19)], None).text
     assert "weather or prices" not in text
+
+
+def test_is_chatgpt_free_gets_its_free_tier_from_general_knowledge(kb) -> None:
+    from explainer.answers import Explainer
+    from explainer.questions import answer_about
+    # It got "My sources don't give prices or licence terms for ChatGPT".
+    text = answer_about(Explainer(kb), "chatgpt", "limitations", "limitations", "is it free", [], None).text
+    assert text.startswith("From general knowledge (not the articles): ChatGPT can be used for free")
