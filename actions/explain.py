@@ -134,9 +134,9 @@ class ActionCompare(Action):
                 # "is it getting better", "how do you defend against it": read as a comparison with nothing to compare,
                 # they got "“getting” isn't something I cover" and lost the topic just discussed. As for any unclear
                 # follow-up (ActionAskRephrase): the topic's passage holding the words asked, else which aspect.
-                answer = bot.passage_about(previous, sentence)
-                send(dispatcher, answer or bot.rephrase_about(previous))
-                return remember(answer) if answer else []
+                answer = bot.unclear_follow_up(previous, sentence)
+                send(dispatcher, answer)
+                return remember(answer)
             answer = grounded_or(bot, sentence, lambda: outside_the_guide(
                 bot, tracker, bot.unknown(subject.unknown, sentence) if subject.unknown else bot.which_topic(sentence),
                 sentence))

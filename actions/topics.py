@@ -83,9 +83,9 @@ class ActionAskRephrase(Action):
             # "can that be fixed": unclear words about the topic just discussed. Read as a topic of their own, they
             # got "“fixed” isn't something I cover"; the topic is kept, and the user asked what about it. A passage of
             # the topic that holds the words asked answers it ("can it understand audio too" after Multimodal).
-            answer = bot.passage_about(previous, sentence)
-            send(dispatcher, answer or bot.rephrase_about(previous))
-            return remember(answer) if answer else []
+            answer = bot.unclear_follow_up(previous, sentence)
+            send(dispatcher, answer)
+            return remember(answer)
         if len(candidates) == 1 and names_only(sentence, concept_spans(tracker)):
             # A bare term ("stable diffusion") is how people ask what something is in a search box.
             answer = bot.explain(candidates[0], "definition", tracker.get_slot(Slot.LAST_ASPECT))

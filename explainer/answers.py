@@ -29,6 +29,10 @@ LISTED_ASPECTS = ("examples", "uses")
 WHOLE_LIST = "_all"
 
 
+# How an answer marks what comes from general knowledge (the public pages an entry cites) rather than the articles.
+GENERAL_KNOWLEDGE = "From general knowledge (not the articles): "
+
+
 def listed_aspect(aspect: Optional[str]) -> Optional[str]:
     """The aspect a whole list was shown for ("examples_all" -> "examples"); any other aspect as it is."""
     return aspect[: -len(WHOLE_LIST)] if aspect and aspect.endswith(WHOLE_LIST) else aspect
@@ -208,7 +212,7 @@ class Explainer:
         else:
             dated = [g for g in entry.general_knowledge if re.search(r"\b(1[89]|20)\d\d\b", g)]
             if dated:
-                parts.append("From general knowledge (not the articles): " + " ".join(dated))
+                parts.append(GENERAL_KNOWLEDGE + " ".join(dated))
         if entry.year_note:
             parts.append(entry.year_note)
         return " ".join(parts)
@@ -242,7 +246,7 @@ class Explainer:
                 return f"The source articles don't say who made {short_name(entry)} or when. {entry.summary}"
             return f"The source articles don't say who made {short_name(entry)}. " + self._history(entry)
         general = entry.made_by in entry.general_knowledge
-        text = ("From general knowledge (not the articles): " if general else "") + entry.made_by
+        text = (GENERAL_KNOWLEDGE if general else "") + entry.made_by
         if entry.year and str(entry.year) not in entry.made_by:
             text += " " + self._introduced(entry)
         return text
@@ -502,42 +506,46 @@ class Explainer:
         entry = self.kb.entries[concept]
         if PROPERTIES[prop].search(" ".join([entry.name, *entry.aliases])):
             return None
-
-        def states(sentence: str) -> bool:
-            return self._states(sentence, prop)
-
-        known = [s for s in entry.general_knowledge if states(s)]
+        known = [s for s in entry.general_knowledge if self._states(s, prop)]
         # "released as a free technical preview in 2021" says who made it and when, not what it costs today.
         known = [s for s in known if s != entry.made_by] or known
         if known:
-            text = "From general knowledge (not the articles): " + " ".join(known)
+            text = GENERAL_KNOWLEDGE + " ".join(known)
         else:
             own = [s for field in (entry.summary, entry.explanation, entry.how_it_works, entry.simple)
-                   for s in sentences(field or "") if states(s)]
-            own += [f"{short_name(entry)} is used for {u.rstrip('.')}." for u in entry.uses if states(u)]
-            own += [_sentence(x) for x in entry.limitations if states(x)]
+                   for s in sentences(field or "") if self._states(s, prop)]
+            own += [f"{short_name(entry)} is used for {u.rstrip('.')}." for u in entry.uses if self._states(u, prop)]
+            own += [_sentence(x) for x in entry.limitations if self._states(x, prop)]
             if not own:
                 return None
             text = " ".join(dict.fromkeys(own))
         return Answer(text, self.suggestions(entry, "definition"), [concept], "definition", "entry")
 
+    def _property_home(self, prop: str) -> Optional[Entry]:
+        """The entry that explains the property `prop` in general (PROPERTY_HOMES), if the knowledge base has it."""
+        return self.kb.get(self.kb.find(self.PROPERTY_HOMES[prop][0]) or "")
+
+    def _with_property_home(self, prop: str, text: str, buttons: List[Button], concepts: List[str]) -> Answer:
+        """An answer about `concepts` that our sources give no `prop` for, with the entry that explains the property
+        in general: quoted when PROPERTY_HOMES says so, and first among the buttons."""
+        home = self._property_home(prop)
+        if home and home.id not in concepts:
+            if self.PROPERTY_HOMES[prop][1]:
+                text += f"\nIn general, {home.name}: {home.summary}"
+                concepts = concepts + [home.id]
+            buttons = self._definition_buttons([home.id]) + buttons
+        return Answer(text, [b for b in buttons if fits(b.payload)][:MAX_BUTTONS], concepts, "definition", "entry")
+
     def unrecorded(self, concept: str, prop: str) -> Answer:
         """The honest answer to a question about a property the entry does not record: say so in one sentence,
         then what the entry is, with its usual next steps."""
-        name, quoted = self.PROPERTY_HOMES[prop]
-        home = self.kb.get(self.kb.find(name) or "")
+        home = self._property_home(prop)
         if home and concept in home.related:
             # "what's a token in pricing terms": the entry on the property is the one about this topic.
             return self.explain(home.id, "definition")
         entry = self.kb.entries[concept]
         text = self.UNRECORDED[prop].format(name=short_name(entry)) + f" What I can tell you: {entry.summary}"
-        buttons, concepts = self.suggestions(entry, "definition"), [concept]
-        if home and home.id != concept:
-            if quoted:
-                text += f"\nIn general, {home.name}: {home.summary}"
-                concepts.append(home.id)
-            buttons = self._definition_buttons([home.id]) + buttons
-        return Answer(text, [b for b in buttons if fits(b.payload)][:MAX_BUTTONS], concepts, "definition", "entry")
+        return self._with_property_home(prop, text, self.suggestions(entry, "definition"), [concept])
 
     _SPEED_WORDS = frozenset("faster fastest quicker quickest slower slowest".split())
 
@@ -552,12 +560,10 @@ class Explainer:
         buttons = [Button(f"How does {short_name(e)} work?", payload(Intent.ASK_HOW_IT_WORKS, [e.id])) for e in (a, b)]
         # "faster" asks about speed, though as a statement ("it is faster") it would not read as a question about it.
         prop = asked_property(f"is it {asked}") or ("speed" if set(text_words(asked)) & self._SPEED_WORDS else None)
-        home = self.kb.get(self.kb.find(self.PROPERTY_HOMES[prop][0]) or "") if prop else None
-        if home and home.id not in concepts:
-            if self.PROPERTY_HOMES[prop][1]:
-                text += f"\nIn general, {home.name}: {home.summary}"
-            buttons = self._definition_buttons([home.id]) + buttons
-        return Answer(text, [b for b in buttons if fits(b.payload)][:MAX_BUTTONS], concepts, "comparison", "entry")
+        if not prop:
+            return Answer(text, [b for b in buttons if fits(b.payload)][:MAX_BUTTONS], concepts, "comparison", "entry")
+        # The pair stays the topic ("which is cheaper?" next asks about it too); the property's entry is only shown.
+        return replace(self._with_property_home(prop, text, buttons, concepts), concepts=concepts, aspect="comparison")
 
     def capability(self, concept: str, asked: str) -> Answer:
         """A yes/no question about what `concept` can do ("can it browse the internet?"): yes, with the use that
@@ -635,6 +641,11 @@ class Explainer:
         if hit is None or hit.share < (1.0 if len(asked) <= 2 else 2 / 3):
             return None
         return self._passage_answer(hit, f"The closest my sources come to that about {short_name(entry)}:", question)
+
+    def unclear_follow_up(self, concept: str, question: str) -> Answer:
+        """An unclear follow-up about the topic just discussed: the topic's passage holding the words asked, else which
+        aspect of the topic the user means."""
+        return self.passage_about(concept, question) or self.rephrase_about(concept)
 
     def _passage_answer(self, hit: Hit, lead: str, question: str) -> Answer:
         """A passage said in a sentence after `lead`, with its source, and buttons to its entries."""
