@@ -33,6 +33,14 @@ MAX_MATCHES = 100
 NEAR_WORDS = 3
 # A number near an ambiguous alias: "2048", "500k", "1.5m" ("1.5m" is the words "1" and "5m").
 _NUMBER = re.compile(r"\d+[kmb]?")
+# A name ending in a version, and a second version after "or"/"vs": "ChatGPT 3 or 4", "GPT-3 vs 4". The second
+# names the same family's other version, which is its own entry when the family prefix plus it is a name.
+_ENDS_IN_VERSION = re.compile(r"^(?P<family>.*?\D)[\s-]*\d[\w.]*$")
+_ANOTHER_VERSION = re.compile(r"\s*(?:or|vs\.?|versus|and|/|,|&)\s*(?P<version>\d[\w.]*?)(?=[.,;:?!]?(?:\s|$))"
+                              # "3 or 4 months ago", "2 or 3 people": a count, not a version
+                              r"(?![.,;:?!]?\s+(?:months?|years?|weeks?|days?|hours?|minutes?|seconds?|times|people|"
+                              r"users|persons|tokens?|words|pages|steps|epochs|[kmg]b|%))",
+                              re.IGNORECASE)
 # Typo search results remembered per span ("how does", "what is" recur in most messages); the cap bounds memory.
 FUZZY_MEMO_SIZE = 20_000
 
@@ -183,7 +191,26 @@ class ConceptIndex:
                 i += at[1]
             else:
                 i += 1
-        return sorted(matches, key=lambda m: m.start)[:MAX_MATCHES]
+        return self._with_elided_versions(original, sorted(matches, key=lambda m: m.start)[:MAX_MATCHES])
+
+    def _with_elided_versions(self, original: str, matches: List[ConceptMatch]) -> List[ConceptMatch]:
+        """`matches` with the second version of "ChatGPT 3 or 4" found as GPT-4: people write the family name once.
+        Asked "is ChatGPT 3 or 4", the bot found GPT-3 alone and asked which topic to compare it with."""
+        added: List[ConceptMatch] = []
+        for i, match in enumerate(matches):
+            family = _ENDS_IN_VERSION.match(match.text)
+            after = _ANOTHER_VERSION.match(original, match.end) if family else None
+            if not after:
+                continue
+            start, end = after.span("version")
+            if i + 1 < len(matches) and matches[i + 1].start < end:
+                continue  # the version is part of a name found already ("GPT-3 or GPT-4o")
+            concept = self.keys.get(text.key(f"{family.group('family')} {after.group('version')}"), "")
+            if concept and concept != match.concept:
+                added.append(ConceptMatch(concept, start, end, original[start:end], match.confidence))
+        if not added:
+            return matches
+        return sorted(matches + added, key=lambda m: m.start)[:MAX_MATCHES]
 
     def _fuzzy_at(
         self,

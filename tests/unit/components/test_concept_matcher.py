@@ -90,6 +90,18 @@ def test_comparison_yields_two_concepts_in_order(matcher: ConceptMatcher) -> Non
     assert concepts(matcher, "difference between a VAE and a GAN?") == ["vae", "gan"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    # The family named once: the second version is the family's other entry.
+    ("Is ChatGPT 3 Or 4", ["gpt_3", "gpt_4"]), ("GPT-3 vs 4?", ["gpt_3", "gpt_4"]), ("gpt 4 or 3.5", ["gpt_4", "gpt_3"]),
+    ("GPT-3 and 4o", ["gpt_3", "gpt_4o"]), ("gpt 3 or gpt 4", ["gpt_3", "gpt_4"]),
+    # A count after the name is no version; a version of the same entry adds nothing.
+    ("I used ChatGPT 3 or 4 months ago", ["gpt_3"]), ("llama 2 or 3", ["llama"]),
+])
+def test_a_second_version_after_or_names_the_familys_other_entry(matcher: ConceptMatcher, text: str,
+                                                                 expected: List[str]) -> None:
+    assert concepts(matcher, text) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     [
