@@ -93,6 +93,7 @@ class IntentModel:
             ranking = pool(self.rank(text[start:], [(a - start, b - start, c) for a, b, c in spans if a >= start]),
                            GUIDE_INTENTS)
         ranking = a_topic_question_is_not_about_the_bot(ranking, text, spans, Intent.BOT_CHALLENGE)
+        ranking = what_the_bot_runs_on(ranking, text, Intent.BOT_CHALLENGE)
         return bare_term_is_a_definition(ranking, text, spans, Intent.ASK_DEFINITION, GUIDE_INTENTS if guide_answer else ())
 
     def prepare(self) -> None:
@@ -224,3 +225,26 @@ def _concept_counts(spans: Sequence[Sequence[Span]]) -> scipy.sparse.csr_matrix:
     """_concept_flags of each text, one row per text."""
     rows = [_concept_flags(found) for found in spans]
     return scipy.sparse.csr_matrix(np.array(rows, dtype=float).reshape(len(rows), 3))
+
+
+# What the assistant itself is or runs on, asked with a topic's name in it: "what version of chatgpt am I
+# interacting with", "what nlp platform do you use?", "which LLM are you built on". The name pulled the classifier
+# to the topic: the first got ChatGPT's limitations, the second what NLP is used for.
+_THE_BOTS_MAKE = r"(?:model|llm|ai|version|platform|framework|engine|backend|back end|tech|technology|stack|nlp|library)s?"
+_ASKS_WHAT_THE_BOT_RUNS_ON = re.compile(
+    r"\b(?:am i|are we)\s+(?:talking|speaking|chatting|interacting|conversing)\s+(?:to|with)\b"
+    rf"|\b(?:what|which)\s+(?:\S+\s+){{0,2}}?{_THE_BOTS_MAKE}\s+(?:do|did|does)\s+(?:you|u)\s+(?:use|run|rely)\b(?!.*\bfor\b)"
+    rf"|\b(?:what|which)\s+(?:\S+\s+){{0,2}}?{_THE_BOTS_MAKE}\s+(?:are|r)\s+(?:you|u)\s+(?:using|running|built|based|made|powered|trained)\b"
+    r"|\b(?:what|which|who)\b[^?.!]{0,40}\b(?:powers|runs|drives|is behind|are behind)\s+(?:you|u)\b"
+    r"|\b(?:are|r)\s+(?:you|u)\s+(?:built|based|running|made|powered)\s+(?:on|with|by|using)\b",
+    re.IGNORECASE,
+)
+
+
+def what_the_bot_runs_on(ranking: Sequence[Tuple[str, float]], sentence: str, about_the_bot: str) -> List[Tuple[str, float]]:
+    """The ranking with `about_the_bot` first, certain, when the message asks what the assistant is or runs on
+    (issue 15, item 3: "are you ChatGPT?" is about the bot). The answer about the bot still explains a topic it
+    names when the topic is of a kind asked of the bot (a knowledge cutoff), as for any question to the bot."""
+    if not ranking or not _ASKS_WHAT_THE_BOT_RUNS_ON.search(sentence):
+        return list(ranking)
+    return [(about_the_bot, 1.0)] + [item for item in ranking if item[0] != about_the_bot]

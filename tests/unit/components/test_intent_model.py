@@ -11,6 +11,7 @@ from explainer.intent_model import (
     TooFewExamples,
     a_topic_question_is_not_about_the_bot,
     question_after_small_talk,
+    what_the_bot_runs_on,
     bare_term_is_a_definition,
     mask,
     pool,
@@ -149,6 +150,25 @@ def test_a_question_naming_a_topic_without_speaking_to_the_bot_is_not_about_the_
         assert a_topic_question_is_not_about_the_bot(ranking, sentence, [(*span, "x")], "bot_challenge") == ranking
     # No topic named: nothing to answer about but the bot.
     assert a_topic_question_is_not_about_the_bot(ranking, "who made it", [], "bot_challenge") == ranking
+
+
+@pytest.mark.parametrize("sentence", [
+    "What version of chatgpt am I interacting with", "what nlp platform do you use?", "which LLM are you built on",
+    "what model do you use", "what powers you", "are you built on gpt 4", "which ai are you using",
+])
+def test_asking_what_the_bot_runs_on_is_about_the_bot_whatever_it_names(sentence: str) -> None:
+    ranking = [("ask_limitations", 0.6), ("ask_uses", 0.3), ("bot_challenge", 0.1)]
+    assert what_the_bot_runs_on(ranking, sentence, "bot_challenge")[0] == ("bot_challenge", 1.0)
+
+
+@pytest.mark.parametrize("sentence", [
+    # A model asked about, or "you" as anyone: the classifier's reading stands.
+    "Which model powers privateGPT?", "what model do you use for embeddings", "what do you use RAG for",
+    "What model did you use for your training?", "what tokenizer do you use",
+])
+def test_other_questions_naming_a_model_keep_their_reading(sentence: str) -> None:
+    ranking = [("ask_limitations", 0.6), ("ask_uses", 0.3), ("bot_challenge", 0.1)]
+    assert what_the_bot_runs_on(ranking, sentence, "bot_challenge") == ranking
 
 
 def test_a_question_after_thanks_or_hello_is_read_from_where_it_starts() -> None:
