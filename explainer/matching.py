@@ -41,6 +41,11 @@ _ANOTHER_VERSION = re.compile(r"\s*(?:or|vs\.?|versus|and|/|,|&)\s*(?P<version>\
                               r"(?![.,;:?!]?\s+(?:months?|years?|weeks?|days?|hours?|minutes?|seconds?|times|people|"
                               r"users|persons|tokens?|words|pages|steps|epochs|[kmg]b|%))",
                               re.IGNORECASE)
+# A greeting and a name, then a comma: "Hey ChatGPT, what if you became human". The name is who the user speaks
+# to (people address any chatbot by the one they know), not a topic asked about.
+_GREETING_BEFORE = re.compile(r"^\W*(?:hey|hi|hello|hiya|yo|good (?:morning|afternoon|evening))\W+$",
+                              re.IGNORECASE)
+_COMMA_AFTER = re.compile(r"\s*[,!:]")
 # Typo search results remembered per span ("how does", "what is" recur in most messages); the cap bounds memory.
 FUZZY_MEMO_SIZE = 20_000
 
@@ -191,7 +196,10 @@ class ConceptIndex:
                 i += at[1]
             else:
                 i += 1
-        return self._with_elided_versions(original, sorted(matches, key=lambda m: m.start)[:MAX_MATCHES])
+        found = sorted(matches, key=lambda m: m.start)[:MAX_MATCHES]
+        if found and _GREETING_BEFORE.match(original[: found[0].start]) and _COMMA_AFTER.match(original, found[0].end):
+            found = found[1:]
+        return self._with_elided_versions(original, found)
 
     def _with_elided_versions(self, original: str, matches: List[ConceptMatch]) -> List[ConceptMatch]:
         """`matches` with the second version of "ChatGPT 3 or 4" found as GPT-4: people write the family name once.

@@ -91,6 +91,17 @@ def test_comparison_yields_two_concepts_in_order(matcher: ConceptMatcher) -> Non
 
 
 @pytest.mark.parametrize("text, expected", [
+    # Spoken to, not asked about: a greeting, the name, a comma.
+    ("Hey ChatGPT, what if you became human for a day?", []), ("Hi Claude! what is RAG", ["rag"]),
+    # Asked about: no comma after it, or no greeting before it.
+    ("hi chatgpt vs claude", ["chatgpt", "claude"]), ("Hey, ChatGPT vs Claude?", ["chatgpt", "claude"]),
+    ("chatgpt, what is it", ["chatgpt"]), ("ok chatgpt, what are its limits?", ["chatgpt"]),
+])
+def test_a_name_greeted_is_who_the_user_speaks_to(matcher: ConceptMatcher, text: str, expected: List[str]) -> None:
+    assert concepts(matcher, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     # The family named once: the second version is the family's other entry.
     ("Is ChatGPT 3 Or 4", ["gpt_3", "gpt_4"]), ("GPT-3 vs 4?", ["gpt_3", "gpt_4"]), ("gpt 4 or 3.5", ["gpt_4", "gpt_3"]),
     ("GPT-3 and 4o", ["gpt_3", "gpt_4o"]), ("gpt 3 or gpt 4", ["gpt_3", "gpt_4"]),
