@@ -7,6 +7,7 @@ from typing import Any, List, Optional, Sequence
 
 from explainer.context import (
     PROPERTIES, QUESTION_WORDS, asked_property, asks_anywhere, asks_for_a_choice, capability_words,
+    said_of_oneself,
 )
 from explainer.kb import Entry, KnowledgeBase
 from explainer.names import Intent
@@ -689,6 +690,10 @@ class Explainer:
         # Budget ok-ish, no ML people."), though "ML" is answered: it describes a project. On the real-phrasing
         # development halves no question is both (0 of 415); 82 of 358 guide openings are.
         described = (not answer.concepts or not asks_anywhere(question)) and self.states_a_project(question)
+        # One factor of one's own project, with nothing explained: "I'm not technical at all, is that ok?" got "“technical”
+        # isn't something I cover" and nothing more; a concept question stating one ("can chatgpt write poems") is
+        # answered and not offered it.
+        described = described or (not answer.concepts and self.states_own_factor(question))
         if not (always or asks_for_a_choice(question) or described):
             return answer
         return replace(answer, text=f"{answer.text} {GUIDE_OFFER}", buttons=answer.buttons[: MAX_BUTTONS - 1] + [GUIDE_BUTTON])
@@ -697,6 +702,10 @@ class Explainer:
         """Whether `message` answers two or more of the guide's questions at once: a project described, not a
         concept asked about (the guide's own answer vocabulary decides, so deployers' YAML edits count)."""
         return bool(self.kb.guide) and len(self.kb.guide.prefill(message)) >= PROJECT_FACTORS
+
+    def states_own_factor(self, message: str) -> bool:
+        """Whether `message` states something of the user's own ("I", "my", "we") that answers a guide question."""
+        return bool(self.kb.guide) and any(self.kb.guide.prefill(clause) for clause in said_of_oneself(message))
 
     def guide_offer(self, question: str) -> Optional[Answer]:
         """The guide's button on its own, for a message that asks for a choice ("is this the thing that tells you

@@ -485,6 +485,8 @@ def asks_for_a_choice(sentence: str) -> bool:
     return bool(_CHOICE.search(sentence))
 
 
+
+
 _FIRST_SENTENCE = re.compile(r"[^?.!]*")
 # A greeting before the first sentence is no topic: "Good morning. I'm the digital curator at a museum ..." is not a
 # question about "morning".
@@ -524,6 +526,17 @@ def asks_something(sentence: str) -> bool:
 
 # Where a message's clauses start: "So, how is GPT able to ..." asks after its comma.
 _CLAUSE_BREAK = re.compile(r"(?<=[.!?,;:])\s+|\n+")
+
+
+# The user speaking of themselves or their team: "I'm not technical", "our budget is tight", "we have no data".
+_ONESELF = re.compile(r"\b(?:i|i'm|i’m|im|me|my|mine|we|we're|we’re|our|ours|us)\b", re.IGNORECASE)
+
+
+def said_of_oneself(message: str) -> List[str]:
+    """The clauses of `message` that state something of the user's own, asking nothing: "I'm not technical at all"
+    of "I'm not technical at all, is that ok?"; none of "can it run on my laptop?" (read up to MAX_FUZZY_CHARS)."""
+    return [clause for clause in _CLAUSE_BREAK.split(message[: text.MAX_FUZZY_CHARS])
+            if _ONESELF.search(clause) and not asks_something(clause)]
 
 
 def asks_anywhere(message: str) -> bool:

@@ -241,6 +241,18 @@ def test_a_project_described_by_two_factors_is_offered_the_guide_instead_of_noth
     assert bot.guide_offer("why do cats purr") is None
 
 
+def test_one_factor_of_ones_own_with_nothing_explained_is_offered_the_guide(bot: Explainer) -> None:
+    # "I'm not technical at all, is that ok?" got "“technical” isn't something I cover" and no way on.
+    message = "I'm not technical at all, is that ok?"
+    offered = bot.offering_the_guide(bot.unknown("technical", message), message)
+    assert offered.buttons[-1].payload == "/start_guide"
+    # Asked, not stated ("can it run on my laptop?"), or stated beside an answer: nothing added.
+    assert all(b.payload.startswith("/ask_definition")
+               for b in bot.offering_the_guide(bot.which_topic("can it run on my laptop?"), "can it run on my laptop?").buttons)
+    answer = bot.explain("llm", "uses")
+    assert bot.offering_the_guide(answer, "I'm not technical. what are LLMs used for?") == answer
+
+
 def test_who_made_it_quotes_the_makers_and_marks_general_knowledge(bot: Explainer, kb: KnowledgeBase) -> None:
     # BERT's makers are in its own text (from the articles); the transformer's are general knowledge.
     assert bot.explain("bert", "made_by").text.startswith("BERT is one of the very first big language AIs, made by Google")
