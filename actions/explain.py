@@ -11,10 +11,10 @@ from actions.common import (
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asks_origin, asks_openness, asks_what_the_bot_does, compares, focus, other_side, reads_as_comparison, refers_back,
+    asks_origin, asks_openness, asks_what_the_bot_does, compares, other_side, reads_as_comparison, refers_back,
     resolve, says_lost, wants_simpler,
 )
-from explainer.questions import CONTINUING, answer_about, aspect_asked
+from explainer.questions import CONTINUING, answer_about, asked_about, aspect_asked
 from explainer.names import Action as ActionName, Intent, Response, Slot
 
 ASPECT_OF_INTENT = {
@@ -79,7 +79,7 @@ class ActionExplain(Action):
             answer = bot.compare_more(pair[0], pair[1])
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
-        concept = focus(subject.concepts, kb.focus_ranks(subject.concepts))
+        concept = asked_about(bot, subject.concepts, sentence)
         answer = answer_about(bot, concept, aspect, read_as, sentence, spans, tracker.get_slot(Slot.LAST_ASPECT))
         answer = outside_the_guide(bot, tracker, answer, sentence)
         send(dispatcher, answer)

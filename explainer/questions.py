@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 from explainer.answers import Answer, Explainer, listed_aspect
 from explainer.kb import Entry
 from explainer.context import (
-    asked_property, asks_openness, asks_origin, asks_who_made, capability_asked, names_after_a_follow_up,
+    asked_property, asks_openness, asks_origin, asks_who_made, capability_asked, focus, names_after_a_follow_up,
     second_aspect,
 )
 
@@ -45,6 +45,15 @@ def aspect_asked(aspect: str, sentence: str, spans: Sequence[tuple], last_aspect
     if aspect == "definition" and last in ASKED_AGAIN and names_after_a_follow_up(sentence, spans):
         return last
     return aspect
+
+
+def asked_about(bot: Explainer, concepts: Sequence[str], sentence: str) -> str:
+    """Of several concepts named in a one-topic question, the one asked about: for a question about a price or
+    licence, the first that states one ("Can I use Adobe Firefly for commercial use?" asks about Firefly, whose plans
+    we record, not about the ethics entry that "commercial use" names); otherwise context.focus."""
+    prop = asked_property(sentence) if len(concepts) > 1 else None
+    stating = [c for c in concepts if bot.recorded(c, prop)] if prop else []
+    return stating[0] if stating else focus(concepts, bot.kb.focus_ranks(concepts))
 
 
 def answer_about(bot: Explainer, concept: str, aspect: str, read_as: str, sentence: str, spans: Sequence[tuple],

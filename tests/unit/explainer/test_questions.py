@@ -5,7 +5,7 @@ import pytest
 
 from explainer.answers import Explainer
 from explainer.kb import KnowledgeBase
-from explainer.questions import answer_about, aspect_asked, who_made
+from explainer.questions import answer_about, asked_about, aspect_asked, who_made
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +54,14 @@ def test_a_price_question_gets_the_entrys_own_sentence_on_it(kb) -> None:
     # Prices named as data ("weather or prices") state no price: that sentence is no answer.
     text = answer_about(bot, "function_calling", "uses", "uses", "is function calling free", [(3, 19)], None).text
     assert "weather or prices" not in text
+
+
+def test_a_price_question_is_about_the_named_entry_that_states_one(bot: Explainer) -> None:
+    # "commercial use" names the ethics entry, which outranks a product; Firefly records its plans.
+    assert asked_about(bot, ["adobe_firefly", "ethics"], "Can I use Adobe Firefly for commercial use?") == "adobe_firefly"
+    # No price asked, or none recorded by the others: the usual focus (a challenge first).
+    assert asked_about(bot, ["chatgpt", "hallucination"], "Can ChatGPT lie?") == "hallucination"
+    assert asked_about(bot, ["image_generation", "ethics"], "can I sell generated images for commercial use?") == "ethics"
 
 
 def test_is_chatgpt_free_gets_its_free_tier_from_general_knowledge(kb) -> None:
