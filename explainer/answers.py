@@ -522,6 +522,11 @@ class Explainer:
             text = " ".join(dict.fromkeys(own))
         return Answer(text, self.suggestions(entry, "definition"), [concept], "definition", "entry")
 
+    def is_about(self, concept: str, prop: str) -> bool:
+        """Whether the entry's name says it is about the property `prop` (Compute cost, Token pricing for a price;
+        not Ethics, though its alias "commercial use" speaks of licences)."""
+        return bool(PROPERTIES[prop].search(self.kb.entries[concept].name))
+
     def _property_home(self, prop: str) -> Optional[Entry]:
         """The entry that explains the property `prop` in general (PROPERTY_HOMES), if the knowledge base has it."""
         return self.kb.get(self.kb.find(self.PROPERTY_HOMES[prop][0]) or "")

@@ -52,6 +52,9 @@ def asked_about(bot: Explainer, concepts: Sequence[str], sentence: str) -> str:
     licence, the first that states one ("Can I use Adobe Firefly for commercial use?" asks about Firefly, whose plans
     we record, not about the ethics entry that "commercial use" names); otherwise context.focus."""
     prop = asked_property(sentence) if len(concepts) > 1 else None
+    if prop and any(bot.is_about(c, prop) for c in concepts):
+        # "how much it costs to train this model ... on what GPU": the entry on costs answers it, not the GPU's price.
+        prop = None
     stating = [c for c in concepts if bot.recorded(c, prop)] if prop else []
     return stating[0] if stating else focus(concepts, bot.kb.focus_ranks(concepts))
 

@@ -62,6 +62,8 @@ def test_a_price_question_is_about_the_named_entry_that_states_one(bot: Explaine
     # No price asked, or none recorded by the others: the usual focus (a challenge first).
     assert asked_about(bot, ["chatgpt", "hallucination"], "Can ChatGPT lie?") == "hallucination"
     assert asked_about(bot, ["image_generation", "ethics"], "can I sell generated images for commercial use?") == "ethics"
+    # An entry about costs named beside one that states a price answers a question about costs.
+    assert asked_about(bot, ["compute_cost", "gpu"], "how much it costs to train this model, on what GPU?") == "compute_cost"
 
 
 def test_is_chatgpt_free_gets_its_free_tier_from_general_knowledge(kb) -> None:
