@@ -81,6 +81,7 @@ class ActionExplain(Action):
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = asked_about(bot, subject.concepts, sentence)
         answer = answer_about(bot, concept, aspect, read_as, sentence, spans, tracker.get_slot(Slot.LAST_ASPECT))
+        answer = bot.naming_the_others(answer, subject.concepts)
         answer = outside_the_guide(bot, tracker, answer, sentence)
         send(dispatcher, answer)
         return remember(answer) + offer_feedback(dispatcher, tracker, answer)

@@ -402,6 +402,17 @@ class Explainer:
             for i in ids[:limit]
         ]
 
+    def naming_the_others(self, answer: Answer, named: Sequence[str]) -> Answer:
+        """`answer` about one of several topics a question named, with a button to each other one first (two at
+        most, so one of its own stays): "validation loss 0.37, is it overfitting??" was answered about the loss
+        function, and the way on to overfitting was to ask again."""
+        others = [c for c in dict.fromkeys(named) if c in self.kb.entries and c not in answer.concepts][: MAX_BUTTONS - 1]
+        if not others:
+            return answer
+        added = [b for b in self._definition_buttons(others) if fits(b.payload)]
+        kept = [b for b in answer.buttons if b.payload not in {a.payload for a in added}]
+        return replace(answer, buttons=(added + kept)[:MAX_BUTTONS])
+
     # With no topic discussed, "where is this from?" names the sources that at least this share of the entries cite
     # (the two articles the knowledge base is built on), not all of them: "who says that" was answered with 88
     # sources, one per line, most of them pages behind a single entry.

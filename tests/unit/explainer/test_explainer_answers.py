@@ -253,6 +253,19 @@ def test_one_factor_of_ones_own_with_nothing_explained_is_offered_the_guide(bot:
     assert bot.offering_the_guide(answer, "I'm not technical. what are LLMs used for?") == answer
 
 
+def test_an_answer_about_one_of_several_topics_named_leads_with_buttons_to_the_others(bot: Explainer) -> None:
+    answer = bot.explain("loss_function", "limitations")
+    named = bot.naming_the_others(answer, ["loss_function", "overfitting"])
+    assert named.text == answer.text and named.concepts == answer.concepts
+    assert named.buttons[0].title == "What is Overfitting?" and len(named.buttons) <= 3
+    # Named alone, or already answered together: the buttons stay.
+    assert bot.naming_the_others(answer, ["loss_function"]) == answer
+    # Three others named: two buttons to them, one of the answer's own.
+    many = bot.naming_the_others(answer, ["loss_function", "overfitting", "epoch", "gpu"])
+    assert [b.title for b in many.buttons[:2]] == ["What is Overfitting?", "What is Epoch?"]
+    assert many.buttons[2] == answer.buttons[0]
+
+
 def test_who_made_it_quotes_the_makers_and_marks_general_knowledge(bot: Explainer, kb: KnowledgeBase) -> None:
     # BERT's makers are in its own text (from the articles); the transformer's are general knowledge.
     assert bot.explain("bert", "made_by").text.startswith("BERT is one of the very first big language AIs, made by Google")
