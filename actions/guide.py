@@ -9,7 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.common import (
-    explainer, first_entity, intent_of, knowledge, last_concept, mentioned_concepts, remember, send,
+    explainer, first_entity, grounded_or, intent_of, knowledge, last_concept, mentioned_concepts, outside_the_guide,
+    remember, send,
 )
 from explainer.answers import offers_the_guide
 from explainer.context import asks_why_about_topic, asks_why_of_the_topic_discussed, topic_words, unknown_topic
@@ -17,6 +18,7 @@ from explainer.guide import CONTROL_WORDS, SOCIAL_WORDS, UNKNOWN, opens_as_reque
 from explainer.guide_reader import yes_or_no
 from explainer.guide_answers import GuideExplainer, answers_from
 from explainer.kb import KnowledgeBase
+from explainer.questions import asked_about
 from explainer.names import Action as ActionName, Entity, Form, Intent, Rasa, Response, Slot
 
 FORM = Form.DECISION_GUIDE
@@ -321,8 +323,19 @@ class ActionChangeAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         helper = guide()
-        change = helper.guide.change(tracker.latest_message.get("text") or "")
+        sentence = tracker.latest_message.get("text") or ""
+        change = helper.guide.change(sentence)
         answers = current_answers(tracker, helper)
+        if not tracker.active_loop_name and not any(answers.values()) and not tracker.get_slot(Slot.RECOMMENDATION):
+            # No guide has run, so there is no answer to change: "what about running a model locally instead" asks
+            # about a topic. It got "Which answer should I change?".
+            bot = explainer()
+            named = mentioned_concepts(tracker, bot.kb)
+            if named or not change:
+                answer = (bot.explain(asked_about(bot, named, sentence), "definition") if named else
+                          grounded_or(bot, sentence, lambda: outside_the_guide(bot, tracker, bot.which_topic(sentence), sentence)))
+                send(dispatcher, answer)
+                return remember(answer)
         if not change:
             send(dispatcher, helper.change_not_understood())
             return []

@@ -153,6 +153,27 @@ def test_what_if_changes_one_answer_and_rescores(kb: KnowledgeBase) -> None:
     assert "content type" in messages[0]["text"].lower()
 
 
+def no_guide(text: str, concepts: Sequence[str] = ()) -> Tracker:
+    """A change_answer message in a conversation where no guide has run."""
+    entities = [{"entity": "concept", "value": c} for c in concepts]
+    return Tracker(sender_id="no-guide", slots={}, latest_message={
+        "text": text, "intent": {"name": "change_answer", "confidence": 0.9}, "entities": entities}, events=[],
+        paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
+
+
+def test_with_no_guide_run_a_what_about_question_asks_about_its_topic() -> None:
+    # "what about running a model locally instead" got "Which answer should I change?" with no guide ever started.
+    messages, slots = run(ActionChangeAnswer(), no_guide("what about running a model locally instead", ["local_llm"]))
+    assert messages[0]["text"].startswith("Local LLM") and "Which answer should I change" not in messages[0]["text"]
+    assert slots.get("concept") == "local_llm" and "recommendation" not in slots
+    # Nothing named and nothing the guide reads: which topic, not which answer.
+    messages, _ = run(ActionChangeAnswer(), no_guide("what about the other thing instead"))
+    assert "Which answer should I change" not in messages[0]["text"]
+    # A what-if the guide reads still scores it, as it did.
+    _, slots = run(ActionChangeAnswer(), no_guide("what if we had little data?"))
+    assert slots.get("data_availability") == "little"
+
+
 def test_a_second_unreadable_answer_notes_not_sure_and_moves_on() -> None:
     asked = {"requested_slot": "content_type"}
     messages, slots = run(ValidateDecisionGuideForm(), tracker("purple", "inform", asked))
