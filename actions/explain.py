@@ -11,8 +11,8 @@ from actions.common import (
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
-    asks_origin, asks_openness, asks_what_the_bot_does, compares, other_side, reads_as_comparison, refers_back,
-    resolve, says_lost, wants_simpler,
+    asked_year, asks_origin, asks_openness, asks_what_the_bot_does, compares, other_side, reads_as_comparison,
+    refers_back, resolve, says_lost, wants_simpler,
 )
 from explainer.questions import CONTINUING, answer_about, asked_about, aspect_asked
 from explainer.names import Action as ActionName, Intent, Response, Slot
@@ -57,6 +57,12 @@ class ActionExplain(Action):
             # models" is read as any intent (limitations, even) and asks the same.
             dispatcher.utter_message(response=Response.GUIDE_INTRO if tracker.active_loop_name else Response.HELP)
             return []
+        year = None if mentioned_concepts(tracker, kb) or aspect in CONTINUING else asked_year(sentence)
+        dated = bot.in_year(year) if year else None
+        if dated:
+            # "what changed around 2017" after ELIZA got ELIZA's date again; with nothing discussed, "not covered".
+            send(dispatcher, dated)
+            return remember(dated)
         subject = resolve(sentence, mentioned_concepts(tracker, kb), previous)
         # "tell me more" / "simpler" refer back to the last topic; with none yet, a topic they name is the question.
         if subject.unknown and (aspect not in CONTINUING or not previous):
@@ -110,7 +116,7 @@ class ActionCompare(Action):
                 # "which is faster" after GPT-4o vs Claude got "“faster” isn't something I cover".
                 send(dispatcher, which)
                 return remember(which)
-            subject = resolve(sentence, named, None)
+            subject = resolve(sentence, named, None, beside_a_pronoun=True)
             if named:
                 # Two names of one entry ("ChatGPT vs Chat GPT") are told so; one name alone is asked for its partner.
                 other = other_side(sentence, concept_spans(tracker))

@@ -609,6 +609,20 @@ class Explainer:
     # The name under which a knowledge base explains open weights, if it does (an alias, so the entry may change).
     OPEN_WEIGHTS_NAME = "open-source model"
 
+    def in_year(self, year: int) -> Optional[Answer]:
+        """What the knowledge base dates to `year` ("what changed around 2017"), each with its summary; None when
+        nothing is. Asked after ELIZA, the question got ELIZA's date again."""
+        dated = sorted((e for e in self.kb.entries.values() if e.year == year), key=lambda e: e.name)
+        if not dated:
+            return None
+        lines = [f"• {short_name(e)}: {e.summary}" for e in dated[:MAX_LISTED]]
+        text = f"What my sources date to {year}:\n" + "\n".join(lines)
+        buttons = [b for b in self._definition_buttons([e.id for e in dated]) if fits(b.payload)]
+        return Answer(text, buttons, [e.id for e in dated[:MAX_LISTED]], "history", "entry")
+
+    # A general-knowledge sentence that states an entry's openness: its licence, or its weights or code published.
+    _OPENNESS = re.compile(r"\b(?:open[- ]source|open[- ]weights?|licen[cs]e[ds]?|licensing)\b", re.IGNORECASE)
+
     def openness(self, concept: str) -> Answer:
         """Whether `concept` is open source: the knowledge base's passage on it when one matches well enough, else
         that our sources do not say, with what open weights are. "Is it open source?" was answered with the list
@@ -618,6 +632,11 @@ class Explainer:
         hit = self.grounded(f"is {entry.name} open source")
         if hit and (concept in hit.concepts or (about and about.id in hit.concepts)):
             return hit
+        stated = [s for s in entry.general_knowledge if self._OPENNESS.search(s)]
+        if stated:
+            # "is whisper open source" got "my sources don't say" beside its own sentence on the MIT License.
+            return Answer(GENERAL_KNOWLEDGE + " ".join(stated), self.suggestions(entry, "definition"), [concept],
+                          "definition", "entry")
         text = f"My sources don't say whether {short_name(entry)} is open source."
         shown = [concept]
         if about and about.id != concept:

@@ -142,6 +142,23 @@ _WHO_MADE = re.compile(
 )
 
 
+# A year asked about with nothing named: "what changed around 2017", "what happened in 2022?". A year beside words of
+# change only: "is my 2019 laptop enough" asks nothing about 2019.
+_YEAR = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
+_HAPPENED = re.compile(
+    r"\b(?:happen(?:ed|s)?|chang(?:ed|es)|invented|introduced|released|came out|come out|launched|appeared|"
+    r"started|began|breakthroughs?|milestones?|new|history)\b", re.IGNORECASE)
+
+
+def asked_year(sentence: str) -> Optional[int]:
+    """The year a question asks about ("what changed around 2017" -> 2017); None when it names none, several, or
+    names one in passing."""
+    years = set(_YEAR.findall(sentence or ""))
+    if len(years) != 1 or not _HAPPENED.search(sentence):
+        return None
+    return int(years.pop())
+
+
 def asks_who_made(sentence: str) -> bool:
     """True when the message asks who made, invented or owns something."""
     return bool(_WHO_MADE.search(sentence))
@@ -554,7 +571,8 @@ def question_topic(sentence: str) -> Optional[str]:
     return topic_words(sentence)
 
 
-def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str]) -> Subject:
+def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str],
+            beside_a_pronoun: bool = False) -> Subject:
     """Concepts named win; otherwise an unknown named topic; otherwise the last concept discussed; with nothing
     discussed yet, the question's own topic words (a topic we do not cover is said to be one, never guessed)."""
     concepts = list(dict.fromkeys(mentioned))
@@ -565,6 +583,11 @@ def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str]
         return Subject([], unknown=topic)
     if last_concept:
         return Subject([last_concept], follow_up=True)
+    if refers_back(sentence) and not beside_a_pronoun:
+        # "but how does it learn that", "who teaches it" after an answer that named no topic: the pronoun points at
+        # something we could not place, so ask which topic; the words left over ("but", "teaches") are no topic.
+        # (`beside_a_pronoun`: the caller wants them all the same, as the other side of "is it the same as gpt".)
+        return Subject([])
     return Subject([], unknown=topic_words(sentence))
 
 

@@ -234,6 +234,24 @@ def test_is_x_open_source_under_any_intent_is_about_openness(kb: KnowledgeBase) 
     assert "Open weights are not the same as fully open source" in text
 
 
+def test_is_x_open_source_quotes_its_own_sentence_on_its_licence(kb: KnowledgeBase) -> None:
+    # Whisper's general knowledge names its licence; the answer was "My sources don't say whether Whisper is open source".
+    text, _, _ = run(named("is whisper open source", "ask_definition", "whisper", "whisper"))
+    assert "MIT License" in text and "don't say" not in text
+    # No sentence of its own on it: said so, with what open weights would mean.
+    text, _, _ = run(named("is chatgpt open source", "ask_definition", "chatgpt", "chatgpt"))
+    assert text.startswith("My sources don't say whether ChatGPT is open source.")
+
+
+def test_a_year_asked_about_lists_what_the_sources_date_to_it() -> None:
+    # After ELIZA, "what changed around 2017" got ELIZA's date again.
+    text, _, slots = run(make_tracker("what changed around 2017", "ask_history", slots={"concept": "eliza"}))
+    assert text.startswith("What my sources date to 2017:") and "Transformer" in text and "ELIZA" not in text
+    # A year in passing, or one nothing is dated to: the usual answer.
+    text, _, _ = run(make_tracker("what happened in 1999", "ask_history", slots={"concept": "eliza"}))
+    assert not text.startswith("What my sources date to")
+
+
 def test_is_it_open_source_with_nothing_discussed_asks_which_topic() -> None:
     # It listed every article the bot knows.
     text, _, _ = run_action(ActionShowSource(), make_tracker("is it open source", "ask_source"))

@@ -165,6 +165,14 @@ def test_follow_up_uses_last_concept() -> None:
     assert resolve("what is a quantum blockchain", [], "gan").unknown == "quantum blockchain"
 
 
+def test_a_pronoun_with_nothing_discussed_asks_which_topic_not_about_its_leftover_words() -> None:
+    # "but how does it learn that" got "“but” isn't something I cover", "who teaches it" the same of "teaches".
+    for sentence in ("but how does it learn that", "who teaches it"):
+        subject = resolve(sentence, [], None)
+        assert subject.concepts == [] and not subject.unknown
+    assert resolve("what is a quantum blockchain", [], None).unknown == "quantum blockchain"
+
+
 def test_focus_prefers_the_challenge(kb: KnowledgeBase) -> None:
     assert focus(["llm", "hallucination"], kb.focus_ranks(["llm", "hallucination"])) == "hallucination"
     assert focus(["gan", "vae"], kb.focus_ranks(["gan", "vae"])) == "gan"
