@@ -571,6 +571,10 @@ def question_topic(sentence: str) -> Optional[str]:
     return topic_words(sentence)
 
 
+# Pronouns that stand for a thing named before ("who teaches it"); not "their essays" or "the model that ...".
+_POINTS_BACK = frozenset({"it", "its", "they", "them"})
+
+
 def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str],
             beside_a_pronoun: bool = False) -> Subject:
     """Concepts named win; otherwise an unknown named topic; otherwise the last concept discussed; with nothing
@@ -583,7 +587,7 @@ def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str]
         return Subject([], unknown=topic)
     if last_concept:
         return Subject([last_concept], follow_up=True)
-    if refers_back(sentence) and not beside_a_pronoun:
+    if _POINTS_BACK & set(text.words(sentence)) and not beside_a_pronoun:
         # "but how does it learn that", "who teaches it" after an answer that named no topic: the pronoun points at
         # something we could not place, so ask which topic; the words left over ("but", "teaches") are no topic.
         # (`beside_a_pronoun`: the caller wants them all the same, as the other side of "is it the same as gpt".)
