@@ -41,6 +41,9 @@ _ANOTHER_VERSION = re.compile(r"\s*(?:or|vs\.?|versus|and|/|,|&)\s*(?P<version>\
                               r"(?![.,;:?!]?\s+(?:months?|years?|weeks?|days?|hours?|minutes?|seconds?|times|people|"
                               r"users|persons|tokens?|words|pages|steps|epochs|[kmg]b|%))",
                               re.IGNORECASE)
+# A word, then "and"/"or"/"vs", then a name of several words: "generative and discriminative models",
+# "encoder-only or decoder-only models". The word shares the name's last words, and names an entry with them.
+_SHARED_HEAD_BEFORE = re.compile(r"(?P<word>[^\W_][\w-]*)\s+(?:and|or|vs\.?|versus|&|/)\s*$", re.IGNORECASE)
 # A greeting and a name, then a comma: "Hey ChatGPT, what if you became human". The name is who the user speaks
 # to (people address any chatbot by the one they know), not a topic asked about.
 _GREETING_BEFORE = re.compile(r"^\W*(?:hey|hi|hello|hiya|yo|good (?:morning|afternoon|evening))\W+$",
@@ -199,7 +202,26 @@ class ConceptIndex:
         found = sorted(matches, key=lambda m: m.start)[:MAX_MATCHES]
         if found and _GREETING_BEFORE.match(original[: found[0].start]) and _COMMA_AFTER.match(original, found[0].end):
             found = found[1:]
-        return self._with_elided_versions(original, found)
+        return self._with_shared_heads(original, self._with_elided_versions(original, found))
+
+    def _with_shared_heads(self, original: str, matches: List[ConceptMatch]) -> List[ConceptMatch]:
+        """`matches` with "generative" of "generative and discriminative models" found as generative models: the
+        two names share their last word, written once. Asked that, the bot found one side and asked for the other."""
+        added: List[ConceptMatch] = []
+        for i, match in enumerate(matches):
+            head = match.text.split(maxsplit=1)
+            if len(head) < 2:
+                continue
+            before = _SHARED_HEAD_BEFORE.search(original, max(0, match.start - 60), match.start)
+            if not before or (i and matches[i - 1].end > before.start("word")):
+                continue  # no word before, or the word is part of a name found already ("GAN and diffusion models")
+            concept = self.keys.get(text.key(f"{before.group('word')} {head[1]}"), "")
+            if concept and concept != match.concept:
+                start, end = before.span("word")
+                added.append(ConceptMatch(concept, start, end, original[start:end], match.confidence))
+        if not added:
+            return matches
+        return sorted(matches + added, key=lambda m: m.start)[:MAX_MATCHES]
 
     def _with_elided_versions(self, original: str, matches: List[ConceptMatch]) -> List[ConceptMatch]:
         """`matches` with the second version of "ChatGPT 3 or 4" found as GPT-4: people write the family name once.

@@ -102,6 +102,18 @@ def test_a_name_greeted_is_who_the_user_speaks_to(matcher: ConceptMatcher, text:
 
 
 @pytest.mark.parametrize("text, expected", [
+    # Two names that share their last words, written once: both sides are found.
+    ("whats the diff btwn generative and discriminative models", ["generative_ai", "discriminative_model"]),
+    ("encoder-only or decoder-only models?", ["encoder_only_model", "decoder_only_model"]),
+    ("text and image generation", ["text_generation", "image_generation"]),
+    # The word before is a name already, or names nothing with the shared words.
+    ("GAN and diffusion models", ["gan", "diffusion_model"]), ("fast and diffusion models", ["diffusion_model"]),
+])
+def test_a_word_before_and_shares_the_names_last_words(matcher: ConceptMatcher, text: str, expected: List[str]) -> None:
+    assert concepts(matcher, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     # The family named once: the second version is the family's other entry.
     ("Is ChatGPT 3 Or 4", ["gpt_3", "gpt_4"]), ("GPT-3 vs 4?", ["gpt_3", "gpt_4"]), ("gpt 4 or 3.5", ["gpt_4", "gpt_3"]),
     ("GPT-3 and 4o", ["gpt_3", "gpt_4o"]), ("gpt 3 or gpt 4", ["gpt_3", "gpt_4"]),
