@@ -631,7 +631,9 @@ class Explainer:
         about = self.kb.get(self.kb.find(self.OPEN_WEIGHTS_NAME) or "")
         hit = self.grounded(f"is {entry.name} open source")
         if hit and (concept in hit.concepts or (about and about.id in hit.concepts)):
-            return hit
+            # Still about the entry asked of: "is llama open source" then "who made it" asks who made Llama, and
+            # was answered about open-weight models, the passage's entry.
+            return replace(hit, concepts=list(dict.fromkeys([concept, *hit.concepts])))
         stated = [s for s in entry.general_knowledge if self._OPENNESS.search(s)]
         if stated:
             # "is whisper open source" got "my sources don't say" beside its own sentence on the MIT License.

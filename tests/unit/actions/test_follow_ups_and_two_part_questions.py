@@ -230,8 +230,10 @@ def test_a_price_question_about_a_topic_of_the_pricing_entry_gets_that_entry(kb:
 
 def test_is_x_open_source_under_any_intent_is_about_openness(kb: KnowledgeBase) -> None:
     # Read as a question about examples it got "The source articles don't name examples of Llama".
-    text, _, _ = run(named("is llama open source", "ask_examples", "llama", "llama"))
+    text, _, slots = run(named("is llama open source", "ask_examples", "llama", "llama"))
     assert "Open weights are not the same as fully open source" in text
+    # Llama stays the topic: "who made it" next asks about Llama, not about open-weight models.
+    assert slots["concept"] == "llama"
 
 
 def test_is_x_open_source_quotes_its_own_sentence_on_its_licence(kb: KnowledgeBase) -> None:
