@@ -51,6 +51,23 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.text, buttons=buttons, **extra)
 
 
+def not_repeated(tracker: Tracker, bot: Explainer, answer: Answer) -> Answer:
+    """`answer`, or Explainer.said_again when the last reply already said it word for word although the user asked
+    something else (the same question asked again gets the same answer)."""
+    asked: List[str] = []
+    said: List[str] = []
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            asked.append(event.get("text") or "")
+            if len(asked) == 2:
+                break
+        elif event.get("event") == "bot" and len(asked) == 1:
+            said.append((event.get("text") or "").strip())
+    if len(asked) < 2 or asked[0].strip().lower() == asked[1].strip().lower() or answer.text.strip() not in said:
+        return answer
+    return bot.said_again(answer)
+
+
 def which_of_the_pair(tracker: Tracker, bot: Explainer, sentence: str) -> Optional[Answer]:
     """After a comparison, "which is faster?" asks which of the two entries compared wins at something: the answer
     about them (explainer.answers.which_of); None for any other message or context."""

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
     concept_mentions, concept_spans, explainer, grounded_or, intent_of, last_concept, mentioned_concepts,
-    outside_the_guide, remember, send, which_of_the_pair,
+    not_repeated, outside_the_guide, remember, send, which_of_the_pair,
 )
 from actions.feedback_offer import offer_feedback
 from explainer.context import (
@@ -87,7 +87,7 @@ class ActionExplain(Action):
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = asked_about(bot, subject.concepts, sentence)
         answer = answer_about(bot, concept, aspect, read_as, sentence, spans, tracker.get_slot(Slot.LAST_ASPECT))
-        answer = bot.naming_the_others(answer, subject.concepts)
+        answer = not_repeated(tracker, bot, bot.naming_the_others(answer, subject.concepts))
         answer = outside_the_guide(bot, tracker, answer, sentence)
         send(dispatcher, answer)
         return remember(answer) + offer_feedback(dispatcher, tracker, answer)

@@ -402,6 +402,16 @@ class Explainer:
             for i in ids[:limit]
         ]
 
+    def said_again(self, answer: Answer) -> Answer:
+        """Instead of `answer`, when it would repeat the last reply word for word to a different question: say that
+        the sources hold nothing more on it, and keep its next steps. "What are companies doing about it?" after
+        "where does the bias come from?" got the same paragraph again, as if it answered."""
+        entry = self.kb.entries.get(answer.concepts[0]) if answer.concepts else None
+        about = f" about {short_name(entry)}" if entry else ""
+        text = (f"My sources say nothing more on that{about} than my last answer, and I'd only repeat it. "
+                "Here is where else I can take it:")
+        return replace(answer, text=text)
+
     def naming_the_others(self, answer: Answer, named: Sequence[str]) -> Answer:
         """`answer` about one of several topics a question named, with a button to each other one first (two at
         most, so one of its own stays): "validation loss 0.37, is it overfitting??" was answered about the loss

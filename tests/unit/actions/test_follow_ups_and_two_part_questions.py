@@ -254,6 +254,28 @@ def test_a_year_asked_about_lists_what_the_sources_date_to_it() -> None:
     assert not text.startswith("What my sources date to")
 
 
+def after(tracker, asked_before: str, said_before: str):
+    """`tracker` with one earlier turn: the user asked `asked_before`, the bot said `said_before`."""
+    tracker.events = [{"event": "user", "text": asked_before}, {"event": "bot", "text": said_before},
+                      {"event": "bot", "text": "Was this helpful?"}, {"event": "user", "text": tracker.latest_message["text"]}]
+    return tracker
+
+
+def test_a_different_question_that_would_get_the_same_reply_says_so_instead(kb: KnowledgeBase) -> None:
+    from explainer.answers import Explainer
+    said = Explainer(kb).explain("bias", "limitations").text
+    # "What are companies doing about it?" after "Where does the bias come from?" got the same paragraph again.
+    tracker = after(make_tracker("What are companies doing about it?", "ask_limitations", slots={"concept": "bias"}),
+                    "Where does the bias come from?", said)
+    text, buttons, slots = run(tracker)
+    assert text.startswith("My sources say nothing more on that about Bias than my last answer") and buttons
+    assert slots["concept"] == "bias"
+    # The same question asked again gets the same answer.
+    tracker = after(make_tracker("what are its limitations", "ask_limitations", slots={"concept": "bias"}),
+                    "what are its limitations", said)
+    assert run(tracker)[0] == said
+
+
 def test_is_it_open_source_with_nothing_discussed_asks_which_topic() -> None:
     # It listed every article the bot knows.
     text, _, _ = run_action(ActionShowSource(), make_tracker("is it open source", "ask_source"))
