@@ -332,8 +332,8 @@ class ActionChangeAnswer(Action):
             bot = explainer()
             named = mentioned_concepts(tracker, bot.kb)
             if named or not change:
-                answer = (bot.explain(asked_about(bot, named, sentence), "definition") if named else
-                          grounded_or(bot, sentence, lambda: outside_the_guide(bot, tracker, bot.which_topic(sentence), sentence)))
+                answer = bot.explain(asked_about(bot, named, sentence), "definition") if named else grounded_or(
+                    bot, sentence, lambda: outside_the_guide(bot, tracker, bot.which_topic(sentence), sentence))
                 send(dispatcher, answer)
                 return remember(answer)
         if not change:
