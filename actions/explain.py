@@ -3,6 +3,7 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
@@ -151,7 +152,12 @@ class ActionCompare(Action):
             return remember(answer)
         answer = bot.compare(named[0], named[1])
         send(dispatcher, answer)
-        return remember(answer) + offer_feedback(dispatcher, tracker, answer)
+        events = remember(answer)
+        if previous and previous == named[0] and len(mentions) == 1:
+            # "is it the same model as chatgpt" after Copilot: Copilot stays the topic, so "will it replace
+            # programmers?" next asks about Copilot (it got ChatGPT's limitations, the side named last).
+            events = [SlotSet(Slot.CONCEPT, previous) if e.get("name") == Slot.CONCEPT else e for e in events]
+        return events + offer_feedback(dispatcher, tracker, answer)
 
 
 class ActionShowSource(Action):

@@ -25,6 +25,11 @@ def text_of(action, tracker) -> str:
     return "\n".join(m.get("text") or m.get("response") or "" for m in dispatcher.messages)
 
 
+def slots_set(action, tracker) -> dict:
+    events = asyncio.run(action.run(CollectingDispatcher(), tracker, {}))
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
 def test_topic_words_keep_the_topic_and_drop_the_question() -> None:
     assert topic_words("Is there any way to set the context window of a model?") == "context window"
     assert topic_words("Why RAG?") == "rag"
@@ -280,6 +285,16 @@ def test_is_it_the_same_as_a_word_of_several_names_after_a_topic_asks_which_to_c
     # After BERT, "is it the same as gpt" got "“as gpt” isn't something I cover".
     tracker = make_tracker("is it the same as gpt", "ask_comparison", slots={"concept": "bert"})
     assert text_of(ActionCompare(), tracker) == "Which “gpt” should I compare BERT with?"
+
+
+def test_a_comparison_asked_as_a_follow_up_keeps_the_topic_discussed(kb: KnowledgeBase) -> None:
+    # "is it the same model as chatgpt" after Copilot, then "will it replace programmers?" got ChatGPT's limitations.
+    tracker = make_tracker("is it the same model as chatgpt", "ask_comparison", ["chatgpt"], slots={"concept": "github_copilot"})
+    slots = slots_set(ActionCompare(), tracker)
+    assert slots["concept"] == "github_copilot" and set(slots["last_concepts"]) == {"github_copilot", "chatgpt"}
+    # Both sides named: the side named last, as before.
+    tracker = make_tracker("github copilot vs chatgpt", "ask_comparison", ["github_copilot", "chatgpt"])
+    assert slots_set(ActionCompare(), tracker)["concept"] == "chatgpt"
 
 
 def test_which_one_is_better_for_something_after_a_comparison_is_no_comparison_with_it() -> None:
