@@ -587,12 +587,15 @@ def resolve(sentence: str, mentioned: Sequence[str], last_concept: Optional[str]
         return Subject([], unknown=topic)
     if last_concept:
         return Subject([last_concept], follow_up=True)
-    if _POINTS_BACK & set(text.words(sentence)) and not beside_a_pronoun:
+    leftover = topic_words(sentence)
+    if leftover and _POINTS_BACK & set(text.words(sentence)) and not beside_a_pronoun and \
+            " " not in leftover and leftover in text.common_words():
         # "but how does it learn that", "who teaches it" after an answer that named no topic: the pronoun points at
-        # something we could not place, so ask which topic; the words left over ("but", "teaches") are no topic.
-        # (`beside_a_pronoun`: the caller wants them all the same, as the other side of "is it the same as gpt".)
+        # something we could not place, and the one common word left over ("but", "teaches") is no topic, so ask
+        # which. A name left over stays the topic ("KV Cache Manager, how does it work?" is not covered).
+        # (`beside_a_pronoun`: the caller wants the word all the same, as the other side of "is it the same as gpt".)
         return Subject([])
-    return Subject([], unknown=topic_words(sentence))
+    return Subject([], unknown=leftover)
 
 
 def focus(concepts: Sequence[str], ranks: Sequence[Optional[int]]) -> str:

@@ -171,8 +171,9 @@ def test_a_pronoun_with_nothing_discussed_asks_which_topic_not_about_its_leftove
         subject = resolve(sentence, [], None)
         assert subject.concepts == [] and not subject.unknown
     assert resolve("what is a quantum blockchain", [], None).unknown == "quantum blockchain"
-    # A possessive is no pointer back: the topic words stay the question's.
+    # A possessive is no pointer back, and a name left over is the topic: the topic words stay the question's.
     assert resolve("can students use AI to write their essays", [], None).unknown
+    assert resolve("I am confused about KV Cache Manager, How does it work?", [], None).unknown
 
 
 def test_focus_prefers_the_challenge(kb: KnowledgeBase) -> None:
