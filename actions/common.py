@@ -51,19 +51,28 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.text, buttons=buttons, **extra)
 
 
+def previous_turn(tracker: Tracker) -> Tuple[Optional[str], List[Dict[str, Any]]]:
+    """The user message before the latest one (None when the latest is the first) and the bot events that answered
+    it, newest first."""
+    answered: List[Dict[str, Any]] = []
+    latest_seen = False
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            if latest_seen:
+                return event.get("text") or "", answered
+            latest_seen = True
+        elif event.get("event") == "bot" and latest_seen:
+            answered.append(event)
+    return None, answered
+
+
 def not_repeated(tracker: Tracker, bot: Explainer, answer: Answer) -> Answer:
     """`answer`, or Explainer.said_again when the last reply already said it word for word although the user asked
     something else (the same question asked again gets the same answer)."""
-    asked: List[str] = []
-    said: List[str] = []
-    for event in reversed(tracker.events or []):
-        if event.get("event") == "user":
-            asked.append(event.get("text") or "")
-            if len(asked) == 2:
-                break
-        elif event.get("event") == "bot" and len(asked) == 1:
-            said.append((event.get("text") or "").strip())
-    if len(asked) < 2 or asked[0].strip().lower() == asked[1].strip().lower() or answer.text.strip() not in said:
+    asked, answered = previous_turn(tracker)
+    latest = tracker.latest_message.get("text") or ""
+    said = [(event.get("text") or "").strip() for event in answered]
+    if asked is None or asked.strip().lower() == latest.strip().lower() or answer.text.strip() not in said:
         return answer
     return bot.said_again(answer)
 
@@ -102,12 +111,13 @@ def send_guide_offer(dispatcher: CollectingDispatcher, tracker: Tracker, bot: Ex
         send(dispatcher, offer)
 
 
-def remember(answer: Answer) -> List[Dict[str, Any]]:
-    """Slots that let the next question say "it" or "tell me more"."""
+def remember(answer: Answer, topic: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Slots that let the next question say "it" or "tell me more". "It" is `topic` when given, else the answer's
+    first concept, or the side named last of a comparison."""
     if not answer.concepts:
         return []
     compared = answer.aspect in ("comparison", "comparison_more")
-    events = [SlotSet(Slot.CONCEPT, answer.concepts[-1] if compared else answer.concepts[0])]
+    events = [SlotSet(Slot.CONCEPT, topic or (answer.concepts[-1] if compared else answer.concepts[0]))]
     events.append(SlotSet(Slot.LAST_CONCEPTS, list(answer.concepts)))
     if answer.aspect:
         events.append(SlotSet(Slot.LAST_ASPECT, answer.aspect))

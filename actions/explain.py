@@ -3,7 +3,6 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
@@ -44,27 +43,28 @@ class ActionExplain(Action):
         intent = intent_of(tracker)
         aspect = ASPECT_OF_INTENT.get(intent, "definition")
         sentence = tracker.latest_message.get("text") or ""
-        if aspect == "simpler" and mentioned_concepts(tracker, kb) and not wants_simpler(sentence):
+        named = mentioned_concepts(tracker, kb)
+        if aspect == "simpler" and named and not wants_simpler(sentence):
             # "explain transformers" / "can you explain GANs" ask for the explanation, not the simple version.
             aspect = "definition"
         spans = concept_spans(tracker)
         read_as = aspect
         aspect = aspect_asked(aspect, sentence, spans, tracker.get_slot(Slot.LAST_ASPECT))
         previous = last_concept(tracker, kb)
-        if not previous and not mentioned_concepts(tracker, kb) and (
+        if not previous and not named and (
                 (aspect in CONTINUING and asks_what_the_bot_does(sentence)) or says_lost(sentence)):
             # "hey so i'm kinda lost" or "tell me more" with nothing discussed yet asks what the bot does; it was
             # answered as a topic called "kinda lost" that is not covered. "hi, I'm a bit lost with all these AI
             # models" is read as any intent (limitations, even) and asks the same.
             dispatcher.utter_message(response=Response.GUIDE_INTRO if tracker.active_loop_name else Response.HELP)
             return []
-        year = None if mentioned_concepts(tracker, kb) or aspect in CONTINUING else asked_year(sentence)
+        year = None if named or aspect in CONTINUING else asked_year(sentence)
         dated = bot.in_year(year) if year else None
         if dated:
             # "what changed around 2017" after ELIZA got ELIZA's date again; with nothing discussed, "not covered".
             send(dispatcher, dated)
             return remember(dated)
-        subject = resolve(sentence, mentioned_concepts(tracker, kb), previous)
+        subject = resolve(sentence, named, previous)
         # "tell me more" / "simpler" refer back to the last topic; with none yet, a topic they name is the question.
         if subject.unknown and (aspect not in CONTINUING or not previous):
             answer = grounded_or(
@@ -152,12 +152,10 @@ class ActionCompare(Action):
             return remember(answer)
         answer = bot.compare(named[0], named[1])
         send(dispatcher, answer)
-        events = remember(answer)
-        if previous and previous == named[0] and len(mentions) == 1:
-            # "is it the same model as chatgpt" after Copilot: Copilot stays the topic, so "will it replace
-            # programmers?" next asks about Copilot (it got ChatGPT's limitations, the side named last).
-            events = [SlotSet(Slot.CONCEPT, previous) if e.get("name") == Slot.CONCEPT else e for e in events]
-        return events + offer_feedback(dispatcher, tracker, answer)
+        # "is it the same model as chatgpt" after Copilot: Copilot stays the topic, so "will it replace programmers?"
+        # next asks about Copilot (it got ChatGPT's limitations, the side named last).
+        followed = previous if previous == named[0] and len(mentions) == 1 else None
+        return remember(answer, topic=followed) + offer_feedback(dispatcher, tracker, answer)
 
 
 class ActionShowSource(Action):

@@ -10,7 +10,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.common import (
     explainer, first_entity, grounded_or, intent_of, knowledge, last_concept, mentioned_concepts, outside_the_guide,
-    remember, send,
+    previous_turn, remember, send,
 )
 from explainer.answers import offers_the_guide
 from explainer.context import asks_why_about_topic, asks_why_of_the_topic_discussed, topic_words, unknown_topic
@@ -112,17 +112,10 @@ def offered_to(tracker: Tracker) -> str:
     "I run a tiny audiobook project ... can AI narrate public domain books?" gets "Which topic do you mean?" with the
     guide's button; started from the button, the guide keeps what that message said (audio) instead of asking it.
     """
-    offered, latest_seen = False, False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if latest_seen:
-                text = event.get("text") or ""
-                return text if offered and not text.startswith("/") else ""
-            latest_seen = True
-        elif event.get("event") == "bot" and latest_seen:
-            data = event.get("data")
-            offered = offered or offers_the_guide(data.get("buttons") if isinstance(data, dict) else None)
-    return ""
+    text, answered = previous_turn(tracker)
+    offered = any(offers_the_guide(e["data"].get("buttons") if isinstance(e.get("data"), dict) else None)
+                  for e in answered)
+    return text if text is not None and offered and not text.startswith("/") else ""
 
 
 def noted(dispatcher: CollectingDispatcher, helper: GuideExplainer, answers: Dict[str, str]) -> List[Dict]:

@@ -502,8 +502,6 @@ def asks_for_a_choice(sentence: str) -> bool:
     return bool(_CHOICE.search(sentence))
 
 
-
-
 _FIRST_SENTENCE = re.compile(r"[^?.!]*")
 # A greeting before the first sentence is no topic: "Good morning. I'm the digital curator at a museum ..." is not a
 # question about "morning".

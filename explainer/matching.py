@@ -219,9 +219,7 @@ class ConceptIndex:
             if concept and concept != match.concept:
                 start, end = before.span("word")
                 added.append(ConceptMatch(concept, start, end, original[start:end], match.confidence))
-        if not added:
-            return matches
-        return sorted(matches + added, key=lambda m: m.start)[:MAX_MATCHES]
+        return _merged(matches, added)
 
     def _with_elided_versions(self, original: str, matches: List[ConceptMatch]) -> List[ConceptMatch]:
         """`matches` with the second version of "ChatGPT 3 or 4" found as GPT-4: people write the family name once.
@@ -238,9 +236,7 @@ class ConceptIndex:
             concept = self.keys.get(text.key(f"{family.group('family')} {after.group('version')}"), "")
             if concept and concept != match.concept:
                 added.append(ConceptMatch(concept, start, end, original[start:end], match.confidence))
-        if not added:
-            return matches
-        return sorted(matches + added, key=lambda m: m.start)[:MAX_MATCHES]
+        return _merged(matches, added)
 
     def _fuzzy_at(
         self,
@@ -342,3 +338,8 @@ def _words_of(doc) -> Iterable[Tuple[int, int, "_Word"]]:
 
 def find_concepts(index: ConceptIndex, sentence: str) -> List[ConceptMatch]:
     return index.find_in(sentence)
+
+
+def _merged(matches: List[ConceptMatch], added: List[ConceptMatch]) -> List[ConceptMatch]:
+    """`matches` with the `added` ones in message order, at most MAX_MATCHES."""
+    return sorted(matches + added, key=lambda m: m.start)[:MAX_MATCHES] if added else matches
