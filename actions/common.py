@@ -1,5 +1,6 @@
 """Helpers every action shares: reading concepts from the tracker, sending answers, remembering context."""
 
+from dataclasses import replace
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
@@ -68,13 +69,18 @@ def previous_turn(tracker: Tracker) -> Tuple[Optional[str], List[Dict[str, Any]]
 
 def not_repeated(tracker: Tracker, bot: Explainer, answer: Answer) -> Answer:
     """`answer`, or Explainer.said_again when the last reply already said it word for word although the user asked
-    something else (the same question asked again gets the same answer)."""
+    something else (the same question asked again gets the same answer). An answer that adds a second aspect to the
+    last reply (Explainer.explain_with_runner_up) keeps only what it adds."""
     asked, answered = previous_turn(tracker)
     latest = tracker.latest_message.get("text") or ""
     said = [(event.get("text") or "").strip() for event in answered]
-    if asked is None or asked.strip().lower() == latest.strip().lower() or answer.text.strip() not in said:
+    if asked is None or asked.strip().lower() == latest.strip().lower():
         return answer
-    return bot.said_again(answer)
+    text = answer.text.strip()
+    if text in said:
+        return bot.said_again(answer)
+    repeated = next((s for s in said if s and text.startswith(s + "\n")), None)
+    return replace(answer, text=text[len(repeated) + 1:]) if repeated else answer
 
 
 def which_of_the_pair(tracker: Tracker, bot: Explainer, sentence: str) -> Optional[Answer]:
@@ -127,6 +133,14 @@ def remember(answer: Answer, topic: Optional[str] = None) -> List[Dict[str, Any]
 def intent_of(tracker: Tracker) -> str:
     """The intent of the latest message as classified, nlu_fallback included ("" if it has none)."""
     return tracker.get_intent_of_latest_message(skip_fallback_intent=False) or ""
+
+
+def intent_ranking(tracker: Tracker) -> List[Tuple[str, float]]:
+    """(intent, confidence) of the latest message, best first, as the NLU ranked them; entries that are not a name
+    and a number (a message injected with its own parse data) are left out."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return [(r["name"], float(r["confidence"])) for r in ranking if isinstance(r, dict)
+            and isinstance(r.get("name"), str) and isinstance(r.get("confidence"), (int, float))]
 
 
 def first_entity(tracker: Tracker, entity: str) -> Optional[str]:

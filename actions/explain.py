@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    concept_mentions, concept_spans, explainer, grounded_or, intent_of, last_concept, mentioned_concepts,
+    concept_mentions, concept_spans, explainer, grounded_or, intent_of, intent_ranking, last_concept, mentioned_concepts,
     not_repeated, outside_the_guide, remember, send, which_of_the_pair,
 )
 from actions.feedback_offer import offer_feedback
@@ -14,7 +14,7 @@ from explainer.context import (
     asked_year, asks_origin, asks_openness, asks_what_the_bot_does, compares, other_side, reads_as_comparison,
     refers_back, resolve, says_lost, wants_simpler,
 )
-from explainer.questions import CONTINUING, answer_about, asked_about, aspect_asked
+from explainer.questions import CONTINUING, answer_about, asked_about, aspect_asked, runner_up_aspect
 from explainer.names import Action as ActionName, Intent, Response, Slot
 
 ASPECT_OF_INTENT = {
@@ -87,7 +87,9 @@ class ActionExplain(Action):
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = asked_about(bot, subject.concepts, sentence)
-        answer = answer_about(bot, concept, aspect, read_as, sentence, spans, tracker.get_slot(Slot.LAST_ASPECT))
+        runner_up = runner_up_aspect(intent_ranking(tracker), ASPECT_OF_INTENT, read_as)
+        answer = answer_about(
+            bot, concept, aspect, read_as, sentence, spans, tracker.get_slot(Slot.LAST_ASPECT), runner_up)
         answer = not_repeated(tracker, bot, bot.naming_the_others(answer, subject.concepts))
         answer = outside_the_guide(bot, tracker, answer, sentence)
         send(dispatcher, answer)

@@ -137,6 +137,36 @@ class Explainer:
         return replace(answers[-1], text="\n".join(a.text for a in answers),
                        concepts=list(dict.fromkeys(c for a in answers for c in a.concepts)))
 
+    def explain_with_runner_up(self, concept: str, aspect: str, runner_up: str,
+                               last_aspect: Optional[str] = None) -> Answer:
+        """The answer for `aspect`, then the entry's own text for `runner_up`, the aspect the question came a close
+        second to reading as (questions.runner_up_aspect). Buttons, aspect and follow-ups stay the first aspect's.
+        Without text of its own for `runner_up` (no uses listed, no date), the first aspect's answer alone."""
+        main = self.explain(concept, aspect, last_aspect)
+        if runner_up == aspect or not self.states(concept, runner_up):
+            return main
+        extra = self.explain(concept, runner_up)
+        # A challenge's limitations answer already gives its cause, which is its "how it works" text too.
+        body = extra.text.split(": ", 1)[-1]
+        if body[:60] in main.text:
+            return main
+        return replace(main, text=f"{main.text}\n{extra.text}", concepts=list(dict.fromkeys(main.concepts + extra.concepts)))
+
+    def states(self, concept: str, aspect: str) -> bool:
+        """Whether the entry has text of its own for `aspect` (not "the source articles don't list ...")."""
+        entry = self.kb.entries[concept]
+        if aspect == "uses":
+            return bool(entry.uses)
+        if aspect == "limitations":
+            return bool(entry.limitations) or entry.category == "challenge"
+        if aspect == "examples":
+            return bool(self._listed(entry, "examples") or entry.example_text)
+        if aspect == "history":
+            return entry.category == "milestone" or bool(self._when(entry))
+        if aspect == "how_it_works":
+            return bool(entry.how_it_works)
+        return aspect == "definition"
+
     def _listed(self, entry: Entry, aspect: str) -> List[str]:
         """The items of a listed aspect (LISTED_ASPECTS) of `entry`."""
         return [short_name(e) for e in self.kb.examples_of(entry.id)] if aspect == "examples" else list(entry.uses)

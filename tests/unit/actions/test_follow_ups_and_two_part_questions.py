@@ -292,3 +292,65 @@ def test_where_a_challenge_comes_from_read_as_history_gets_its_causes(kb: Knowle
     # "Where does the bias come from?" got "The source articles don't give a date for Bias."
     text, _, _ = run(named("Where does the bias come from?", "ask_history", "bias", "bias"))
     assert kb.entries["bias"].how_it_works in text
+
+
+def ranked(tracker, *ranking: Tuple[str, float]):
+    """`tracker` whose latest message the NLU ranked as `ranking` (intent, confidence), best first."""
+    tracker.latest_message["intent_ranking"] = [{"name": n, "confidence": c} for n, c in ranking]
+    tracker.latest_message["intent"] = {"name": ranking[0][0], "confidence": ranking[0][1]}
+    return tracker
+
+
+def test_a_close_second_aspect_is_answered_after_the_first(kb: KnowledgeBase) -> None:
+    # "how is sora able to make videos from text" was read as uses (0.41) just ahead of how it works (0.38) and
+    # got the list of uses alone.
+    tracker = ranked(named("how is sora able to make videos from text", "ask_uses", "sora", "sora"),
+                     ("ask_uses", 0.41), ("ask_how_it_works", 0.38), ("ask_definition", 0.1))
+    text, buttons, slots = run(tracker)
+    first, second = text.split("\n")
+    assert first.startswith("Sora is used for") and second.startswith("How Sora works:")
+    # Follow-ups continue from the aspect read first.
+    assert slots["last_aspect"] == "uses"
+
+
+@pytest.mark.parametrize("ranking", [
+    # A distant second adds nothing.
+    [("ask_uses", 0.8), ("ask_how_it_works", 0.15)],
+    # A second that asks no aspect of a topic adds nothing.
+    [("ask_uses", 0.45), ("start_guide", 0.44)],
+    # A missing or broken probability adds nothing.
+    [("ask_uses", 0.45), ("ask_how_it_works", float("nan"))],
+    [("ask_uses", 0.45), ("ask_how_it_works", "0.44")],
+])
+def test_without_a_close_aspect_second_one_aspect_is_answered(ranking) -> None:
+    text, _, _ = run(ranked(named("how is sora able to make videos from text", "ask_uses", "sora", "sora"), *ranking))
+    assert text.startswith("Sora is used for") and "\n" not in text
+
+
+def test_a_close_second_the_entry_says_nothing_of_is_not_added(kb: KnowledgeBase) -> None:
+    # BERT lists no uses: "The source articles don't list uses of BERT" would be added to the answer.
+    assert not kb.entries["bert"].uses
+    tracker = ranked(named("is bert generative?", "ask_limitations", "bert", "bert"),
+                     ("ask_limitations", 0.4), ("ask_uses", 0.35))
+    text, _, _ = run(tracker)
+    assert text.startswith("Limitations of BERT") and "don't list uses" not in text
+
+
+def test_a_challenges_cause_is_not_said_twice(kb: KnowledgeBase) -> None:
+    # A challenge's limitations answer ends with why it happens, which is also its "how it works" text.
+    tracker = ranked(named("Why does ChatGPT sometimes invent fake sources??", "ask_limitations", "hallucination",
+                           "invent fake sources"), ("ask_limitations", 0.4), ("ask_how_it_works", 0.35))
+    text, _, _ = run(tracker)
+    assert text.count(kb.entries["hallucination"].how_it_works[:60]) == 1
+
+
+def test_a_second_aspect_after_a_repeated_first_keeps_only_what_is_new(kb: KnowledgeBase) -> None:
+    from explainer.answers import Explainer
+    said = Explainer(kb).explain("chatgpt", "limitations").text
+    # "what about models made specifically for medicine" after "can i trust chatgpt for medical advice" repeated
+    # the limitations paragraph above the uses it added.
+    tracker = after(ranked(make_tracker("what about models made specifically for medicine", "ask_limitations",
+                                        slots={"concept": "chatgpt"}), ("ask_limitations", 0.4), ("ask_uses", 0.3)),
+                    "can i trust chatgpt for medical advice", said)
+    text, _, _ = run(tracker)
+    assert text.startswith("ChatGPT is used for") and said not in text

@@ -21,3 +21,9 @@ def test_a_sealed_half_keeps_no_errors_at_all() -> None:
     assert score_half("coverage_development", items, declined).errors, "a development miss is listed"
     sealed = score_half("coverage_sealed", items, declined)
     assert sealed.declined_covered == 1 and sealed.errors == []
+
+
+def test_the_runner_up_ratio_is_chosen_on_development_halves_alone() -> None:
+    from bench.runner_up import DEVELOPMENT
+    assert DEVELOPMENT and not [p.name for p in DEVELOPMENT if "sealed" in p.name]
+    assert {p.stem for p in DEVELOPMENT} >= {"understanding_development", "coverage_development"}

@@ -72,3 +72,24 @@ def test_is_chatgpt_free_gets_its_free_tier_from_general_knowledge(kb) -> None:
     # It got "My sources don't give prices or licence terms for ChatGPT".
     text = answer_about(Explainer(kb), "chatgpt", "limitations", "limitations", "is it free", [], None).text
     assert text.startswith("From general knowledge (not the articles): ChatGPT can be used for free")
+
+
+ASPECTS = {"ask_uses": "uses", "ask_limitations": "limitations", "ask_how_it_works": "how_it_works",
+           "tell_more": "more"}
+
+
+@pytest.mark.parametrize("ranking, read_as, expected", [
+    ([("ask_uses", 0.4), ("ask_limitations", 0.3)], "uses", "limitations"),
+    ([("ask_uses", 0.4), ("ask_limitations", 0.19)], "uses", None),
+    # The fallback only marks a low first score: the two intents after it are compared.
+    ([("nlu_fallback", 0.3), ("ask_uses", 0.25), ("ask_limitations", 0.2)], "uses", "limitations"),
+    # A fallback answered as something else than the first intent's aspect gets nothing added.
+    ([("nlu_fallback", 0.3), ("ask_uses", 0.25), ("ask_limitations", 0.2)], "definition", None),
+    # "tell me more" continues the last answer: no second reading of it.
+    ([("ask_uses", 0.4), ("tell_more", 0.39)], "uses", None),
+    ([("ask_uses", 0.4)], "uses", None),
+    ([("ask_uses", 0.0), ("ask_limitations", 0.0)], "uses", None),
+])
+def test_runner_up_aspect(ranking, read_as, expected) -> None:
+    from explainer.questions import runner_up_aspect
+    assert runner_up_aspect(ranking, ASPECTS, read_as) == expected
