@@ -69,7 +69,8 @@ def previous_turn(tracker: Tracker) -> Tuple[Optional[str], List[Dict[str, Any]]
 def not_repeated(tracker: Tracker, bot: Explainer, answer: Answer) -> Answer:
     """`answer`, or Explainer.said_again when the last reply already said it word for word although the user asked
     something else (the same question asked again gets the same answer). So is an answer that only adds a second
-    aspect (Explainer.explain_with_runner_up) to the last reply: shown the added part alone, a blind judge of the
+    aspect (Explainer.explain_with_runner_up) to the last reply, or only repeats the first aspect of a last reply that
+    had a second: shown the added part alone, a blind judge of the
     development conversations preferred being told there is nothing more ("what about models made specifically for
     medicine" got ChatGPT's uses)."""
     asked, answered = previous_turn(tracker)
@@ -78,7 +79,8 @@ def not_repeated(tracker: Tracker, bot: Explainer, answer: Answer) -> Answer:
     if asked is None or asked.strip().lower() == latest.strip().lower():
         return answer
     text = answer.text.strip()
-    if any(s and (text == s or text.startswith(s + "\n")) for s in said):
+    # Either way round: the last reply may have been the one with a second aspect added.
+    if any(s and (text == s or text.startswith(s + "\n") or s.startswith(text + "\n")) for s in said):
         return bot.said_again(answer)
     return answer
 

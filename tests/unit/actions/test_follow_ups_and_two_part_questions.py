@@ -354,3 +354,13 @@ def test_a_second_aspect_after_a_repeated_first_says_there_is_nothing_more(kb: K
                     "can i trust chatgpt for medical advice", said)
     text, buttons, _ = run(tracker)
     assert text.startswith("My sources say nothing more on that about ChatGPT than my last answer") and buttons
+
+
+def test_the_first_aspect_of_a_last_reply_with_two_is_not_repeated_either(kb: KnowledgeBase) -> None:
+    from explainer.answers import Explainer
+    said = Explainer(kb).explain_with_runner_up("context_window", "limitations", "how_it_works").text
+    assert "\n" in said
+    tracker = after(make_tracker("what happens if my chat goes over it", "ask_limitations",
+                                 slots={"concept": "context_window"}), "how long can a chat be", said)
+    text, buttons, _ = run(tracker)
+    assert text.startswith("My sources say nothing more on that about Context window than my last answer") and buttons
