@@ -20,7 +20,6 @@ from pathlib import Path
 
 
 def export(out: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from rasa.shared.nlu.training_data.loading import load_data
 
     from bench.real_phrasing import ROOT, SETS, load_items
