@@ -679,6 +679,10 @@ class Explainer:
             # "is whisper open source" got "my sources don't say" beside its own sentence on the MIT License.
             return Answer(GENERAL_KNOWLEDGE + " ".join(stated), self.suggestions(entry, "definition"), [concept],
                           "definition", "entry")
+        own = [s for s in sentences(entry.explanation) if self._OPENNESS.search(s)]
+        if own:
+            # "is mistral open" got "my sources don't say" although its explanation names its Apache 2.0 licence.
+            return Answer(" ".join(own), self.suggestions(entry, "definition"), [concept], "definition", "entry")
         text = f"My sources don't say whether {short_name(entry)} is open source."
         shown = [concept]
         if about and about.id != concept:

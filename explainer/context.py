@@ -231,9 +231,13 @@ def other_side(sentence: str, spans: Sequence[tuple]) -> Optional[str]:
 _OPENNESS = re.compile(r"\b(?:open|closed)[\s-]?sourced?\b|\bopen[\s-]?weights?\b|\bproprietary\b", re.IGNORECASE)
 
 
+# "is mistral open?" / "are llama's weights open": the question ends on "open" alone.
+_ENDS_ON_OPEN = re.compile(r"^\s*(?:is|are)\b.{1,60}?\bopen\s*[?.!]*\s*$", re.IGNORECASE)
+
+
 def asks_openness(sentence: str) -> bool:
     """True when the message asks whether something is open source or open-weight."""
-    return bool(_OPENNESS.search(sentence))
+    return bool(_OPENNESS.search(sentence) or _ENDS_ON_OPEN.match(sentence))
 
 
 # Properties people ask of a product or model that our entries record only now and then: its price or licence

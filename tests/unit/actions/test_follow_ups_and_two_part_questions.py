@@ -236,6 +236,14 @@ def test_is_x_open_source_under_any_intent_is_about_openness(kb: KnowledgeBase) 
     assert slots["concept"] == "llama"
 
 
+@pytest.mark.parametrize("sentence", ["is mistral open", "Is Mistral open?", "are mistral's weights open"])
+def test_is_x_open_asks_about_openness(kb: KnowledgeBase, sentence: str) -> None:
+    # "is mistral open" got Mistral's limitations.
+    text, _, slots = run(named(sentence, "ask_limitations", "mistral", "mistral"))
+    assert "Apache 2.0" in text and not text.startswith("Limitations")
+    assert slots["concept"] == "mistral"
+
+
 def test_is_x_open_source_quotes_its_own_sentence_on_its_licence(kb: KnowledgeBase) -> None:
     # Whisper's general knowledge names its licence; the answer was "My sources don't say whether Whisper is open source".
     text, _, _ = run(named("is whisper open source", "ask_definition", "whisper", "whisper"))
