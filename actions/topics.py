@@ -6,8 +6,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    concept_spans, explainer, first_entity, last_concept, mentioned_concepts, outside_the_guide, remember, send,
-    send_guide_offer,
+    concept_spans, explainer, first_entity, intent_ranking, last_concept, mentioned_concepts, outside_the_guide,
+    remember, send, send_guide_offer,
 )
 from actions.explain import ASPECT_OF_INTENT
 from actions.feedback_offer import offer_feedback
@@ -15,7 +15,7 @@ from explainer import text
 from explainer.context import (
     asks_something, asks_who_made, focus, names_only, question_topic, refers_back, resolve, unknown_topic,
 )
-from explainer.questions import who_made
+from explainer.questions import answer_about, aspect_asked, runner_up_aspect, who_made
 from explainer.names import GUIDE_INTENTS, Action as ActionName, Entity, Intent, Response, Slot
 
 
@@ -106,10 +106,19 @@ class ActionAskRephrase(Action):
                 answer = bot.compare(candidates[0], candidates[1])
             else:
                 concept = focus(candidates, bot.kb.focus_ranks(candidates))
-                # One topic read as a comparison ("can it replace github copilot?") has nothing to compare, and a
-                # topic read as part of a project ("which model powers privateGPT?") is said what it is.
-                answer = bot.explain(concept, "definition" if aspect in (COMPARISON, PROJECT) else aspect,
-                                     tracker.get_slot(Slot.LAST_ASPECT))
+                last_aspect = tracker.get_slot(Slot.LAST_ASPECT)
+                if aspect in (COMPARISON, PROJECT):
+                    # One topic read as a comparison ("can it replace github copilot?") has nothing to compare, and
+                    # a topic read as part of a project ("which model powers privateGPT?") is said what it is.
+                    answer = bot.explain(concept, "definition", last_aspect)
+                else:
+                    # Read as a clear question of that aspect is: its form ("is mistral open?", "is it free?", "can
+                    # it ...?") decides as it does there, and a close second aspect is added. "is mistral open"
+                    # fell below the fallback threshold and got Mistral's limitations.
+                    spans = concept_spans(tracker)
+                    answer = answer_about(
+                        bot, concept, aspect_asked(aspect, sentence, spans, last_aspect), aspect, sentence, spans,
+                        last_aspect, runner_up_aspect(intent_ranking(tracker), ASPECT_OF_INTENT, aspect))
             # Read half as a project's description, the question is offered the guide as well.
             answer = outside_the_guide(bot, tracker, answer, sentence, always=aspect == PROJECT)
             send(dispatcher, answer)

@@ -682,7 +682,8 @@ class Explainer:
         own = [s for s in sentences(entry.explanation) if self._OPENNESS.search(s)]
         if own:
             # "is mistral open" got "my sources don't say" although its explanation names its Apache 2.0 licence.
-            return Answer(" ".join(own), self.suggestions(entry, "definition"), [concept], "definition", "entry")
+            return Answer(f"{short_name(entry)}: " + " ".join(own), self.suggestions(entry, "definition"), [concept],
+                          "definition", "entry")
         text = f"My sources don't say whether {short_name(entry)} is open source."
         shown = [concept]
         if about and about.id != concept:

@@ -372,3 +372,22 @@ def test_the_first_aspect_of_a_last_reply_with_two_is_not_repeated_either(kb: Kn
                                  slots={"concept": "context_window"}), "how long can a chat be", said)
     text, buttons, _ = run(tracker)
     assert text.startswith("My sources say nothing more on that about Context window than my last answer") and buttons
+
+
+def test_an_unclear_question_about_one_topic_is_read_by_its_form_too(kb: KnowledgeBase) -> None:
+    from actions.topics import ActionAskRephrase
+    # "is mistral open" fell below the fallback threshold (limitations 0.24, definition 0.24) and got the limitations.
+    tracker = ranked(named("is mistral open", "nlu_fallback", "mistral", "mistral"),
+                     ("nlu_fallback", 0.3), ("ask_limitations", 0.24), ("ask_definition", 0.237))
+    text, _, slots = run_action(ActionAskRephrase(), tracker)
+    assert "Apache 2.0" in text and not text.startswith("Limitations")
+    assert slots["concept"] == "mistral"
+
+
+def test_an_unclear_question_with_a_close_second_aspect_gets_both(kb: KnowledgeBase) -> None:
+    from actions.topics import ActionAskRephrase
+    tracker = ranked(named("how is sora about videos from text", "nlu_fallback", "sora", "sora"),
+                     ("nlu_fallback", 0.3), ("ask_uses", 0.25), ("ask_how_it_works", 0.2))
+    text, _, _ = run_action(ActionAskRephrase(), tracker)
+    first, second = text.split("\n")
+    assert first.startswith("Sora is used for") and second.startswith("How Sora works:")
