@@ -70,9 +70,8 @@ def not_repeated(tracker: Tracker, bot: Explainer, answer: Answer) -> Answer:
     """`answer`, or Explainer.said_again when the last reply already said it word for word although the user asked
     something else (the same question asked again gets the same answer). So is an answer that only adds a second
     aspect (Explainer.explain_with_runner_up) to the last reply, or only repeats the first aspect of a last reply that
-    had a second: shown the added part alone, a blind judge of the
-    development conversations preferred being told there is nothing more ("what about models made specifically for
-    medicine" got ChatGPT's uses)."""
+    had a second: shown the added part alone ("what about models made specifically for medicine" got ChatGPT's
+    uses), a blind judge of the development conversations preferred being told there is nothing more."""
     asked, answered = previous_turn(tracker)
     latest = tracker.latest_message.get("text") or ""
     said = [(event.get("text") or "").strip() for event in answered]

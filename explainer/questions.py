@@ -58,8 +58,8 @@ def aspect_asked(aspect: str, sentence: str, spans: Sequence[tuple], last_aspect
 def runner_up_aspect(ranking: Sequence[Tuple[str, float]], aspect_of_intent: Mapping[str, str],
                      read_as: str) -> Optional[str]:
     """The aspect of the second-ranked intent when it comes within RUNNER_UP_RATIO of the first and both ask an
-    aspect of a topic: "can gpt-4 write code in java?" reads about as much as uses as limitations, and answered with
-    one of the two it was wrong one time in three. `ranking` is (intent, probability), best first; the fallback
+    aspect of a topic: "how is sora able to make videos from text" reads about as much as uses (0.41) as how it works
+    (0.38), and got the uses alone. `ranking` is (intent, probability), best first; the fallback
     intent, which only marks a low first score, is passed over. `read_as` is the aspect the answer is for: when the
     first intent is not read as that (a fallback answered as a definition), nothing is added."""
     ranked = [(name, p) for name, p in ranking if name != Rasa.NLU_FALLBACK][:2]
