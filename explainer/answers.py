@@ -3,7 +3,7 @@
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence, Set
 
 from explainer.context import (
     PROPERTIES, QUESTION_WORDS, asked_property, asks_anywhere, asks_for_a_choice, capability_words,
@@ -75,6 +75,20 @@ class Answer:
         return {"kind": self.kind, "entries": list(self.concepts) if self.kind else []}
 
 
+def _together(base: Answer, answers: Sequence[Answer]) -> Answer:
+    """`base` (whose buttons and aspect the reply keeps) with the texts of `answers` one per line and their concepts."""
+    return replace(base, text="\n".join(a.text for a in answers),
+                   concepts=list(dict.fromkeys(c for a in answers for c in a.concepts)))
+
+
+def _fields_shown(entry: Entry, aspect: str) -> Set[str]:
+    """The entry's fields an aspect's answer shows: its own field, except that a challenge's limitations answer is
+    what it is and why it happens (Explainer._limitations)."""
+    if aspect == "limitations" and entry.category == "challenge":
+        return {"definition", "how_it_works"}
+    return {aspect}
+
+
 def short_name(entry: Entry) -> str:
     """ "Generative adversarial network (GAN)" -> "GAN"; names without an acronym stay whole."""
     name = entry.name
@@ -134,23 +148,19 @@ class Explainer:
         """One answer to a question that asks several things of one topic ("what is X and how does it work"): each
         aspect's text in the order asked, the last one's buttons."""
         answers = [self.explain(concept, aspect) for aspect in aspects]
-        return replace(answers[-1], text="\n".join(a.text for a in answers),
-                       concepts=list(dict.fromkeys(c for a in answers for c in a.concepts)))
+        return _together(answers[-1], answers)
 
     def explain_with_runner_up(self, concept: str, aspect: str, runner_up: str,
                                last_aspect: Optional[str] = None) -> Answer:
         """The answer for `aspect`, then the entry's own text for `runner_up`, the aspect the question came a close
         second to reading as (questions.runner_up_aspect). Buttons, aspect and follow-ups stay the first aspect's.
-        Without text of its own for `runner_up` (no uses listed, no date), the first aspect's answer alone."""
+        Without text of its own for `runner_up` (no uses listed, no date), or when the two aspects show some of the
+        same text (a challenge's limitations answer gives what it is and its cause), the first aspect's answer alone."""
         main = self.explain(concept, aspect, last_aspect)
-        if runner_up == aspect or not self.states(concept, runner_up):
+        entry = self.kb.entries[concept]
+        if not self.states(concept, runner_up) or _fields_shown(entry, aspect) & _fields_shown(entry, runner_up):
             return main
-        extra = self.explain(concept, runner_up)
-        # A challenge's limitations answer already gives its cause, which is its "how it works" text too.
-        body = extra.text.split(": ", 1)[-1]
-        if body[:60] in main.text:
-            return main
-        return replace(main, text=f"{main.text}\n{extra.text}", concepts=list(dict.fromkeys(main.concepts + extra.concepts)))
+        return _together(main, [main, self.explain(concept, runner_up)])
 
     def states(self, concept: str, aspect: str) -> bool:
         """Whether the entry has text of its own for `aspect` (not "the source articles don't list ...")."""

@@ -350,6 +350,11 @@ def test_a_challenges_cause_is_not_said_twice(kb: KnowledgeBase) -> None:
                            "invent fake sources"), ("ask_limitations", 0.4), ("ask_how_it_works", 0.35))
     text, _, _ = run(tracker)
     assert text.count(kb.entries["hallucination"].how_it_works[:60]) == 1
+    # Nor what it is, when the first reading asked that: the limitations answer starts with the same explanation.
+    tracker = ranked(named("what is this hallucination thing", "ask_definition", "hallucination", "hallucination"),
+                     ("ask_definition", 0.4), ("ask_limitations", 0.35))
+    text, _, _ = run(tracker)
+    assert text.count(kb.entries["hallucination"].explanation[:60]) == 1
 
 
 def test_a_second_aspect_after_a_repeated_first_says_there_is_nothing_more(kb: KnowledgeBase) -> None:
