@@ -1,6 +1,6 @@
 """Actions that answer questions about one or two concepts from the knowledge base."""
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -27,6 +27,12 @@ ASPECT_OF_INTENT = {
     Intent.TELL_MORE: "more",
     Intent.EXPLAIN_SIMPLER: "simpler",
 }
+
+
+def runner_up(tracker: Tracker, read_as: str) -> Optional[str]:
+    """The aspect the latest message came a close second to asking (questions.runner_up_aspect), when it was read as
+    `read_as`."""
+    return runner_up_aspect(intent_ranking(tracker), ASPECT_OF_INTENT, read_as)
 
 
 class ActionExplain(Action):
@@ -87,9 +93,8 @@ class ActionExplain(Action):
             send(dispatcher, answer)
             return remember(answer) + offer_feedback(dispatcher, tracker, answer)
         concept = asked_about(bot, subject.concepts, sentence)
-        runner_up = runner_up_aspect(intent_ranking(tracker), ASPECT_OF_INTENT, read_as)
-        answer = answer_about(
-            bot, concept, aspect, read_as, sentence, spans, tracker.get_slot(Slot.LAST_ASPECT), runner_up)
+        answer = answer_about(bot, concept, aspect, read_as, sentence, spans, tracker.get_slot(Slot.LAST_ASPECT),
+                              runner_up(tracker, read_as))
         answer = not_repeated(tracker, bot, bot.naming_the_others(answer, subject.concepts))
         answer = outside_the_guide(bot, tracker, answer, sentence)
         send(dispatcher, answer)

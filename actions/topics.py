@@ -6,16 +6,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import (
-    concept_spans, explainer, first_entity, intent_ranking, last_concept, mentioned_concepts, outside_the_guide,
-    remember, send, send_guide_offer,
+    concept_spans, explainer, first_entity, last_concept, mentioned_concepts, outside_the_guide, remember, send,
+    send_guide_offer,
 )
-from actions.explain import ASPECT_OF_INTENT
+from actions.explain import ASPECT_OF_INTENT, runner_up
 from actions.feedback_offer import offer_feedback
 from explainer import text
 from explainer.context import (
     asks_something, asks_who_made, focus, names_only, question_topic, refers_back, resolve, unknown_topic,
 )
-from explainer.questions import answer_about, aspect_asked, runner_up_aspect, who_made
+from explainer.questions import answer_about, aspect_asked, who_made
 from explainer.names import GUIDE_INTENTS, Action as ActionName, Entity, Intent, Response, Slot
 
 
@@ -118,7 +118,7 @@ class ActionAskRephrase(Action):
                     spans = concept_spans(tracker)
                     answer = answer_about(
                         bot, concept, aspect_asked(aspect, sentence, spans, last_aspect), aspect, sentence, spans,
-                        last_aspect, runner_up_aspect(intent_ranking(tracker), ASPECT_OF_INTENT, aspect))
+                        last_aspect, runner_up(tracker, aspect))
             # Read half as a project's description, the question is offered the guide as well.
             answer = outside_the_guide(bot, tracker, answer, sentence, always=aspect == PROJECT)
             send(dispatcher, answer)
